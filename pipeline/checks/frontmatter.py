@@ -1,0 +1,203 @@
+"""FM rules: the file can be read, its front matter parses, and its keys say what Jekyll needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.findings import Finding, Severity
+from pipeline.post import Post, parse_name
+from pipeline.registry import Context, Option, Rule
+
+NAME = "frontmatter"
+
+RULES: tuple[Rule, ...] = (
+    Rule("FM001", "unreadable-file", "The file cannot be read (permissions, broken link, too large).",
+         doc="A post must be a readable regular file under the size limit.\n\nBad: a symlink to a deleted file.\nGood: a regular UTF-8 file."),
+    Rule("FM002", "invalid-encoding", "The file is binary or not valid UTF-8.",
+         doc="Jekyll reads posts as UTF-8.\n\nBad: a post saved as Latin-1 ('caf\\xe9').\nGood: the same post saved as UTF-8 ('café')."),
+    Rule("FM003", "missing-front-matter", "The post has no front matter block.",
+         doc="Jekyll only renders files that start with a '---' line.\n\nBad:\n    # Title\nGood:\n    ---\n    title: Title\n    ---"),
+    Rule("FM004", "unclosed-front-matter", "The front matter is opened but never closed.",
+         doc="The opening '---' needs a closing '---' line.\n\nBad:\n    ---\n    title: A\n    # Body\nGood:\n    ---\n    title: A\n    ---\n    # Body"),
+    Rule("FM005", "front-matter-syntax", "The front matter is not valid YAML (or TOML).",
+         doc="Reported at the line where the parser failed, or where an unclosed bracket or quote opened.\n\nBad:\n    title: [draft\nGood:\n    title: '[draft]'"),
+    Rule("FM006", "duplicate-key", "A front matter key appears twice; YAML silently keeps the last.",
+         doc="Bad:\n    title: One\n    title: Two\nGood:\n    title: Two"),
+    Rule("FM007", "tab-indentation", "Front matter indented with a tab.",
+         doc="YAML forbids tabs for indentation.\n\nBad:\n    tags:\n    <TAB>- a\nGood:\n    tags:\n      - a"),
+    Rule("FM008", "front-matter-not-mapping", "Front matter is a list or a scalar, not keys and values.",
+         doc="Bad:\n    - title\nGood:\n    title: A"),
+    Rule("FM009", "missing-key", "A required front matter key is missing or empty.",
+         doc="Required keys come from [frontmatter] required (default: title, layout).\n\nBad:\n    layout: post\nGood:\n    layout: post\n    title: Hello"),
+    Rule("FM010", "wrong-type", "A front matter key has the wrong type.",
+         doc="tags and categories are a list or a space-separated string; published is true or false; title is text.\n\nBad:\n    published: 'no'\nGood:\n    published: false"),
+    Rule("FM011", "invalid-date", "The date key cannot be parsed as a date.",
+         doc="Jekyll accepts YYYY-MM-DD with an optional HH:MM[:SS] time and a +HHMM offset.\n\nBad:\n    date: 2019-13-45\nGood:\n    date: 2019-12-05 10:00:00 +0100"),
+    Rule("FM012", "date-mismatch", "The date key disagrees with the date in the file name.", Severity.WARNING,
+         doc="The front matter date wins in Jekyll, so the URL differs from what the file name says.\n\nBad: 2019-01-02-post.md with date: 2019-01-03\nGood: the same day in both."),
+    Rule("FM013", "file-name", "The file name is not in Jekyll's YYYY-MM-DD-slug.md form.",
+         doc="Jekyll skips files in _posts whose names have no date.\n\nBad: my-post.md\nGood: 2019-01-02-my-post.md"),
+    Rule("FM014", "schema", "The front matter violates the user's JSON Schema.",
+         doc="Set [frontmatter] schema to a JSON Schema file or an inline table.\n\nBad (schema requires author): no author key.\nGood: author: Jane"),
+    Rule("FM015", "yaml-alias-bomb", "The front matter expands to an enormous value through YAML aliases.",
+         doc="Nested aliases ('billion laughs') are refused rather than expanded.\n\nBad:\n    a: &a [x, x]\n    b: &b [*a, *a]  # ... ten levels deep\nGood: plain values."),
+)
+
+OPTIONS: Mapping[str, Option] = MappingProxyType({
+    "required": Option(["title", "layout"], list, "keys every post must have"),
+    "schema": Option({}, (dict, str), "JSON Schema (inline table, or path to a .json file) the front matter must satisfy"),
+    "check_file_name": Option(True, bool, "report file names not in Jekyll form (FM013)"),
+    "jekyll_defaults": Option(True, bool, "keys set by `defaults` in the site's _config.yml count as present"),
+})
+
+_DATE_RE = re.compile(
+    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2})?$"
+)
+_LIST_OR_STRING = ("tags", "categories", "category", "tag")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """The calendar date Jekyll reads from a date value (as written, before any zone shift)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = _DATE_RE.match(str(value).strip())
+    if not m:
+        return None
+    try:
+        day = dt.date.fromisoformat("-".join(p.zfill(2) for p in m.group("date").split("-")))
+        if m.group("h") is not None:
+            dt.time(int(m.group("h")), int(m.group("m")), int(m.group("s") or 0))
+    except ValueError:
+        return None
+    return day
+
+
+def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
+    """Read a schema given as a file path once, at config time, so a bad file is exit 2."""
+    schema = options.get("schema")
+    if isinstance(schema, str) and schema:
+        path = root / schema
+        try:
+            options["schema"] = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read schema {path}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise ConfigError(f"{where}: schema {path} is not valid JSON: {exc}") from None
+    return options
+
+
+def _err(post: Post, line: int, code: str, message: str, col: int = 1) -> Finding:
+    return Finding(post.display_path, line, col, code, Severity.ERROR, message)
+
+
+def check(post: Post, ctx: Context) -> Iterable[Finding]:
+    yield from post.load_findings
+    if ctx.options.get("check_file_name", True):
+        _, _, problem = parse_name(post.path)
+        if problem:
+            yield _err(post, 1, "FM013", problem)
+    if not post.fm_ok:
+        return
+    fm, lines = post.front_matter, post.key_lines
+    where = max(post.fm_end_line, 1)
+    defaults = jekyll_defaults(post.path.resolve()) if ctx.options.get("jekyll_defaults", True) else frozenset()
+    for key in ctx.options.get("required", ["title", "layout"]):
+        value = fm.get(key)
+        if key not in fm and key in defaults:
+            continue
+        if key not in fm:
+            yield _err(post, where, "FM009", f"missing required key '{key}'")
+        elif value is None or (isinstance(value, str) and not value.strip()):
+            yield _err(post, lines.get(key, where), "FM009", f"required key '{key}' is empty")
+    yield from _check_types(post)
+    if "date" in fm and fm["date"] is not None:
+        line = lines.get("date", where)
+        day = parse_date(fm["date"])
+        if day is None:
+            yield _err(post, line, "FM011", f"date {str(fm['date'])!r} is not a valid date (use YYYY-MM-DD HH:MM:SS +ZZZZ)")
+        elif post.name_date and day != post.name_date:
+            yield _err(post, line, "FM012", f"date {day.isoformat()} differs from the file name date {post.name_date.isoformat()}")
+    schema = ctx.options.get("schema")
+    if schema:
+        yield from _check_schema(post, schema, ctx)
+
+
+@functools.lru_cache(maxsize=256)
+def _config_defaults(config_file: Path) -> frozenset[tuple[str, str]]:
+    """(scope path, key) pairs from `defaults` in a Jekyll _config.yml whose type is posts."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return frozenset()
+    pairs = set()
+    for entry in (data or {}).get("defaults", []) if isinstance(data, dict) else []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+        if scope.get("type", "posts") in ("posts", None):
+            pairs.update((str(scope.get("path") or ""), str(k)) for k in entry["values"])
+    return frozenset(pairs)
+
+
+def jekyll_defaults(path: Path) -> frozenset[str]:
+    """Keys Jekyll fills in for this post from the nearest _config.yml `defaults`."""
+    for folder in list(path.parents)[:6]:
+        config_file = folder / "_config.yml"
+        if config_file.is_file():
+            rel = path.relative_to(folder).as_posix()
+            return frozenset(k for scope, k in _config_defaults(config_file) if rel.startswith(scope.strip("/")))
+    return frozenset()
+
+
+def _check_types(post: Post) -> Iterable[Finding]:
+    fm, lines = post.front_matter, post.key_lines
+    for key in _LIST_OR_STRING:
+        value = fm.get(key)
+        if key in fm and value is not None:
+            if isinstance(value, str):
+                continue
+            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+                yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be a list of words or a string, got {_kind(value)}")
+    if "published" in fm and not isinstance(fm["published"], bool):
+        yield _err(post, lines.get("published", 1), "FM010", f"'published' must be true or false, got {_kind(fm['published'])}")
+    for key in ("title", "description", "excerpt", "permalink", "layout"):
+        if key in fm and fm[key] is not None and not isinstance(fm[key], (str, int, float)):
+            yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be text, got {_kind(fm[key])}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (dict, list)):
+        return type(value).__name__
+    return f"{type(value).__name__} {value!r}"[:60]
+
+
+def _check_schema(post: Post, schema: Mapping[str, Any], ctx: Context) -> Iterable[Finding]:
+    import jsonschema  # slow import: only when a schema is configured
+
+    try:
+        validator_cls = jsonschema.validators.validator_for(schema)
+        validator_cls.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise ConfigError(f"[frontmatter] schema is not a valid JSON Schema: {exc.message}") from None
+    data = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in post.front_matter.items()}
+    for error in sorted(validator_cls(schema).iter_errors(data), key=lambda e: list(map(str, e.path))):
+        key = str(error.path[0]) if error.path else None
+        line = post.key_lines.get(key, max(post.fm_end_line, 1)) if key else max(post.fm_end_line, 1)
+        where = ".".join(map(str, error.path)) or "front matter"
+        yield _err(post, line, "FM014", f"{where}: {error.message}")

@@ -1,0 +1,123 @@
+"""Command line: lint | rules | spelling | publish. The only place that prints or picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from pipeline import __version__
+from pipeline.errors import PipelineError, UsageError
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FINDINGS = 1
+    ERROR = 2
+    INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage, so every usage error is one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _add_check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", help="posts or folders (default: [tool.pipeline] paths, or posts/)")
+    p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (replaces config)")
+    p.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes to disable (replaces config)")
+    p.add_argument("--extend-select", type=_codes, default=[], help="codes or prefixes enabled on top")
+    p.add_argument("--extend-ignore", type=_codes, default=[], help="codes or prefixes disabled on top")
+    p.add_argument("--offline", action="store_true", help="skip external links (no network)")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not update the caches")
+    p.add_argument("--allow-private", action="store_true", help="let the link checker reach private and loopback addresses")
+    p.add_argument("--config", type=Path, help="config file (default: nearest pipeline.toml or pyproject.toml)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="processes for checking (default: all cores)")
+    p.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of internal errors")
+
+
+def _codes(text: str) -> list[str]:
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    for code in codes:
+        if not code.isalnum():
+            raise argparse.ArgumentTypeError(f"invalid rule code or prefix {code!r}")
+    return codes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pipeline", description="Lint and publish Markdown blog posts.")
+    parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = sub.add_parser("lint", help="check posts and report findings")
+    _add_check_options(lint)
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    lint.add_argument("--output", "-o", type=Path, help="write the report to a file instead of stdout")
+    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+
+    rules = sub.add_parser("rules", help="list every rule, or explain one")
+    rules.add_argument("code", nargs="?", help="a rule code such as HD001")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    spelling = sub.add_parser("spelling", help="manage the project word list")
+    spelling_sub = spelling.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    add = spelling_sub.add_parser("add", help="add words to the project word list")
+    add.add_argument("words", nargs="+")
+    add.add_argument("--config", type=Path)
+
+    publish = sub.add_parser("publish", help="check posts, then write the clean ones as a Jekyll _posts tree")
+    _add_check_options(publish)
+    publish.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
+    publish.add_argument("--force", action="store_true", help="publish posts even when they have errors")
+    publish.add_argument("--drafts", action="store_true", help="publish drafts too")
+    publish.add_argument("--fix-spelling", action="store_true", help="apply unambiguous spelling fixes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    verbose = argv is not None and ("-v" in argv or "--verbose" in argv)
+    try:
+        args = build_parser().parse_args(argv)
+        verbose = bool(getattr(args, "verbose", False))
+        from pipeline import commands  # after parsing: --help and --version stay instant
+
+        return int(commands.dispatch(args, out, err))
+    except PipelineError as exc:
+        err.write(f"pipeline: error: {exc}\n")
+        return ExitCode.ERROR
+    except KeyboardInterrupt:
+        err.write("pipeline: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except SystemExit as exc:  # argparse's --help / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else ExitCode.OK
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, traceback only when asked
+        if verbose:
+            import traceback
+
+            traceback.print_exc(file=err)
+        err.write(f"pipeline: internal error: {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)\n")
+        return ExitCode.ERROR
+
+
+def progress_printer(stream: TextIO, fmt: str) -> object | None:
+    """A progress callback for long link checks: only on a terminal, never in CI or JSON."""
+    if fmt != "text" or os.environ.get("CI") or not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\rchecking links [{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\r" + " " * (width + 40) + "\r")
+        stream.flush()
+
+    return show

@@ -1,0 +1,110 @@
+"""What each subcommand does, given parsed arguments; returns the exit code for cli.main."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.config import Config, load_config
+from pipeline.errors import PathError, UsageError
+from pipeline.findings import Severity
+from pipeline.registry import all_rules, rules_by_code
+from pipeline.report import FORMATTERS
+from pipeline.runner import RunOptions, RunResult, run_lint
+
+
+def dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.command == "lint":
+        return lint(args, out, err)
+    if args.command == "rules":
+        return rules(args, out)
+    if args.command == "spelling":
+        return spelling_add(args, out)
+    if args.command == "publish":
+        return publish(args, out, err)
+    raise UsageError(f"unknown command {args.command}")  # pragma: no cover - argparse refuses first
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    return config.with_cli(args.select, args.ignore, args.extend_select, args.extend_ignore)
+
+
+def _paths(args: argparse.Namespace, config: Config) -> list[str]:
+    if args.paths:
+        return list(args.paths)
+    return [str(config.root / p) if not Path(p).is_absolute() and not Path(p).exists() else p for p in config.paths]
+
+
+def _run_options(args: argparse.Namespace, progress: Any = None) -> RunOptions:
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    return RunOptions(offline=args.offline, no_cache=args.no_cache, allow_private=args.allow_private,
+                      jobs=args.jobs, progress=progress)
+
+
+def check(args: argparse.Namespace, err: TextIO, fmt: str) -> tuple[Config, RunResult]:
+    from pipeline.cli import progress_printer
+
+    config = _config(args)
+    progress = progress_printer(err, fmt)
+    return config, run_lint(_paths(args, config), config, _run_options(args, progress))
+
+
+def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    _, result = check(args, err, args.format)
+    buffer = io.StringIO()  # render fully first: a failed write never leaves half a report
+    FORMATTERS[args.format](result.findings, len(result.files), rules_by_code(), buffer)
+    if args.output:
+        tmp = args.output.with_name(args.output.name + ".tmp")
+        try:
+            tmp.write_text(buffer.getvalue(), encoding="utf-8")
+            os.replace(tmp, args.output)
+        except OSError as exc:
+            raise PathError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
+    else:
+        out.write(buffer.getvalue())
+    return 1 if result.errors and not args.exit_zero else 0
+
+
+def rules(args: argparse.Namespace, out: TextIO) -> int:
+    every = all_rules()
+    if args.code:
+        rule = rules_by_code().get(args.code.upper())
+        if rule is None:
+            raise UsageError(f"unknown rule {args.code!r}; run 'pipeline rules' for the list")
+        every = (rule,)
+    if args.format == "json":
+        json.dump([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity.value,
+                    "enabled": r.enabled, "doc": r.doc} for r in every], out, indent=2)
+        out.write("\n")
+        return 0
+    for r in every:
+        flags = "" if r.enabled else " (opt-in)"
+        level = "" if r.severity is Severity.ERROR else " [warning]"
+        out.write(f"{r.code}  {r.name:<28} {r.summary}{level}{flags}\n")
+        if args.code:
+            out.write("\n" + r.doc.strip() + "\n")
+    return 0
+
+
+def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
+    from pipeline.spell.wordlist import add_word
+
+    config = load_config(args.config)
+    path = config.root / str(config.section("spelling").get("wordlist", ".pipeline-words.txt"))
+    for word in args.words:
+        added = add_word(path, word)
+        out.write(f"{'added' if added else 'already listed'}: {word} ({path})\n")
+    return 0
+
+
+def publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pipeline.publish import run_publish
+
+    config, result = check(args, err, "text")
+    return int(run_publish(result, config, args, out))

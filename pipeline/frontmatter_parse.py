@@ -1,0 +1,215 @@
+"""Split and parse front matter (YAML `---`, TOML `+++`) with the line of every key.
+
+PyYAML accepts duplicate keys silently and turns bad dates into exceptions; here the
+document is composed into nodes first, so duplicates, key lines and alias bombs are seen
+before anything is constructed, and timestamps stay strings for the FM checker to judge.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+# Jekyll: YAML_FRONT_MATTER_REGEXP = /\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)/m
+OPEN_RE = {"yaml": re.compile(r"^---\s*$"), "toml": re.compile(r"^\+\+\+\s*$")}
+CLOSE_RE = {"yaml": re.compile(r"^(---|\.\.\.)\s*$"), "toml": re.compile(r"^\+\+\+\s*$")}
+MAX_NODES = 10_000  # expanded size past which aliases are a "billion laughs" bomb
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    line: int
+    code: str
+    message: str
+    col: int = 1
+
+
+@dataclass(slots=True)
+class FrontMatter:
+    format: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    end_line: int = 0  # line of the closing fence, 0 when there is none
+    body_start: int = 1
+    body_ok: bool = True  # False when the body cannot be told apart (unclosed front matter)
+    data_ok: bool = False  # True when a mapping was parsed without error
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _loader_base() -> type:
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+class _Loader(_loader_base()):  # type: ignore[misc]
+    """SafeLoader without the timestamp resolver: dates stay text, judged by FM011/FM012."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(lines: Sequence[str]) -> FrontMatter:
+    fm = FrontMatter()
+    if not lines:
+        fm.problems.append(Problem(1, "FM003", "no front matter: the file is empty"))
+        return fm
+    kind = next((k for k, rx in OPEN_RE.items() if rx.match(lines[0])), None)
+    if kind is None:
+        fm.problems.append(
+            Problem(1, "FM003", "no front matter: a post must start with a '---' line (Jekyll ignores it otherwise)")
+        )
+        return fm
+    fm.format = kind
+    close = next((i for i in range(1, len(lines)) if CLOSE_RE[kind].match(lines[i])), None)
+    if close is None:
+        fence = "---" if kind == "yaml" else "+++"
+        fm.problems.append(Problem(1, "FM004", f"front matter opened here is never closed with '{fence}'"))
+        fm.body_ok = False
+        return fm
+    fm.end_line = close + 1
+    fm.body_start = close + 2
+    text = "\n".join(lines[1:close])
+    if kind == "yaml":
+        _parse_yaml(text, fm)
+    else:
+        _parse_toml(text, fm)
+    return fm
+
+
+def _tab_lines(text: str, first_line: int) -> list[int]:
+    return [first_line + i for i, ln in enumerate(text.split("\n")) if "\t" in ln[: len(ln) - len(ln.lstrip())]]
+
+
+def _parse_yaml(text: str, fm: FrontMatter) -> None:
+    first = 2  # file line of the first front matter line
+    tabs = _tab_lines(text, first)
+    for line in tabs:
+        fm.problems.append(Problem(line, "FM007", "tab used for indentation in front matter; YAML allows only spaces"))
+    if not text.strip():
+        fm.data_ok = True
+        return
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        line, col = _error_pos(exc, text)
+        line += first
+        if not any(t <= line for t in tabs):
+            fm.problems.append(Problem(line, "FM005", f"YAML syntax error: {_yaml_message(exc)}", col))
+        return
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        fm.problems.append(Problem(1, "FM005", f"YAML error: {type(exc).__name__}: {str(exc)[:200]}"))
+        return
+    if node is None:
+        fm.data_ok = True
+        return
+    if not isinstance(node, yaml.MappingNode):
+        fm.problems.append(
+            Problem(node.start_mark.line + first, "FM008", "front matter must be a mapping of keys to values")
+        )
+        return
+    if _expanded_size(node, {}) > MAX_NODES:
+        fm.problems.append(Problem(1, "FM015", f"front matter expands to over {MAX_NODES} values through YAML aliases"))
+        return
+    _find_duplicates(node, first, fm.problems, set())
+    try:
+        data = _Loader("").construct_document(node)
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + first if mark else 1
+        fm.problems.append(Problem(line, "FM005", f"YAML error: {getattr(exc, 'problem', None) or exc}"))
+        return
+    fm.data = {str(k): v for k, v in data.items()}
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            fm.key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first)
+    fm.data_ok = True
+
+
+def _error_pos(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int]:
+    """0-based line of a YAML error: an unclosed bracket or quote is reported where it opened."""
+    mark = exc.problem_mark
+    n_lines = text.count("\n") + 1
+    opened = exc.context and any(w in exc.context for w in ("flow", "quoted", "anchor", "alias"))
+    if exc.context_mark is not None and (mark is None or opened):
+        mark = exc.context_mark
+    if mark is None:
+        return 0, 1
+    if mark.line > n_lines - 1:
+        return n_lines - 1, 1
+    return mark.line, mark.column + 1
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "; ".join(parts) or str(exc).splitlines()[0]
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = 1  # guards against recursive aliases
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(n, memo) for n in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    else:
+        size = 1
+    memo[id(node)] = min(size, MAX_NODES + 1)
+    return memo[id(node)]
+
+
+def _find_duplicates(node: yaml.Node, first: int, out: list[Problem], seen: set[int]) -> None:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        lines: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                line = key.start_mark.line + first
+                if key.value in lines:
+                    out.append(
+                        Problem(
+                            line, "FM006",
+                            f"duplicate key '{key.value}' (first at line {lines[key.value]}); "
+                            "YAML keeps only the last value",
+                            key.start_mark.column + 1,
+                        )
+                    )
+                else:
+                    lines[key.value] = line
+            _find_duplicates(value, first, out, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _find_duplicates(item, first, out, seen)
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+_TOML_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+|\"[^\"]*\")\s*=")
+
+
+def _parse_toml(text: str, fm: FrontMatter) -> None:
+    first = 2
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = _TOML_POS.search(str(exc))
+        end = text.count("\n") + first  # "at end of document": the last front matter line
+        line, col = (int(m.group(1)) + first - 1, int(m.group(2))) if m else (end, 1)
+        fm.problems.append(Problem(line, "FM005", f"TOML syntax error: {_TOML_POS.sub('', str(exc)).strip()}", col))
+        return
+    fm.data = data
+    for i, ln in enumerate(text.split("\n")):
+        if ln.lstrip().startswith("["):
+            break  # keys after a table header belong to that table
+        m = _TOML_KEY.match(ln)
+        if m:
+            fm.key_lines.setdefault(m.group(1).strip('"'), i + first)
+    fm.data_ok = True

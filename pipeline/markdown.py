@@ -1,0 +1,120 @@
+"""Views derived from a Post's tokens and shared by checkers: headings and their anchor ids.
+
+Slug rules: kramdown's (`basic_generate_id`) and GitHub's / kramdown-parser-gfm's
+(`generate_gfm_header_id`, Jekyll's default since it parses GFM), both with the
+`-1`, `-2` suffixes each adds to repeated ids.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from pipeline.post import Post
+
+_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
+_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading: `raw` is its source text (markup kept), `text` the rendered plain text."""
+
+    level: int
+    line: int
+    end_line: int
+    raw: str
+    text: str
+    kind: str  # "atx" or "setext"
+    explicit_id: str | None = None
+
+
+def plain_text(inline: Token) -> str:
+    """Rendered text of an inline token: markup dropped, code spans and link text kept."""
+    parts: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline", "html_inline") and child.type != "html_inline":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def headings(post: Post) -> tuple[Heading, ...]:
+    found: list[Heading] = []
+    tokens = post.tokens
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open" or i + 1 >= len(tokens):
+            continue
+        inline = tokens[i + 1]
+        raw = inline.content
+        text = plain_text(inline)
+        explicit = None
+        m = _KRAMDOWN_ATTR.search(raw)
+        if m:
+            explicit = m.group(1)
+            text = _KRAMDOWN_ATTR.sub("", text)
+        start = post.token_line(tok)
+        end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
+        kind = "atx" if tok.markup.startswith("#") else "setext"
+        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit))
+    return tuple(found)
+
+
+def kramdown_slug(text: str) -> str:
+    """kramdown basic_generate_id: drop leading non-letters, keep [a-zA-Z0-9 -], spaces -> '-'."""
+    s = re.sub(r"^[^a-zA-Z]+", "", text)
+    s = re.sub(r"[^a-zA-Z0-9 -]", "", s)
+    return s.replace(" ", "-").lower() or "section"
+
+
+def github_slug(text: str) -> str:
+    """GitHub / kramdown GFM id: lowercase, drop all but word chars, '-', space; space -> '-'."""
+    out = []
+    for ch in text.lower():
+        cat = unicodedata.category(ch)
+        if ch in " \t":
+            out.append("-")
+        elif ch == "-" or cat[0] in "LMN" or cat == "Pc":
+            out.append(ch)
+    return "".join(out)
+
+
+def _with_suffixes(slugs: Iterable[str]) -> list[str]:
+    seen: Counter[str] = Counter()
+    out = []
+    for slug in slugs:
+        out.append(slug if not seen[slug] else f"{slug}-{seen[slug]}")
+        seen[slug] += 1
+    return out
+
+
+def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
+    """(kramdown id, GitHub id) of each heading, in order, with duplicate suffixes applied."""
+    hs = headings(post)
+    kram = _with_suffixes(h.explicit_id or kramdown_slug(h.text) for h in hs)
+    gh = _with_suffixes(h.explicit_id or github_slug(h.text) for h in hs)
+    return tuple(zip(kram, gh))
+
+
+@functools.lru_cache(maxsize=4096)
+def anchors(post: Post) -> frozenset[str]:
+    """Every fragment a link may target in this post: heading ids by both rules, HTML ids."""
+    ids: set[str] = {a for pair in heading_ids(post) for a in pair}
+    for tok in post.tokens:
+        if tok.type == "html_block":
+            ids.update(_HTML_ID.findall(tok.content))
+        elif tok.type == "inline":
+            for child in tok.children or ():
+                if child.type == "html_inline":
+                    ids.update(_HTML_ID.findall(child.content))
+    return frozenset(ids)

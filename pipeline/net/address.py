@@ -1,0 +1,70 @@
+"""Host resolution and the private-address guard: a CI link checker must not probe internal networks."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Resolver = Callable[[str, int], Sequence[str]]
+"""``resolve(host, port) -> addresses``; raises ``socket.gaierror`` when the name does not resolve."""
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    """Resolve with the system resolver (getaddrinfo), TCP addresses only."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def private_kind(address: str) -> str | None:
+    """Name the kind of non-public address (``"loopback"`` ...) or None for a public one."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_unspecified:
+        return "unspecified"
+    if ip.is_private or ip.is_reserved or ip.is_multicast:
+        return "private"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The addresses of a host, or why there are none."""
+
+    addresses: tuple[str, ...]
+    error: str | None = None
+
+
+class HostResolver:
+    """Resolve each host once per run, however many URLs point at it."""
+
+    def __init__(self, resolve: Resolver) -> None:
+        self._resolve = resolve
+        self._lock = threading.Lock()
+        self._done: dict[tuple[str, int], Resolution] = {}
+
+    def lookup(self, host: str, port: int) -> Resolution:
+        key = (host, port)
+        with self._lock:
+            found = self._done.get(key)
+        if found is not None:
+            return found
+        try:
+            result = Resolution(tuple(self._resolve(host, port)))
+        except (socket.gaierror, UnicodeError) as exc:
+            result = Resolution((), f"DNS lookup of {host} failed ({exc})")
+        except OSError as exc:
+            result = Resolution((), f"DNS lookup of {host} failed ({exc})")
+        with self._lock:
+            self._done.setdefault(key, result)
+        return result

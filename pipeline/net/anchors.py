@@ -1,0 +1,42 @@
+"""Find ``#fragment`` targets (``id=`` and ``<a name=>``) in a streamed HTML body without parsing it all."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import unquote
+
+_ID_OR_NAME = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# How much of the previous chunk to rescan, so an attribute split across two chunks is still seen.
+_OVERLAP = 4096
+
+
+def fragment_candidates(fragment: str) -> frozenset[str]:
+    """Spellings of a fragment that count as found: as written, percent-decoded, GitHub's prefix."""
+    decoded = unquote(fragment)
+    return frozenset({fragment, decoded, "user-content-" + decoded})
+
+
+def always_present(fragment: str) -> bool:
+    """``#`` and ``#top`` scroll to the top in every browser (HTML spec), no element needed."""
+    return fragment == "" or fragment.lower() == "top"
+
+
+def scan_anchors(chunks: Iterable[str], wanted: Iterable[str]) -> frozenset[str]:
+    """Return the fragments found; stops pulling chunks as soon as all are found."""
+    pending = {frag: fragment_candidates(frag) for frag in wanted if not always_present(frag)}
+    found = {frag for frag in wanted if always_present(frag)}
+    tail = ""
+    iterator: Iterator[str] = iter(chunks)
+    for chunk in iterator:
+        if not pending:
+            break
+        text = tail + chunk
+        ids = {html.unescape(next(g for g in m.groups() if g is not None)) for m in _ID_OR_NAME.finditer(text)}
+        for frag, spellings in list(pending.items()):
+            if spellings & ids:
+                found.add(frag)
+                del pending[frag]
+        tail = text[-_OVERLAP:]
+    return frozenset(found)

@@ -1,0 +1,148 @@
+"""Disk cache of verdicts (SQLite) wrapped around any LinkClient.
+
+Two runs may share the file: WAL journal plus a busy timeout, one short transaction per
+write, and ``INSERT OR REPLACE`` so the last writer simply wins (issue 5).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from pipeline.net.verdict import Kind, LinkClient, Reason, Verdict
+
+_SCHEMA_VERSION = 1
+_CHUNK = 500
+DEFAULT_MAX_AGE: Mapping[Kind, float] = MappingProxyType({Kind.OK: 86400.0, Kind.WARNING: 0.0, Kind.ERROR: 0.0})
+"""Successes are trusted for a day; failures and doubts are re-checked every run."""
+
+
+def default_cache_path(environ: Mapping[str, str] | None = None) -> Path:
+    """``$PIPELINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/pipeline``, else ``~/.cache/pipeline``; file ``links.sqlite3``."""
+    env = os.environ if environ is None else environ
+    if env.get("PIPELINE_CACHE_DIR"):
+        root = Path(env["PIPELINE_CACHE_DIR"])
+    elif env.get("XDG_CACHE_HOME"):
+        root = Path(env["XDG_CACHE_HOME"]) / "pipeline"
+    else:
+        root = Path.home() / ".cache" / "pipeline"
+    return root / "links.sqlite3"
+
+
+class VerdictStore:
+    """Verdicts on disk, keyed by (namespace, url); the namespace is the client's option fingerprint."""
+
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open(busy_timeout)
+        except sqlite3.DatabaseError:
+            # A corrupt or foreign file is only a cache: start again rather than fail the lint.
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self._db = self._open(busy_timeout)
+
+    def _open(self, busy_timeout: float) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA_VERSION:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DROP TABLE IF EXISTS verdicts")
+            db.execute(
+                "CREATE TABLE verdicts (namespace TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL,"
+                " reason TEXT NOT NULL, message TEXT NOT NULL, status INTEGER, final_url TEXT,"
+                " checked_at REAL NOT NULL, PRIMARY KEY (namespace, url)) WITHOUT ROWID"
+            )
+            db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        return db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> VerdictStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def load(self, namespace: str, urls: list[str]) -> dict[str, tuple[Verdict, float]]:
+        """Stored verdicts and the time each was made, for those of ``urls`` that are stored."""
+        found: dict[str, tuple[Verdict, float]] = {}
+        for start in range(0, len(urls), _CHUNK):
+            chunk = urls[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                "SELECT url, kind, reason, message, status, final_url, checked_at FROM verdicts"
+                f" WHERE namespace = ? AND url IN ({marks})",
+                [namespace, *chunk],
+            )
+            for url, kind, reason, message, status, final_url, checked_at in rows:
+                try:
+                    verdict = Verdict(url, Kind(kind), Reason(reason), message, status, final_url)
+                except ValueError:
+                    continue
+                found[url] = (verdict, checked_at)
+        return found
+
+    def save(self, namespace: str, verdicts: Iterable[Verdict], checked_at: float) -> None:
+        rows = [(namespace, v.url, v.kind.value, v.reason.value, v.message, v.status, v.final_url, checked_at) for v in verdicts]
+        if not rows:
+            return
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    """How many verdicts came from disk and how many were fetched, for the CLI's summary line."""
+
+    hits: int
+    misses: int
+
+
+class CachedClient:
+    """A LinkClient that answers from the store when a verdict is young enough, else asks ``inner``."""
+
+    def __init__(
+        self,
+        inner: LinkClient,
+        store: VerdictStore,
+        *,
+        namespace: str = "",
+        max_age: Mapping[Kind, float] = DEFAULT_MAX_AGE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.inner = inner
+        self.store = store
+        self.namespace = namespace
+        self.max_age = {**DEFAULT_MAX_AGE, **max_age}
+        self._clock = clock
+        self.stats = CacheStats(0, 0)
+
+    def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
+        wanted = list(dict.fromkeys(urls))
+        now = self._clock()
+        fresh = {
+            url: verdict
+            for url, (verdict, checked_at) in self.store.load(self.namespace, wanted).items()
+            if now - checked_at < self.max_age[verdict.kind]
+        }
+        missing = [url for url in wanted if url not in fresh]
+        fetched = dict(self.inner.check(missing)) if missing else {}
+        self.store.save(self.namespace, fetched.values(), self._clock())
+        self.stats = CacheStats(len(fresh), len(missing))
+        return {**fresh, **fetched}

@@ -1,0 +1,63 @@
+"""The outcome of checking one URL, shared by the client, the cache and the LK checker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+
+class Kind(StrEnum):
+    """How sure we are: ERROR is a definite failure, WARNING is ambiguous (issue 5)."""
+
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class Reason(StrEnum):
+    """Why a verdict was reached; the LK checker maps some reasons to their own rules."""
+
+    OK = "ok"
+    HTTP_STATUS = "http-status"
+    BOT_WALL = "bot-wall"
+    RATE_LIMITED = "rate-limited"
+    DNS = "dns"
+    REFUSED = "refused"
+    CONNECTION = "connection"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    ANCHOR = "anchor"
+    PRIVATE = "private"
+    REDIRECT_LOOP = "redirect-loop"
+    TOO_MANY_REDIRECTS = "too-many-redirects"
+    INVALID = "invalid-url"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What checking ``url`` found; ``final_url`` is set when redirects were followed."""
+
+    url: str
+    kind: Kind
+    reason: Reason
+    message: str
+    status: int | None = None
+    final_url: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind is Kind.OK
+
+
+ProgressCallback = Callable[[int, int, str], None]
+"""Called as ``progress(done, total, url)`` after each URL; the client never prints."""
+
+
+class LinkClient(Protocol):
+    """Anything that turns URLs into verdicts: the requests client, the cache, test fakes."""
+
+    def check(self, urls: Iterable[str]) -> Mapping[str, Verdict]:
+        """Return one verdict per distinct input URL (fragments included in the key)."""
+        ...

@@ -1,0 +1,168 @@
+"""The Post model: one file read once, parsed once, shared by every checker.
+
+`load_post` never raises on bad content. A file that cannot be read or decoded, or whose
+front matter is broken, still yields a Post (with `ok=False` where the body is unusable)
+plus FM findings in `load_findings`: flake8's E902 pattern, not a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from markdown_it.token import Token
+
+from pipeline import frontmatter_parse as fmp
+from pipeline.findings import Finding, Severity
+
+# Jekyll's post file name: YYYY-MM-DD-slug.ext (jekyll/lib/jekyll/document.rb DATE_FILENAME_MATCHER).
+NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
+MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".mdwn", ".txt"})
+MAX_BYTES = 5 * 1024 * 1024  # a post larger than this is reported, not parsed
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Post:
+    """A post as every checker sees it. Lines and columns everywhere are 1-based.
+
+    Compared by identity (eq=False), so derived views can be cached per post.
+
+    `tokens` are markdown-it-py block/inline tokens of the body; their `.map` counts
+    from the start of the body, so add `body_start_line - 1` to get file lines (or use
+    `token_line`). `key_lines` maps each top-level front matter key to its line.
+    """
+
+    path: Path
+    raw: str
+    lines: tuple[str, ...]
+    ok: bool
+    front_matter: Mapping[str, Any]
+    key_lines: Mapping[str, int]
+    fm_format: str | None
+    fm_ok: bool
+    fm_end_line: int
+    body: str
+    body_start_line: int
+    tokens: tuple[Token, ...]
+    name_date: dt.date | None
+    slug: str | None
+    load_findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def display_path(self) -> str:
+        return str(self.path)
+
+    def token_line(self, token: Token) -> int:
+        """File line (1-based) where a block token starts; the body start if it has no map."""
+        return (token.map[0] if token.map else 0) + self.body_start_line
+
+
+def _finding(path: Path, line: int, code: str, message: str, col: int = 1) -> Finding:
+    return Finding(str(path), max(line, 1), max(col, 1), code, Severity.ERROR, message)
+
+
+def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
+    """(date, slug, problem) from a Jekyll file name; problem says why it is not Jekyll form."""
+    m = NAME_RE.match(path.name)
+    if not m:
+        return None, path.stem, "file name is not in Jekyll form YYYY-MM-DD-slug.md"
+    year, month, day, slug, _ext = m.groups()
+    try:
+        date = dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None, slug, f"file name date {year}-{month}-{day} is not a valid date"
+    if not slug:
+        return date, None, "file name has a date but no slug"
+    return date, slug, None
+
+
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+
+
+_MD: list[Any] = []  # one parser per process, built on first use
+
+
+def parse_markdown(text: str) -> tuple[Token, ...]:
+    if not _MD:
+        _MD.append(_markdown())
+    return tuple(_MD[0].parse(text))
+
+
+def decode(path: Path, data: bytes) -> tuple[str | None, Finding | None]:
+    """Decode UTF-8 (a BOM is allowed); binary or undecodable bytes become one FM finding."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        return None, _finding(path, line, "FM002", "file contains NUL bytes: binary, not a text post")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, _finding(
+            path, line, "FM002", f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", col
+        )
+
+
+def empty_post(path: Path, findings: tuple[Finding, ...], raw: str = "") -> Post:
+    lines = tuple(raw.splitlines())
+    return Post(
+        path=path, raw=raw, lines=lines, ok=False, front_matter=MappingProxyType({}),
+        key_lines=MappingProxyType({}), fm_format=None, fm_ok=False, fm_end_line=0, body="",
+        body_start_line=1, tokens=(), name_date=parse_name(path)[0],
+        slug=parse_name(path)[1], load_findings=findings,
+    )
+
+
+def read_post(path: Path) -> Post:
+    """Read a file from disk and load it; unreadable files become a finding, not an exception."""
+    try:
+        if path.is_symlink() and not path.exists():
+            return empty_post(path, (_finding(path, 1, "FM001", "broken symbolic link"),))
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            msg = f"file is {size // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit for a post"
+            return empty_post(path, (_finding(path, 1, "FM001", msg),))
+        data = path.read_bytes()
+    except OSError as exc:
+        return empty_post(path, (_finding(path, 1, "FM001", f"cannot read file: {exc.strerror or exc}"),))
+    return load_post(path, data)
+
+
+def load_post(path: Path, data: bytes) -> Post:
+    """Parse bytes into a Post. Pure: the caller did the reading."""
+    text, problem = decode(path, data)
+    if text is None:
+        return empty_post(path, (problem,) if problem else ())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = tuple(text.split("\n"))
+    fm = fmp.split_front_matter(lines)
+    findings: list[Finding] = [_finding(path, f.line, f.code, f.message, f.col) for f in fm.problems]
+    body_lines = lines[fm.body_start - 1 :]
+    body = "\n".join(body_lines)
+    name_date, slug, _ = parse_name(path)
+    return Post(
+        path=path,
+        raw=text,
+        lines=lines,
+        ok=fm.body_ok,
+        front_matter=MappingProxyType(dict(fm.data)),
+        key_lines=MappingProxyType(dict(fm.key_lines)),
+        fm_format=fm.format,
+        fm_ok=fm.data_ok,
+        fm_end_line=fm.end_line,
+        body=body,
+        body_start_line=fm.body_start,
+        tokens=parse_markdown(body) if fm.body_ok else (),
+        name_date=name_date,
+        slug=slug,
+        load_findings=tuple(findings),
+    )

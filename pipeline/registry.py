@@ -1,0 +1,150 @@
+"""Rule metadata, the checker protocol, the explicit list of checkers and code selection.
+
+A checker is a module (pre-commit's Language shape): it has NAME, RULES, OPTIONS and
+`check(post, ctx)`, and optionally `check_site(posts, ctx)` for work across posts.
+Checker modules are imported lazily by dotted name, so `--select FM` never imports
+the link checker's HTTP stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pipeline.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from pipeline.post import Post
+
+CODE_RE = re.compile(r"^(FM|HD|SP|LK)\d{3}$")
+
+# Explicit, ordered registry (no entry points, no directory scanning).
+CHECKER_MODULES: tuple[str, ...] = (
+    "pipeline.checks.frontmatter",
+    "pipeline.checks.headings",
+    "pipeline.checks.spelling",
+    "pipeline.checks.links",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One config option of a checker: validated on load, documented by `pipeline rules`."""
+
+    default: Any
+    type: type | tuple[type, ...]
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """Metadata of one rule code; `doc` holds a bad and a good example for `pipeline rules CODE`."""
+
+    code: str
+    name: str
+    summary: str
+    severity: Severity = Severity.ERROR
+    enabled: bool = True
+    doc: str = ""
+
+
+class Site:
+    """Every post of the run plus, read only when a checker asks, every post under the root.
+
+    `posts` are the ones being linted; `index` holds every known post keyed by resolved
+    path, including those only read for context (pre-commit passes a few files, but
+    internal links and word frequencies need the whole site).
+    """
+
+    def __init__(self, posts: tuple[Post, ...], root: Path,
+                 load_index: Callable[[], Mapping[Path, Post]] | None = None) -> None:
+        self.posts = posts
+        self.root = root
+        self._load_index = load_index
+
+    @cached_property
+    def index(self) -> Mapping[Path, Post]:
+        if self._load_index is None:
+            return {p.path.resolve(): p for p in self.posts}
+        return self._load_index()
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a checker may use besides the post: its validated options and run-wide settings."""
+
+    options: Mapping[str, Any]
+    root: Path
+    offline: bool = False
+    no_cache: bool = False
+    allow_private: bool = False
+    cache_dir: Path | None = None
+    site: Site | None = None
+    progress: Callable[[int, int], None] | None = None
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+class Checker(Protocol):
+    NAME: str
+    RULES: tuple[Rule, ...]
+    OPTIONS: Mapping[str, Option]
+
+    def check(self, post: Post, ctx: Context) -> Iterable[Finding]: ...
+
+
+def load_checker(dotted: str) -> ModuleType:
+    return importlib.import_module(dotted)
+
+
+def available_checkers() -> tuple[ModuleType, ...]:
+    """The checker modules that exist in this build (later families land one by one)."""
+    mods = []
+    for dotted in CHECKER_MODULES:
+        try:
+            mods.append(load_checker(dotted))
+        except ModuleNotFoundError as exc:
+            if exc.name != dotted:
+                raise
+    return tuple(mods)
+
+
+def all_rules(checkers: Sequence[ModuleType] | None = None) -> tuple[Rule, ...]:
+    mods = available_checkers() if checkers is None else checkers
+    return tuple(rule for mod in mods for rule in mod.RULES)
+
+
+def rules_by_code() -> Mapping[str, Rule]:
+    return MappingProxyType({r.code: r for r in all_rules()})
+
+
+class Decision:
+    """flake8's DecisionEngine: select/ignore by code prefix, the longer prefix wins.
+
+    A rule is on when the longest matching select prefix is longer than the longest
+    matching ignore prefix; rules that are off by default need an explicit select.
+    """
+
+    def __init__(self, select: Sequence[str], ignore: Sequence[str], default_off: Iterable[str] = ()) -> None:
+        self._select = tuple(select) or ("",)
+        self._explicit = tuple(select)
+        self._ignore = tuple(ignore)
+        self._default_off = frozenset(default_off)
+        self._cache: dict[str, bool] = {}
+
+    @staticmethod
+    def _longest(code: str, prefixes: Sequence[str]) -> int:
+        return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+    def enabled(self, code: str) -> bool:
+        if code not in self._cache:
+            sel = self._longest(code, self._select)
+            if code in self._default_off:
+                sel = self._longest(code, self._explicit)  # opt-in rules need an explicit select
+            self._cache[code] = sel >= 0 and sel > self._longest(code, self._ignore)
+        return self._cache[code]

@@ -1,0 +1,122 @@
+"""Suggestions: candidates within edit distance 2, ranked by a typo-shaped cost and frequency.
+
+Raw edit distance ties constantly (seperate: separate, desperate). Real typos are mostly a
+wrong vowel, a doubled or dropped letter, or two swapped letters, and the intended word is
+usually a common one; so the cost makes those edits cheap and subtracts a share of the
+candidate's Zipf frequency. Candidate search is rapidfuzz's C++ Damerau-Levenshtein over
+the words of similar length, which takes milliseconds per word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.spell.lexicon import Lexicon
+
+VOWELS = frozenset("aeiouy")
+# Letters often confused by sound or keyboard position: cheaper than an arbitrary swap.
+_CLOSE = frozenset(
+    tuple(sorted(p))
+    for p in ("ck", "cs", "sz", "ks", "gj", "fv", "mn", "iy", "ey", "ph", "td", "bp", "dt", "sc", "xz", "qk")
+)
+FREQ_WEIGHT = 0.35
+SPLIT_COST = 1.6  # inserting a space is dear: "undersand" is not "under sand"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A candidate with its typo cost (weighted edits) and its rank score (lower is better)."""
+
+    word: str
+    cost: float
+    zipf: float
+    score: float
+
+
+def _sub_cost(a: str, b: str) -> float:
+    if a in VOWELS and b in VOWELS:
+        return 0.5
+    if tuple(sorted((a, b))) in _CLOSE:
+        return 0.7
+    return 1.0
+
+
+def _indel_cost(word: str, i: int) -> float:
+    """Inserting/deleting word[i]: cheap when it doubles or undoubles a neighbour."""
+    ch = word[i]
+    if (i > 0 and word[i - 1] == ch) or (i + 1 < len(word) and word[i + 1] == ch):
+        return 0.4
+    return 0.6 if ch in VOWELS else 0.9
+
+
+def typo_cost(typo: str, word: str) -> float:
+    """Weighted optimal-string-alignment distance from the intended word to the typo."""
+    n, m = len(word), len(typo)
+    prev2: list[float] = []
+    prev = [0.0] * (m + 1)
+    for j in range(1, m + 1):
+        prev[j] = prev[j - 1] + _indel_cost(typo, j - 1)
+    for i in range(1, n + 1):
+        cur = [prev[0] + _indel_cost(word, i - 1)] + [0.0] * m
+        for j in range(1, m + 1):
+            a, b = word[i - 1], typo[j - 1]
+            best = prev[j - 1] + (0.0 if a == b else _sub_cost(a, b))
+            best = min(best, prev[j] + _indel_cost(word, i - 1), cur[j - 1] + _indel_cost(typo, j - 1))
+            if i > 1 and j > 1 and a == typo[j - 2] and word[i - 2] == b and a != b:
+                best = min(best, prev2[j - 2] + 0.6)
+            cur[j] = best
+        prev2, prev = prev, cur
+    first = 0.3 if typo[:1] != word[:1] else 0.0  # typos rarely change the first letter
+    return prev[m] + first
+
+
+def candidates(word: str, lexicon: Lexicon, max_distance: int = 2) -> list[str]:
+    """Lexicon words within Damerau-Levenshtein distance `max_distance` of the lower-cased word."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    found: list[str] = []
+    for n in range(max(1, len(word) - max_distance), len(word) + max_distance + 1):
+        choices = lexicon.by_length.get(n)
+        if not choices:
+            continue
+        hits = process.extract(
+            word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=max_distance, limit=None
+        )
+        found.extend(hit[0] for hit in hits)
+    return found
+
+
+def splits(word: str, lexicon: Lexicon, min_zipf: float = 3.0) -> list[str]:
+    """Two common words run together (webserver: web server)."""
+    out = []
+    for i in range(2, len(word) - 1):
+        left, right = word[:i], word[i:]
+        if lexicon.zipf(left) >= min_zipf and lexicon.zipf(right) >= min_zipf:
+            out.append(f"{left} {right}")
+    return out
+
+
+def rank(word: str, lexicon: Lexicon, limit: int = 5) -> tuple[Suggestion, ...]:
+    """Ranked suggestions for a lower-cased unknown word (best first)."""
+    scored = []
+    for cand in candidates(word, lexicon):
+        if cand == word:
+            continue
+        cost = typo_cost(word, cand)
+        zipf = lexicon.zipf(cand)
+        scored.append(Suggestion(cand, cost, zipf, cost - FREQ_WEIGHT * zipf))
+    for pair in splits(word, lexicon):
+        zipf = min(lexicon.zipf(p) for p in pair.split())
+        scored.append(Suggestion(pair, SPLIT_COST, zipf, SPLIT_COST - FREQ_WEIGHT * zipf))
+    scored.sort(key=lambda s: (s.score, s.word))
+    return tuple(scored[:limit])
+
+
+def match_case(original: str, suggestion: str) -> str:
+    """Give the suggestion the case pattern of the word it replaces."""
+    if original.isupper() and len(original) > 1:
+        return suggestion.upper()
+    if original[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
