@@ -38,7 +38,10 @@ EXTRA_SECTIONS: Mapping[str, str] = MappingProxyType({"publish": "pipeline.publi
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    """The merged, validated configuration of one run."""
+    """The merged, validated configuration of one run.
+
+    Plain dicts inside (treated as read-only) so a Config pickles into worker processes.
+    """
 
     root: Path
     source: Path | None = None
@@ -52,7 +55,11 @@ class Config:
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def section(self, name: str) -> Mapping[str, Any]:
-        return self.sections.get(name, MappingProxyType({}))
+        return self.sections.get(name, {})
+
+    def fingerprint(self, section: str) -> str:
+        """Stable text of one section's options: part of the incremental cache key."""
+        return repr(sorted((k, repr(v)) for k, v in self.section(section).items()))
 
     def with_cli(self, select: Sequence[str] | None, ignore: Sequence[str] | None,
                  extend_select: Sequence[str] = (), extend_ignore: Sequence[str] = ()) -> Config:
@@ -155,7 +162,7 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
         prepare = getattr(module, "prepare_options", None)  # e.g. read a schema file once
         if prepare is not None:
             options = prepare(options, root, f"{where} [{name}]")
-        validated[name] = MappingProxyType(options)
+        validated[name] = options
     for key in ("select", "ignore", "extend-select", "extend-ignore", "paths", "exclude"):
         if not all(isinstance(v, str) for v in values[key]):
             raise ConfigError(f"{where}: '{key}' must be a list of strings")
@@ -166,8 +173,8 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
         posts_root=(root / values["posts_root"]) if values["posts_root"] else None,
         select=tuple(values["select"]) + tuple(values["extend-select"]),
         ignore=tuple(values["ignore"]) + tuple(values["extend-ignore"]),
-        severity=MappingProxyType(severity),
+        severity=severity,
         cache_dir=root / values["cache_dir"],
         exclude=tuple(values["exclude"]),
-        sections=MappingProxyType(validated),
+        sections=validated,
     )

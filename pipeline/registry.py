@@ -55,23 +55,25 @@ class Rule:
 
 
 class Site:
-    """Every post of the run plus, read only when a checker asks, every post under the root.
+    """The run's view across posts, for `check_site`.
 
-    `posts` are the ones being linted; `index` holds every known post keyed by resolved
-    path, including those only read for context (pre-commit passes a few files, but
-    internal links and word frequencies need the whole site).
+    `posts` holds the map-step result (FileResult: path, findings, `facts` by checker
+    NAME, suppressions, front_matter) of each linted post. `index` maps the resolved
+    path of every post under the site root, linted or not, to its FileResult; it is
+    computed, in parallel and cached, only when a checker reads it (pre-commit passes
+    a few files, but internal links and word frequencies need the whole site).
     """
 
-    def __init__(self, posts: tuple[Post, ...], root: Path,
-                 load_index: Callable[[], Mapping[Path, Post]] | None = None) -> None:
+    def __init__(self, posts: tuple[Any, ...], root: Path,
+                 load_index: Callable[[], Mapping[str, Any]] | None = None) -> None:
         self.posts = posts
         self.root = root
         self._load_index = load_index
 
     @cached_property
-    def index(self) -> Mapping[Path, Post]:
+    def index(self) -> Mapping[str, Any]:
         if self._load_index is None:
-            return {p.path.resolve(): p for p in self.posts}
+            return {str(Path(p.path).resolve()): p for p in self.posts}
         return self._load_index()
 
 
@@ -91,6 +93,17 @@ class Context:
 
 
 class Checker(Protocol):
+    """A checker module. Only NAME, RULES, OPTIONS and check are required.
+
+    - `check(post, ctx)`: findings of one post; must depend only on the post and options
+      (its results are cached by file content and run in worker processes).
+    - `collect(post, ctx) -> facts` (optional): a small picklable summary of one post for
+      cross-post work (words and counts, links, anchors); cached like `check`.
+    - `check_site(facts, ctx)` (optional): `facts` maps each linted post's path to what
+      `collect` returned; `ctx.site.index` gives every post under the site root (with
+      `.facts[NAME]`), read only when used. Network work belongs here, once per run.
+    """
+
     NAME: str
     RULES: tuple[Rule, ...]
     OPTIONS: Mapping[str, Option]

@@ -1,23 +1,33 @@
-"""discover -> load -> check -> filter: the lint run as plain functions, no printing."""
+"""discover -> map each file (load, per-post checks, facts) -> reduce (site checks) -> filter.
+
+The map step is a pure function of (file bytes, path, checker options, tool version), so
+its result is cached on disk by that key and computed in worker processes when many
+files need it. Cross-post work (spelling frequencies, internal links) runs once in the
+main process on the small per-post facts the map step returns, never on whole Posts.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
+from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import PathError, PipelineError
 from pipeline.findings import Finding, Severity
+from pipeline.lintcache import LintCache, content_key
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
-from pipeline.registry import Context, Decision, Site, available_checkers
-from pipeline.suppress import parse_suppressions
+from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
+from pipeline.suppress import Suppressions, parse_suppressions
 
 SKIP_DIRS = frozenset({".git", "node_modules", "_site", ".jekyll-cache", ".sass-cache", "vendor", ".pipeline_cache"})
 POST_EXTS = MARKDOWN_EXTS - {".txt"}
+PARALLEL_MIN_FILES = 48  # below this, starting processes costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +42,34 @@ class RunOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class FileResult:
+    """What the map step learns from one file: per-post findings, facts, suppressions."""
+
+    path: str
+    findings: tuple[Finding, ...]
+    facts: Mapping[str, Any]
+    suppressions: Suppressions
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     findings: tuple[Finding, ...]
     files: tuple[Path, ...]
     posts: tuple[Post, ...] = ()
+    cached: int = 0
 
     @property
     def errors(self) -> int:
         return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    def findings_for(self, path: Path | str) -> list[Finding]:
+        key = str(path)
+        return [f for f in self.findings if f.path == key]
+
+
+class CheckerCrash(PipelineError):
+    """A checker raised: a bug in pipeline, reported with the file instead of a traceback."""
 
 
 def _excluded(path: Path, patterns: Sequence[str]) -> bool:
@@ -67,41 +97,11 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
     return list(found)
 
 
-def make_site(posts: tuple[Post, ...], roots: tuple[Path, ...], exclude: Sequence[str]) -> Site:
-    """A Site whose index of every post under the roots is read only if a checker asks."""
-
-    def load_index() -> dict[Path, Post]:
-        index = {p.path.resolve(): p for p in posts}
-        for file in discover([r for r in roots if r.is_dir()], exclude):
-            key = file.resolve()
-            if key not in index:
-                index[key] = read_post(file)
-        return index
-
-    return Site(posts, roots[0] if roots else Path.cwd(), load_index)
-
-
 def site_roots(paths: Sequence[str | Path], config: Config) -> tuple[Path, ...]:
     if config.posts_root is not None:
         return (config.posts_root,)
     roots = {(Path(p) if Path(p).is_dir() else Path(p).parent): None for p in paths}
     return tuple(roots)
-
-
-def contexts(config: Config, opts: RunOptions, site: Site | None, checkers: Sequence[ModuleType]) -> dict[str, Context]:
-    return {
-        mod.NAME: Context(
-            options=config.section(mod.NAME), root=config.root, offline=opts.offline,
-            no_cache=opts.no_cache, allow_private=opts.allow_private, cache_dir=config.cache_dir,
-            site=site, progress=opts.progress,
-        )
-        for mod in checkers
-    }
-
-
-def select_checkers(decision: Decision, checkers: Sequence[ModuleType] | None = None) -> list[ModuleType]:
-    mods = available_checkers() if checkers is None else checkers
-    return [m for m in mods if any(decision.enabled(r.code) for r in m.RULES)]
 
 
 def make_decision(config: Config, checkers: Sequence[ModuleType] | None = None) -> Decision:
@@ -110,9 +110,121 @@ def make_decision(config: Config, checkers: Sequence[ModuleType] | None = None) 
     return Decision(config.select, config.ignore, default_off)
 
 
-def filter_findings(findings: Iterable[Finding], posts: Sequence[Post], config: Config, decision: Decision) -> list[Finding]:
+def select_checkers(decision: Decision, checkers: Sequence[ModuleType] | None = None) -> list[ModuleType]:
+    mods = available_checkers() if checkers is None else checkers
+    return [m for m in mods if any(decision.enabled(r.code) for r in m.RULES)]
+
+
+def make_context(mod: ModuleType, config: Config, opts: RunOptions, site: Site | None = None) -> Context:
+    return Context(
+        options=config.section(mod.NAME), root=config.root, offline=opts.offline,
+        no_cache=opts.no_cache, allow_private=opts.allow_private, cache_dir=config.cache_dir,
+        site=site, progress=opts.progress,
+    )
+
+
+def _guard(name: str, where: str, run: Callable[[], Any]) -> Any:
+    """A checker crash is a bug: re-raised as one line naming the checker and the file."""
+    try:
+        return run()
+    except PipelineError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - turned into a clean error for the CLI
+        raise CheckerCrash(f"internal error in the {name} checker on {where}: {type(exc).__name__}: {exc}") from exc
+
+
+def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Context], collect_only: bool = False) -> FileResult:
+    """Per-post work of every checker on one loaded post."""
+    findings: list[Finding] = []
+    facts: dict[str, Any] = {}
+    for mod in checkers:
+        ctx = ctxs[mod.NAME]
+        if not collect_only and (post.ok or mod.NAME == "frontmatter"):
+            findings.extend(_guard(mod.NAME, post.display_path, lambda: list(mod.check(post, ctx))))
+        collect = getattr(mod, "collect", None)
+        if collect is not None:
+            facts[mod.NAME] = _guard(mod.NAME, post.display_path, lambda: collect(post, ctx))
+    return FileResult(post.display_path, tuple(findings), facts, parse_suppressions(post.lines), dict(post.front_matter))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """Everything a worker needs, picklable: module names instead of modules."""
+
+    config: Config
+    opts: RunOptions
+    checker_names: tuple[str, ...]
+    collect_only: bool
+    use_cache: bool
+
+
+def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
+    checkers = [load_checker(n) for n in job.checker_names]
+    ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
+    fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}" for m in checkers)
+    cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
+    results: list[FileResult] = []
+    misses: list[tuple[str, FileResult]] = []
+    try:
+        for file in files:
+            key, data = content_key(file, f"{__version__}|{job.collect_only}|{fingerprint}")
+            hit = cache.get(key) if cache is not None and key else None
+            if hit is not None:
+                results.append(hit)
+                continue
+            post = read_post(file) if data is None else _load(file, data)
+            result = map_post(post, checkers, ctxs, job.collect_only)
+            results.append(result)
+            if key:
+                misses.append((key, result))
+        if cache is not None and misses:
+            cache.put_many(misses)
+    finally:
+        if cache is not None:
+            cache.close()
+    return results
+
+
+def _load(path: Path, data: bytes) -> Post:
+    from pipeline.post import load_post
+
+    return load_post(path, data)
+
+
+def map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
+    """The map step over many files, in worker processes when there are enough of them."""
+    jobs = job.opts.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        return _map_files(files, job)
+    import concurrent.futures as cf
+    import multiprocessing
+
+    chunk = max(8, len(files) // (jobs * 4))
+    parts = [files[i : i + chunk] for i in range(0, len(files), chunk)]
+    worker_job = replace(job, opts=replace(job.opts, progress=None))
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        out: list[FileResult] = []
+        for part in pool.map(_map_files, parts, [worker_job] * len(parts)):
+            out.extend(part)
+    return out
+
+
+def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Job, exclude: Sequence[str]) -> Callable[[], dict[str, FileResult]]:
+    """Facts of every post under the site roots; computed (and cached) only when asked for."""
+
+    def load() -> dict[str, FileResult]:
+        index = {str(Path(p).resolve()): r for p, r in linted.items()}
+        others = [f for f in discover([r for r in roots if r.is_dir()], exclude) if str(f.resolve()) not in index]
+        for result in map_files(others, replace(job, collect_only=True)):
+            index[str(Path(result.path).resolve())] = result
+        return index
+
+    return load
+
+
+def filter_findings(findings: Iterable[Finding], suppressions: Mapping[str, Suppressions], config: Config, decision: Decision) -> list[Finding]:
     """Selection, inline suppression and severity overrides, in that order; sorted, unique."""
-    suppressions = {p.display_path: parse_suppressions(p.lines) for p in posts}
     kept: dict[tuple[object, ...], Finding] = {}
     for f in findings:
         if not decision.enabled(f.code):
@@ -126,38 +238,21 @@ def filter_findings(findings: Iterable[Finding], posts: Sequence[Post], config: 
     return sorted(kept.values(), key=lambda f: f.sort_key)
 
 
-def check_posts(posts: Sequence[Post], checkers: Sequence[ModuleType], ctxs: dict[str, Context]) -> list[Finding]:
-    findings: list[Finding] = []
-    for mod in checkers:
-        ctx = ctxs[mod.NAME]
-        for post in posts:
-            if post.ok or mod.NAME == "frontmatter":
-                findings.extend(_guard(mod, post.display_path, lambda: list(mod.check(post, ctx))))
-        check_site = getattr(mod, "check_site", None)
-        if check_site is not None:
-            findings.extend(_guard(mod, "the site", lambda: list(check_site(posts, ctx))))
-    return findings
-
-
-def _guard(mod: ModuleType, where: str, run: Callable[[], list[Finding]]) -> list[Finding]:
-    """A checker crash is a bug: re-raised as one line naming the checker and the file."""
-    try:
-        return run()
-    except PipelineError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - turned into a clean error for the CLI
-        raise CheckerCrash(f"internal error in the {mod.NAME} checker on {where}: {type(exc).__name__}: {exc}") from exc
-
-
-class CheckerCrash(PipelineError):
-    """A checker raised: a bug in pipeline, reported with the file instead of a traceback."""
-
-
 def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = RunOptions()) -> RunResult:
     files = discover(paths, config.exclude)
-    posts = tuple(read_post(f) for f in files)
     decision = make_decision(config)
     checkers = select_checkers(decision)
-    site = make_site(posts, site_roots(paths, config), config.exclude)
-    findings = check_posts(posts, checkers, contexts(config, opts, site, checkers))
-    return RunResult(tuple(filter_findings(findings, posts, config, decision)), tuple(files), posts)
+    job = _Job(config, opts, tuple(m.__name__ for m in checkers), False, not opts.no_cache)
+    results = map_files(files, job)
+    by_path = {r.path: r for r in results}
+    findings = [f for r in results for f in r.findings]
+    site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
+                site_facts(site_roots(paths, config), by_path, job, config.exclude))
+    for mod in checkers:
+        check_site = getattr(mod, "check_site", None)
+        if check_site is not None:
+            ctx = make_context(mod, config, opts, site)
+            facts = {r.path: r.facts.get(mod.NAME) for r in results}
+            findings.extend(_guard(mod.NAME, "the site", lambda: list(check_site(facts, ctx))))
+    suppressions = {r.path: r.suppressions for r in results}
+    return RunResult(tuple(filter_findings(findings, suppressions, config, decision)), tuple(files))

@@ -98,8 +98,11 @@ def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str
     return options
 
 
+_SEVERITY = {r.code: r.severity for r in RULES}
+
+
 def _err(post: Post, line: int, code: str, message: str, col: int = 1) -> Finding:
-    return Finding(post.display_path, line, col, code, Severity.ERROR, message)
+    return Finding(post.display_path, line, col, code, _SEVERITY[code], message)
 
 
 def check(post: Post, ctx: Context) -> Iterable[Finding]:

@@ -1,0 +1,86 @@
+"""Incremental lint cache: map-step results keyed by file bytes, path, options and version.
+
+SQLite in WAL mode with a busy timeout, so two runs sharing a cache do not corrupt it;
+any cache failure degrades to no caching rather than failing the lint.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pipeline.post import MAX_BYTES
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Size and mtime of every module of this package: an edited checker invalidates the cache."""
+    root = Path(__file__).parent
+    stamp = hashlib.blake2b(digest_size=12)
+    for file in sorted(root.rglob("*.py")):
+        st = file.stat()
+        stamp.update(f"{file.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return stamp.hexdigest()
+
+
+def content_key(path: Path, salt: str) -> tuple[str | None, bytes | None]:
+    """(cache key, file bytes); (None, None) when the file is not a readable, normal-size file."""
+    try:
+        if path.is_symlink() or path.stat().st_size > MAX_BYTES:
+            return None, None
+        data = path.read_bytes()
+    except OSError:
+        return None, None
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(b"\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + salt.encode())
+    digest.update(code_fingerprint().encode())
+    return digest.hexdigest(), data
+
+
+class LintCache:
+    def __init__(self, conn: sqlite3.Connection | None) -> None:
+        self._conn = conn
+
+    @classmethod
+    def open(cls, folder: Path) -> LintCache:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(folder / "lint.sqlite", timeout=10)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(SCHEMA)
+            return cls(conn)
+        except (OSError, sqlite3.Error):
+            return cls(None)
+
+    def get(self, key: str) -> Any | None:
+        if self._conn is None:
+            return None
+        try:
+            row = self._conn.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
+        if self._conn is None:
+            return
+        try:
+            with self._conn:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)",
+                    [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items],
+                )
+        except sqlite3.Error:
+            return
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
