@@ -39,6 +39,7 @@ def _add_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-private", action="store_true", help="let the link checker reach private and loopback addresses")
     p.add_argument("--config", type=Path, help="config file (default: nearest pipeline.toml or pyproject.toml)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="processes for checking (default: all cores)")
+    p.add_argument("--shard", type=_shard, help="K/N: check only the K-th of N deterministic parts (CI sharding)")
     p.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of internal errors")
 
 
@@ -48,6 +49,13 @@ def _codes(text: str) -> list[str]:
         if not code.isalnum():
             raise argparse.ArgumentTypeError(f"invalid rule code or prefix {code!r}")
     return codes
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit()) or not 1 <= int(k) <= int(n):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, got {text!r}")
+    return int(k), int(n)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -44,7 +44,7 @@ def _run_options(args: argparse.Namespace, progress: Any = None) -> RunOptions:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     return RunOptions(offline=args.offline, no_cache=args.no_cache, allow_private=args.allow_private,
-                      jobs=args.jobs, progress=progress)
+                      jobs=args.jobs, progress=progress, shard=args.shard)
 
 
 def check(args: argparse.Namespace, err: TextIO, fmt: str) -> tuple[Config, RunResult]:

@@ -9,6 +9,7 @@ main process on the small per-post facts the map step returns, never on whole Po
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,7 @@ class RunOptions:
     allow_private: bool = False
     jobs: int | None = None
     progress: Callable[[int, int], None] | None = None
+    shard: tuple[int, int] | None = None  # (K, N): lint only the K-th of N parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,13 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
         else:
             raise PathError(f"{raw}: no such file or directory")
     return list(found)
+
+
+def in_shard(path: Path, shard: tuple[int, int]) -> bool:
+    """Deterministic split by a hash of the path as given: same files per shard on every runner."""
+    k, n = shard
+    digest = hashlib.blake2b(path.as_posix().encode("utf-8", "surrogateescape"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % n == k - 1
 
 
 def site_roots(paths: Sequence[str | Path], config: Config) -> tuple[Path, ...]:
@@ -240,6 +249,8 @@ def filter_findings(findings: Iterable[Finding], suppressions: Mapping[str, Supp
 
 def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = RunOptions()) -> RunResult:
     files = discover(paths, config.exclude)
+    if opts.shard is not None:
+        files = [f for f in files if in_shard(f, opts.shard)]
     decision = make_decision(config)
     checkers = select_checkers(decision)
     job = _Job(config, opts, tuple(m.__name__ for m in checkers), False, not opts.no_cache)
