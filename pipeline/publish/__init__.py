@@ -1,0 +1,91 @@
+"""`pipeline publish`: checked posts -> a Jekyll `_posts/` tree in DIR, replaced atomically.
+
+pelican's split: read (the lint run), organise (`plan`), write (`writer`). DIR belongs
+to the publisher: it holds `_posts/YYYY-MM-DD-slug.md` and `manifest.json`, and
+nothing else survives a run. A Jekyll site reads it with `collections_dir: <DIR>` in
+its `_config.yml` (and `exclude: [<DIR>/manifest.json]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TextIO
+
+from pipeline.config import Config
+from pipeline.errors import ConfigError, UsageError
+from pipeline.findings import Severity
+from pipeline.registry import Option
+from pipeline.runner import RunResult
+
+OPTIONS: Mapping[str, Option] = MappingProxyType({
+    "threshold": Option("error", str, "lowest severity that holds a post back: 'error' or 'warning'"),
+    "drafts": Option(False, bool, "publish drafts too (as --drafts does)"),
+    "fix_spelling": Option(False, bool, "apply unambiguous spelling fixes (as --fix-spelling does)"),
+    "default_layout": Option("", str, "layout written into posts that have none ('' leaves it to _config.yml defaults)"),
+    "key_order": Option(["layout", "title", "date", "categories", "tags"], list,
+                        "front matter keys written first, in this order; the others follow alphabetically"),
+    "strip_trailing_whitespace": Option(True, bool, "remove trailing whitespace (never in code, HTML or hard breaks)"),
+})
+
+
+def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
+    """Check the values the type check cannot: the threshold word and the key names."""
+    if options["threshold"] not in ("error", "warning"):
+        raise ConfigError(f"{where}: 'threshold' must be 'error' or 'warning', got {options['threshold']!r}")
+    if not all(isinstance(k, str) and k for k in options["key_order"]):
+        raise ConfigError(f"{where}: 'key_order' must be a list of key names")
+    return options
+
+
+def _plan_options(section: Mapping[str, Any], args: argparse.Namespace) -> Any:
+    from pipeline.publish.normalize import NormalizeOptions
+    from pipeline.publish.plan import PlanOptions
+
+    opts = {**{k: o.default for k, o in OPTIONS.items()}, **section}
+    drafts = bool(getattr(args, "drafts", False) or opts["drafts"])
+    return PlanOptions(
+        threshold=Severity(opts["threshold"]),
+        force=bool(getattr(args, "force", False)),
+        drafts=drafts,
+        fix_spelling=bool(getattr(args, "fix_spelling", False) or opts["fix_spelling"]),
+        normalize=NormalizeOptions(tuple(opts["key_order"]), opts["default_layout"],
+                                   opts["strip_trailing_whitespace"], drop_published=drafts),
+    )
+
+
+def _sources(result: RunResult, config: Config, args: argparse.Namespace) -> list[Path]:
+    given = [Path(p) for p in getattr(args, "paths", None) or ()]
+    if not given:
+        given = [config.root / p for p in config.paths]
+    return [*given, *result.files]
+
+
+def run_publish(result: RunResult, config: Config, args: argparse.Namespace, out: TextIO) -> int:
+    """Publish the posts of a finished lint run into args.out; 1 when any was held back."""
+    from pipeline.post import read_post
+    from pipeline.publish import writer
+    from pipeline.publish.plan import plan
+
+    out_dir = Path(os.path.abspath(args.out))
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()  # replace the folder it points to, not the link
+    writer.check_out_dir(out_dir, _sources(result, config, args))
+    posts = result.posts or tuple(read_post(f) for f in result.files)
+    if not posts:
+        raise UsageError(f"no posts found, so nothing to publish; {args.out} is left as it is")
+    decided = plan(posts, result.findings, _plan_options(config.section("publish"), args))
+    files = {o.relpath: o.data for o in decided.outputs}
+    files[writer.MANIFEST] = writer.manifest_text(o.entry for o in decided.outputs).encode("utf-8")
+    changed = writer.write_site(files, out_dir)
+    for o in decided.outputs:
+        fixes = f" ({o.fixes} fix{'es' if o.fixes != 1 else ''})" if o.fixes else ""
+        out.write(f"published  {o.source} -> {o.relpath}{fixes}\n")
+    for h in decided.held:
+        out.write(f"held back  {h.source}: {h.reason}\n")
+    state = "written" if changed else "unchanged"
+    out.write(f"{args.out}: {len(decided.outputs)} published, {len(decided.held)} held back ({state})\n")
+    return 1 if decided.held else 0

@@ -1,0 +1,124 @@
+"""Normalised front matter for a published post: stable key order, lists, a date, YAML out.
+
+Jekyll reads only YAML front matter, so TOML posts are re-emitted as YAML too. Values are
+re-serialised (comments in the front matter are not kept); the body is never touched here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import yaml
+
+from pipeline.checks.frontmatter import parse_date
+
+# Jekyll merges `category`/`tag` into `categories`/`tags` (Utils.pluralized_array_from_hash):
+# the singular value is one item, a plural string is split on whitespace.
+_PLURALS: tuple[tuple[str, str], ...] = (("category", "categories"), ("tag", "tags"))
+# Jekyll parses dates with Ruby's lenient Time.parse: a valid leading YYYY-MM-DD is enough
+# ("2023-01-29 18:30:22 2023 -0800" builds); without one Jekyll stops the whole build.
+_DATE_TEXT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T]|$)")
+
+
+class FrontMatterError(ValueError):
+    """The front matter cannot become something Jekyll builds (the message says why)."""
+
+
+def _as_list(value: Any, split: bool) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split() if split else [value]
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if v is not None]
+    return [value]
+
+
+def _date_text(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S %z").strip()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, key_order: Sequence[str],
+                           default_layout: str = "", drop_published: bool = False) -> dict[str, Any]:
+    """Ordered front matter: `key_order` keys first, then the rest alphabetically.
+
+    Raises FrontMatterError when there is no usable date, since Jekyll stops the whole
+    build on a post whose date it cannot parse.
+    """
+    fm = dict(data)
+    for singular, plural in _PLURALS:
+        if singular in fm or plural in fm:
+            items = _as_list(fm.pop(singular), False) if singular in fm else []
+            plural_items = _as_list(fm.pop(plural, None), True)
+            fm[plural] = items or plural_items  # Jekyll ignores the plural when the singular is set
+    if isinstance(fm.get("title"), str):
+        fm["title"] = fm["title"].strip()
+    if not fm.get("layout") and default_layout:
+        fm["layout"] = default_layout
+    if drop_published and fm.get("published") is False:
+        del fm["published"]  # published on purpose with --drafts: Jekyll would skip it otherwise
+    date = fm.get("date")
+    if date is None or date == "":
+        if name_date is None:
+            raise FrontMatterError("no date: add a 'date:' key or a YYYY-MM-DD- prefix to the file name")
+        fm["date"] = name_date.isoformat()
+    else:
+        text = _date_text(date)
+        lead = _DATE_TEXT.match(text)
+        if lead is None or parse_date(lead.group(1)) is None:
+            raise FrontMatterError(f"date {text!r} cannot be parsed; Jekyll would stop the whole build")
+        fm["date"] = text
+    first = [k for k in key_order if k in fm]
+    rest = sorted((k for k in fm if k not in key_order), key=lambda k: (k.casefold(), k))
+    return {k: fm[k] for k in (*first, *rest)}
+
+
+def post_date(fm: Mapping[str, Any], name_date: dt.date | None) -> dt.date:
+    """The date that names the output file: the file name's, else the front matter's."""
+    lead = _DATE_TEXT.match(str(fm.get("date", "")))
+    date = name_date or (parse_date(lead.group(1)) if lead else None)
+    if date is None:  # normalize_front_matter has already refused this post
+        raise FrontMatterError("no date")
+    return date
+
+
+class _Date(str):
+    """Marks the date value, written as a plain scalar so Jekyll reads it as a time."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Pure-Python SafeDumper: the same bytes with or without libyaml installed."""
+
+
+def _represent_date(dumper: yaml.SafeDumper, value: _Date) -> yaml.ScalarNode:
+    text = str(value)
+    tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
+    if tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return dumper.represent_str(text)
+    return dumper.represent_scalar(tag, text, style="")
+
+
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+    scalars = all(isinstance(v, (str, int, float, bool, dt.date)) for v in value)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=scalars)
+
+
+_Dumper.add_representer(_Date, _represent_date)
+_Dumper.add_representer(list, _represent_list)
+
+
+def dump_front_matter(fm: Mapping[str, Any]) -> str:
+    """The `---` block: block mappings, flow lists of scalars (`tags: [a, b]`), no line folding."""
+    if not fm:
+        return "---\n---\n"
+    data = {k: (_Date(v) if k == "date" and isinstance(v, str) else v) for k, v in fm.items()}
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=1 << 20)
+    return f"---\n{text}---\n"

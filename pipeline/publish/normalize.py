@@ -1,0 +1,138 @@
+"""Pure: a Post plus the fixes accepted for it -> the text of the published post.
+
+Only three things change a post: the accepted fixes (from the checkers), the front
+matter normalisation, and trailing whitespace. Everything else (kramdown attributes,
+`<!--more-->`, Liquid tags, HTML) is kept byte for byte. The whitespace step is checked
+the way mdformat checks its output (`is_md_equal`): when the rendered HTML would
+change, the step is skipped rather than risk changing what readers see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from pipeline import frontmatter_parse as fmp
+from pipeline.findings import Fix
+from pipeline.post import Post
+from pipeline.publish.fixes import apply_fixes
+from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter, post_date
+
+DEFAULT_KEY_ORDER: tuple[str, ...] = ("layout", "title", "date", "categories", "tags")
+# Liquid blocks whose content is output verbatim (code) or not Markdown at all.
+_LIQUID_OPEN = re.compile(r"\{%-?\s*(highlight|raw|comment|capture)\b")
+_VERBATIM_TOKENS = frozenset({"fence", "code_block", "html_block"})
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    """How a post is normalised; built from the [publish] config section and the flags."""
+
+    key_order: tuple[str, ...] = DEFAULT_KEY_ORDER
+    default_layout: str = ""
+    strip_whitespace: bool = True
+    drop_published: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """The published text and what went into it."""
+
+    text: str
+    front_matter: Mapping[str, Any]
+    date: dt.date
+    applied: tuple[Fix, ...]
+    skipped: tuple[Fix, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The same CommonMark parser the checkers use (post.py), for tokens and HTML."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+
+
+def render(text: str) -> str:
+    return markdown().render(text)
+
+
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+
+
+def same_rendering(a: str, b: str) -> bool:
+    """Equal HTML, ignoring whitespace before line ends outside <pre> (browsers ignore it too)."""
+    def canon(text: str) -> list[str]:
+        parts = _PRE.split(render(text))
+        return [p if i % 2 else re.sub(r"[ \t]+\n", "\n", p) for i, p in enumerate(parts)]
+
+    return canon(a) == canon(b)
+
+
+def _liquid_lines(lines: Sequence[str]) -> set[int]:
+    kept: set[int] = set()
+    i = 0
+    while i < len(lines):
+        m = _LIQUID_OPEN.search(lines[i])
+        if m is None:
+            i += 1
+            continue
+        end = re.compile(r"\{%-?\s*end" + m.group(1) + r"\s*-?%\}")
+        j = next((k for k in range(i, len(lines)) if end.search(lines[k], m.end() if k == i else 0)), len(lines) - 1)
+        if j > i:  # a block on one line has nothing verbatim at the end of the line
+            kept.update(range(i, j + 1))
+        i = j + 1
+    return kept
+
+
+def _protected_lines(body: str, lines: Sequence[str]) -> tuple[set[int], set[int]]:
+    """(lines kept verbatim, lines that may end in a hard break), 0-based body lines."""
+    verbatim = _liquid_lines(lines)
+    paragraph_inner: set[int] = set()
+    for tok in markdown().parse(body):
+        if tok.map is None:
+            continue
+        if tok.type in _VERBATIM_TOKENS:
+            verbatim.update(range(*tok.map))
+        elif tok.type == "paragraph_open":
+            paragraph_inner.update(range(tok.map[0], tok.map[1] - 1))  # a break needs a next line
+    return verbatim, paragraph_inner
+
+
+def clean_whitespace(body: str) -> str:
+    """Trailing spaces and tabs off every line, trailing blank lines off the end.
+
+    Code blocks, HTML blocks and Liquid highlight/raw blocks keep theirs (it is content),
+    and so does a two-space hard line break inside a paragraph.
+    """
+    lines = body.split("\n")
+    verbatim, paragraph_inner = _protected_lines(body, lines)
+    out = []
+    for i, line in enumerate(lines):
+        hard_break = i in paragraph_inner and len(line) - len(line.rstrip(" ")) >= 2
+        out.append(line if i in verbatim or hard_break else line.rstrip(" \t"))
+    while out and out[-1] == "" and len(out) - 1 not in verbatim:
+        out.pop()
+    cleaned = "\n".join(out) + "\n" if out else ""
+    return cleaned if same_rendering(cleaned, body) else body
+
+
+def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = NormalizeOptions()) -> Normalized:
+    """The published text of a post. Raises FrontMatterError when Jekyll could not build it."""
+    fixed = apply_fixes(post.raw, fixes)
+    lines = fixed.text.split("\n")
+    fm = fmp.split_front_matter(lines)
+    if fm.format is None or not fm.body_ok or not fm.data_ok:
+        why = "the fixes left the front matter unreadable" if fixed.applied else "the front matter cannot be read"
+        raise FrontMatterError(why)
+    body = "\n".join(lines[fm.body_start - 1 :])
+    if options.strip_whitespace:
+        body = clean_whitespace(body)
+    data = normalize_front_matter(fm.data, post.name_date, options.key_order, options.default_layout,
+                                  options.drop_published)
+    return Normalized(dump_front_matter(data) + body, data, post_date(data, post.name_date),
+                      fixed.applied, fixed.skipped)

@@ -1,0 +1,164 @@
+"""Organise (pelican's middle step): which posts go out, under which name, with which fixes.
+
+Pure: Posts and findings in, a Plan out. Reasons for holding a post back come in two
+kinds: findings at or above the threshold (`--force` overrides them) and problems that
+would break the Jekyll build or the output folder (nothing overrides those).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.findings import Finding, Fix, Severity
+from pipeline.post import Post
+from pipeline.publish.frontmatter import FrontMatterError
+from pipeline.publish.normalize import NormalizeOptions, normalize
+
+# A slug becomes a file name: word characters, dots, tildes and dashes only, no leading
+# dot or dash (hidden files, option-like names) and no '..' anywhere.
+_SLUG_RE = re.compile(r"^\w[\w.~-]*$")
+_MAX_SLUG_BYTES = 200
+UNAMBIGUOUS = "unambiguous"  # an SP fix whose description starts with this has one candidate
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """What decides publication: threshold, overrides and the normaliser's options."""
+
+    threshold: Severity = Severity.ERROR
+    force: bool = False
+    drafts: bool = False
+    fix_spelling: bool = False
+    normalize: NormalizeOptions = NormalizeOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One post to publish: where it goes, its bytes and its manifest entry."""
+
+    source: str
+    relpath: str
+    data: bytes
+    entry: dict[str, Any]
+    fixes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One post held back and why, in words the author can act on."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    outputs: tuple[Output, ...]
+    held: tuple[Held, ...]
+
+
+def is_draft(post: Post) -> str | None:
+    """Why a post is a draft (Jekyll's two ways), or None."""
+    if "_drafts" in post.path.parts:
+        return "draft (under _drafts/)"
+    if post.front_matter.get("published") is False:
+        return "draft (published: false)"
+    return None
+
+
+def accepted_fix(finding: Finding, fix_spelling: bool) -> Fix | None:
+    """The fix the publisher applies for a finding: safe ones, and with --fix-spelling
+    the spelling fixes the SP checker marks as having a single candidate."""
+    fix = finding.fix
+    if fix is None:
+        return None
+    if fix.safe:
+        return fix
+    unambiguous = fix.description.lower().startswith(UNAMBIGUOUS)
+    return fix if fix_spelling and finding.code.startswith("SP") and unambiguous else None
+
+
+def check_slug(slug: str | None) -> str | None:
+    """Why a slug cannot be a file name inside the output folder, or None when it can."""
+    if not slug:
+        return "no slug: the file name gives none"
+    if not _SLUG_RE.match(slug) or ".." in slug or slug.endswith(".") \
+            or len(slug.encode("utf-8")) > _MAX_SLUG_BYTES:
+        return f"unsafe slug {slug!r}: use letters, digits, '.', '~', '-' and '_' only"
+    return None
+
+
+def _blocking(findings: Sequence[Finding], threshold: Severity) -> list[Finding]:
+    if threshold is Severity.WARNING:
+        return list(findings)
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
+    level = "error" if threshold is Severity.ERROR else "error or warning"
+    shown = ", ".join(f"{f.code} at {f.line}:{f.col}" for f in blocking[:3])
+    more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
+    plural = "s" if len(blocking) != 1 else ""
+    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway"
+
+
+def _entry(relpath: str, data: bytes, fm: dict[str, Any], slug: str) -> dict[str, Any]:
+    def strings(key: str) -> list[str]:
+        return [str(v) for v in fm.get(key, [])]
+
+    title = fm.get("title")
+    return {"path": relpath, "title": None if title is None else str(title), "date": str(fm["date"]),
+            "slug": slug, "tags": strings("tags"), "categories": strings("categories"),
+            "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Output | Held:
+    source = post.display_path
+    draft = is_draft(post)
+    if draft and not opts.drafts:
+        return Held(source, f"{draft}; --drafts publishes it")
+    if not post.ok or not post.fm_ok or post.fm_format is None:
+        return Held(source, "cannot be published: the file or its front matter cannot be read")
+    why = check_slug(post.slug)
+    if why:
+        return Held(source, f"cannot be published: {why}")
+    fixes = [fix for f in findings if (fix := accepted_fix(f, opts.fix_spelling)) is not None]
+    try:
+        result = normalize(post, fixes, opts.normalize)
+    except FrontMatterError as exc:
+        return Held(source, f"cannot be published: {exc}")
+    # A finding whose fix was applied is gone from the published post: it does not hold it back.
+    applied = set(result.applied)
+    blocking = [f for f in _blocking(findings, opts.threshold)
+                if (fix := accepted_fix(f, opts.fix_spelling)) is None or fix not in applied]
+    if blocking and not opts.force:
+        return Held(source, _finding_reason(blocking, opts.threshold))
+    relpath = f"_posts/{result.date.isoformat()}-{post.slug}.md"
+    data = result.text.encode("utf-8")
+    return Output(source, relpath, data, _entry(relpath, data, dict(result.front_matter), str(post.slug)),
+                  len(result.applied))
+
+
+def plan(posts: Iterable[Post], findings: Sequence[Finding], opts: PlanOptions) -> Plan:
+    """Decide every post in path order; a second post with the same output name is held back."""
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_path.setdefault(f.path, []).append(f)
+    outputs: dict[str, Output] = {}
+    held: list[Held] = []
+    for post in sorted(posts, key=lambda p: p.display_path):
+        decided = plan_post(post, by_path.get(post.display_path, []), opts)
+        if isinstance(decided, Output):
+            key = decided.relpath.casefold()  # case-insensitive file systems would merge them
+            if key in outputs:
+                other = outputs[key].source
+                held.append(Held(decided.source, f"cannot be published: {decided.relpath} is already taken by {other}"))
+                continue
+            outputs[key] = decided
+        else:
+            held.append(decided)
+    return Plan(tuple(sorted(outputs.values(), key=lambda o: o.relpath)), tuple(held))

@@ -1,0 +1,126 @@
+"""Golden trees (pelican's assertDirsEqual): tests/data/publish/<case>/{in,out}.
+
+Each case has `args` (extra flags), `in/` (the sources), `out/` (the expected DIR) and
+`report.txt` (the expected report and exit code). After a deliberate change, rewrite
+the expected files with PIPELINE_REGEN_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+
+DATA = Path(__file__).parent.parent / "data" / "publish"
+CASES = sorted(p.name for p in DATA.iterdir() if (p / "in").is_dir())
+REGEN = os.environ.get("PIPELINE_REGEN_GOLDEN") == "1"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def publish(case: Path, work: Path) -> tuple[int, str]:
+    args = (case / "args").read_text(encoding="utf-8").split()
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", *args], stdout=out, stderr=err)
+    assert err.getvalue() == ""
+    return code, out.getvalue() + f"exit {code}\n"
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_tree(name: str, work: Path) -> None:
+    case = DATA / name
+    shutil.copytree(case / "in", work / "in")
+    _, report = publish(case, work)
+    if REGEN:
+        shutil.rmtree(case / "out", ignore_errors=True)
+        shutil.copytree(work / "site", case / "out")
+        (case / "report.txt").write_text(report, encoding="utf-8")
+    got, want = tree(work / "site"), tree(case / "out")
+    assert sorted(got) == sorted(want)
+    for rel in want:
+        assert got[rel].decode("utf-8") == want[rel].decode("utf-8"), rel
+    assert report == (case / "report.txt").read_text(encoding="utf-8")
+    assert tree(work / "in") == tree(case / "in"), "the sources were modified"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_publishing_twice_is_byte_identical_and_writes_nothing(name: str, work: Path) -> None:
+    case = DATA / name
+    shutil.copytree(case / "in", work / "in")
+    code, _ = publish(case, work)
+    first = tree(work / "site")
+    stamps = {p: p.stat().st_mtime_ns for p in (work / "site").rglob("*")}
+    code2, report = publish(case, work)
+    assert (code2, tree(work / "site")) == (code, first)
+    assert "(unchanged)" in report
+    assert {p: p.stat().st_mtime_ns for p in (work / "site").rglob("*")} == stamps
+
+
+def test_removed_source_disappears_from_output(work: Path) -> None:
+    shutil.copytree(DATA / "basic" / "in", work / "in")
+    publish(DATA / "basic", work)
+    assert (work / "site/_posts/2020-01-03-dated.md").exists()
+    (work / "in/2020-01-03-dated.md").unlink()
+    publish(DATA / "basic", work)
+    assert not (work / "site/_posts/2020-01-03-dated.md").exists()
+    assert "2020-01-03-dated" not in (work / "site/manifest.json").read_text(encoding="utf-8")
+
+
+def test_held_back_post_is_published_with_force(work: Path) -> None:
+    shutil.copytree(DATA / "basic" / "in", work / "in")
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--select", "FM", "--force"],
+                    stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 1  # drafts are still held back
+    assert (work / "site/_posts/2020-03-01-no-title.md").exists()
+
+
+@pytest.mark.parametrize("out", ["in", "in/site", "in/2020-01-03-dated.md", "."])
+def test_output_folder_overlapping_the_sources_is_refused(work: Path, out: str) -> None:
+    shutil.copytree(DATA / "basic" / "in", work / "in")
+    err = io.StringIO()
+    code = cli.main(["publish", "in", "--out", out, "--no-cache", "--select", "FM"], stdout=io.StringIO(), stderr=err)
+    assert code == 2, err.getvalue()
+    assert tree(work / "in") == tree(DATA / "basic" / "in")
+
+
+def test_threshold_warning_holds_back_posts_with_warnings(work: Path) -> None:
+    (work / "in").mkdir()
+    (work / "in" / "2020-01-02-late.md").write_text(
+        "---\nlayout: post\ntitle: Late\ndate: 2020-01-05\n---\nBody.\n", encoding="utf-8")
+    (work / "pipeline.toml").write_text('[publish]\nthreshold = "warning"\n', encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"],
+                    stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert "1 error or warning finding (FM012 at 4:1)" in out.getvalue()
+
+
+def test_finding_fixed_by_its_safe_fix_does_not_hold_the_post_back(work: Path) -> None:
+    shutil.copytree(DATA / "seed" / "in", work / "in")
+    (work / "pipeline.toml").write_text('[publish]\nthreshold = "warning"\n', encoding="utf-8")
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "HD006"],
+                    stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 0
+    published = next((work / "site" / "_posts").iterdir()).read_text(encoding="utf-8")
+    assert "\n## For the readers" in published and "##  For" not in published
+
+
+def test_bad_threshold_is_a_config_error(work: Path) -> None:
+    (work / "in").mkdir()
+    (work / "pipeline.toml").write_text('[publish]\nthreshold = "info"\n', encoding="utf-8")
+    err = io.StringIO()
+    assert cli.main(["publish", "in", "--out", "site"], stdout=io.StringIO(), stderr=err) == 2
+    assert "'threshold' must be 'error' or 'warning'" in err.getvalue()

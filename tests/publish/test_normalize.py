@@ -1,0 +1,176 @@
+"""The normaliser: fixes applied exactly, front matter normalised, nothing else changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+
+import pytest
+
+from pipeline.findings import Finding, Fix, Severity
+from pipeline.post import Post, load_post
+from pipeline.publish.fixes import apply_fixes
+from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter
+from pipeline.publish.normalize import NormalizeOptions, clean_whitespace, markdown, normalize, render, same_rendering
+from pipeline.publish.plan import PlanOptions, accepted_fix, check_slug, plan_post
+
+SEED = Path(__file__).parent.parent / "data" / "publish" / "seed" / "in" / "2019-03-31-interview-with-francois-chollet.md"
+
+
+def post_of(text: str, name: str = "2020-01-02-a-post.md") -> Post:
+    return load_post(Path(name), text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(("text", "fixes", "expected", "skipped"), [
+    ("ab\ncd\n", [Fix(1, 2, 1, 3, "X")], "aX\ncd\n", 0),
+    ("a\nb\nc\nd\n", [Fix(2, 1, 4, 1, "")], "a\nd\n", 0),  # whole lines 2-3
+    ("ab\ncd", [Fix(2, 1, 3, 1, "")], "ab\n", 0),  # through the end of a file with no final newline
+    ("abcdef", [Fix(1, 5, 1, 6, "5"), Fix(1, 1, 1, 2, "1")], "1bcd5f", 0),  # order of arrival is irrelevant
+    ("abcdef", [Fix(1, 2, 1, 5, "X"), Fix(1, 3, 1, 4, "Y")], "aXef", 1),  # overlap: the first one wins
+    ("abc", [Fix(1, 2, 1, 2, "X"), Fix(1, 2, 1, 2, "X")], "aXbc", 0),  # the same fix twice counts once
+    ("abc", [Fix(1, 2, 1, 2, "X"), Fix(1, 2, 1, 2, "Y")], "aXbc", 1),  # two inserts at one point
+    ("abc", [Fix(1, 9, 1, 10, "X"), Fix(5, 1, 5, 2, "")], "abc", 2),  # outside the text: skipped
+    ("abc\n", [Fix(1, 3, 1, 1, "X")], "abc\n", 1),  # ends before it starts
+])
+def test_apply_fixes(text: str, fixes: list[Fix], expected: str, skipped: int) -> None:
+    result = apply_fixes(text, fixes)
+    assert (result.text, len(result.skipped)) == (expected, skipped)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("a  \n\n", "a\n"),  # the end of a paragraph is not a hard break
+    ("a  \nb\n", "a  \nb\n"),  # a hard break is content
+    ("a \t\nb\n", "a\nb\n"),
+    ("```\nx   \n```\n", "```\nx   \n```\n"),
+    ("    code   \n", "    code   \n"),
+    ("<div>   \n</div>\n", "<div>   \n</div>\n"),
+    ("{% highlight py %}\nx = 1   \n{% endhighlight %}\n", "{% highlight py %}\nx = 1   \n{% endhighlight %}\n"),
+    ("{% raw %}{{ x }}{% endraw %}  \n", "{% raw %}{{ x }}{% endraw %}\n"),
+    ("# T  \n\n\n\n", "# T\n"),
+    ("", ""),
+])
+def test_clean_whitespace(body: str, expected: str) -> None:
+    assert clean_whitespace(body) == expected
+
+
+@pytest.mark.parametrize(("data", "name_date", "expected"), [
+    ({"title": "  T  ", "zeta": 1, "alpha": 2, "layout": "post"}, dt.date(2020, 1, 2),
+     {"layout": "post", "title": "T", "date": "2020-01-02", "alpha": 2, "zeta": 1}),
+    ({"title": "T", "tags": "a b", "category": "one two"}, dt.date(2020, 1, 2),
+     {"title": "T", "date": "2020-01-02", "categories": ["one two"], "tags": ["a", "b"]}),
+    ({"title": "T", "tag": "x", "tags": ["y"], "date": "2019-05-06 10:00:00 +0200"}, None,
+     {"title": "T", "date": "2019-05-06 10:00:00 +0200", "tags": ["x"]}),
+    ({"title": "T", "date": dt.datetime(2021, 2, 3, 4, 5, 6)}, None, {"title": "T", "date": "2021-02-03 04:05:06"}),
+])
+def test_normalize_front_matter(data: dict[str, object], name_date: dt.date | None, expected: dict[str, object]) -> None:
+    got = normalize_front_matter(data, name_date, ("layout", "title", "date", "categories", "tags"))
+    assert list(got.items()) == list(expected.items())
+
+
+@pytest.mark.parametrize("data", [{"title": "T"}, {"date": "yesterday"}, {"date": "2020-13-45"}])
+def test_a_post_without_a_usable_date_is_refused(data: dict[str, object]) -> None:
+    with pytest.raises(FrontMatterError):
+        normalize_front_matter(data, None, ())
+
+
+def test_dumped_front_matter_reads_back_and_keeps_dates_plain() -> None:
+    fm = {"layout": "post", "title": "A: colon", "date": "2019-05-06 10:00:00 +0200", "tags": ["a", "1.0"],
+          "nested": {"k": [1, {"x": "y"}]}, "version": "1.0"}
+    text = dump_front_matter(fm)
+    assert "\ndate: 2019-05-06 10:00:00 +0200\n" in text
+    assert "\ntags: [a, '1.0']\n" in text
+    post = post_of(text + "\nbody\n")
+    assert dict(post.front_matter) == fm
+
+
+def test_seed_post_with_heading_fixes_keeps_everything_else_byte_for_byte() -> None:
+    post = load_post(SEED, SEED.read_bytes())
+    spacing = Fix(41, 4, 41, 5, "", description="keep one space after the hashes")  # "##  For" (HD006)
+    repeated = Fix(31, 1, 33, 1, "", description="delete the repeated paragraph")  # HD003
+    result = normalize(post, [spacing, repeated])
+    assert len(result.applied) == 2
+    assert "\n## For the readers" in result.text
+    assert "Sanyam Bhutani:" not in result.text
+    for kept in ('{:target="_blank"}', "<!--more-->\n", "Devolopment"):
+        assert kept in result.text
+    source_lines = post.raw.split("\n")
+    out_lines = result.text.split("\n")
+    dropped = {31, 32, 41}  # the fixed lines (1-based source lines)
+    body = [ln for i, ln in enumerate(source_lines, 1) if i > post.fm_end_line and i not in dropped]
+    assert [ln for ln in out_lines[7:] if not ln.startswith("## For")] == body[:-1] + [body[-1], ""]
+
+
+def _blocks(text: str) -> list[tuple[int, int, str]]:
+    """Top-level blocks as (first line, end line, HTML): the unit the render check compares."""
+    md = markdown()
+    tokens = md.parse(text)
+    out, start = [], None
+    for i, tok in enumerate(tokens):
+        if tok.level == 0 and tok.nesting >= 0 and start is None and tok.nesting == 1:
+            start = i
+        if tok.level == 0 and (tok.nesting == -1 or (tok.nesting == 0 and start is None)):
+            first = tokens[i if start is None else start]
+            html = md.renderer.render(tokens[i if start is None else start : i + 1], md.options, {})
+            out.append(((first.map or [0, 0])[0] + 1, (first.map or [0, 0])[1] + 1, html))
+            start = None
+    return out
+
+
+def assert_render_equal_except(before: str, after: str, fixed_lines: set[int]) -> None:
+    """mdformat's is_md_equal, narrowed: HTML blocks may differ only where a fix landed."""
+    old, new = _blocks(before), _blocks(after)
+    matcher = difflib.SequenceMatcher(a=[b[2] for b in old], b=[b[2] for b in new], autojunk=False)
+    for op, a1, a2, _b1, _b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        touched = [blk for blk in old[a1:a2] if any(blk[0] <= ln < blk[1] for ln in fixed_lines)]
+        assert touched and len(touched) == a2 - a1, f"{op} of blocks {old[a1:a2]} not explained by a fix"
+
+
+def test_seed_renders_the_same_except_the_fixed_spans() -> None:
+    post = load_post(SEED, SEED.read_bytes())
+    fixes = [Fix(41, 4, 41, 5, ""), Fix(31, 1, 33, 1, "")]
+    result = normalize(post, fixes)
+    after_body = result.text.split("---\n", 2)[2]
+    body_fixed = {ln - post.body_start_line + 1 for ln in (31, 32, 41)}
+    assert_render_equal_except(post.body, after_body, body_fixed)
+    assert render(post.body) != render(after_body)  # the repeated paragraph is really gone
+    assert_render_equal_except(post.body, normalize(post, []).text.split("---\n", 2)[2], set())
+
+
+def test_golden_inputs_render_the_same_after_whitespace_cleaning() -> None:
+    for path in sorted((SEED.parent.parent.parent).glob("*/in/**/*.md")):
+        post = load_post(path, path.read_bytes())
+        assert same_rendering(clean_whitespace(post.body), post.body), path
+
+
+def _spelling(safe: bool, description: str) -> Finding:
+    fix = Fix(1, 1, 1, 4, "the", safe=safe, description=description)
+    return Finding("p.md", 1, 1, "SP001", Severity.ERROR, "teh", fix)
+
+
+@pytest.mark.parametrize(("finding", "fix_spelling", "applied"), [
+    (_spelling(False, "unambiguous: teh -> the"), False, False),
+    (_spelling(False, "unambiguous: teh -> the"), True, True),
+    (_spelling(False, "one of: the, ten, tea"), True, False),
+    (_spelling(True, ""), False, True),
+])
+def test_unsafe_spelling_fixes_need_the_flag_and_a_single_candidate(finding: Finding, fix_spelling: bool, applied: bool) -> None:
+    assert (accepted_fix(finding, fix_spelling) is not None) == applied
+
+
+@pytest.mark.parametrize(("slug", "ok"), [
+    ("hello-world", True), ("café_2", True), ("v1.0", True), ("..", False), ("a..b", False),
+    (".hidden", False), ("-opt", False), ("a/b", False), ("a\\b", False), ("", False), ("x" * 201, False),
+])
+def test_slug_check(slug: str, ok: bool) -> None:
+    assert (check_slug(slug) is None) == ok
+
+
+def test_drafts_flag_drops_published_false() -> None:
+    post = post_of("---\ntitle: T\npublished: false\n---\nx\n")
+    held = plan_post(post, [], PlanOptions())
+    assert "draft (published: false)" in getattr(held, "reason", "")
+    out = plan_post(post, [], PlanOptions(drafts=True, normalize=NormalizeOptions(drop_published=True)))
+    assert b"published" not in getattr(out, "data", b"published")
