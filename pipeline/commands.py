@@ -6,6 +6,8 @@ import argparse
 import io
 import json
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,7 +33,24 @@ def dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
+    known = tuple(r.code for r in all_rules())
+    for option in ("select", "ignore", "extend_select", "extend_ignore"):
+        _check_codes(getattr(args, option) or (), known, "--" + option.replace("_", "-"))
+    _check_codes((*config.select, *config.ignore), known, str(config.source or "config"))
     return config.with_cli(args.select, args.ignore, args.extend_select, args.extend_ignore)
+
+
+_FAMILY_PREFIX = re.compile(r"^(FM|HD|SP|LK)\d{0,3}$")
+
+
+def _check_codes(codes: Iterable[str], known: tuple[str, ...], where: str) -> None:
+    """A code or prefix must match a registered rule, or belong to a family not built yet."""
+    for code in codes:
+        if any(k.startswith(code) for k in known):
+            continue
+        if _FAMILY_PREFIX.match(code) and not any(k[:2] == code[:2] for k in known):
+            continue
+        raise UsageError(f"{where}: unknown rule code or prefix {code!r}; run 'pipeline rules' for the list")
 
 
 def _paths(args: argparse.Namespace, config: Config) -> list[str]:
@@ -65,6 +84,7 @@ def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             tmp.write_text(buffer.getvalue(), encoding="utf-8")
             os.replace(tmp, args.output)
         except OSError as exc:
+            tmp.unlink(missing_ok=True)  # never leave a half-written report behind
             raise PathError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
     else:
         out.write(buffer.getvalue())

@@ -135,10 +135,13 @@ def section_modules() -> dict[str, ModuleType]:
     sections: dict[str, ModuleType] = {m.NAME: m for m in available_checkers()}
     for name, dotted in EXTRA_SECTIONS.items():
         try:
-            sections[name] = importlib.import_module(dotted)
+            module = importlib.import_module(dotted)
         except ModuleNotFoundError as exc:
             if exc.name != dotted:
                 raise
+            continue
+        if hasattr(module, "OPTIONS"):  # a section still being written (no OPTIONS yet) is skipped
+            sections[name] = module
     return sections
 
 

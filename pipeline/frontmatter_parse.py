@@ -19,6 +19,7 @@ import yaml
 OPEN_RE = {"yaml": re.compile(r"^---\s*$"), "toml": re.compile(r"^\+\+\+\s*$")}
 CLOSE_RE = {"yaml": re.compile(r"^(---|\.\.\.)\s*$"), "toml": re.compile(r"^\+\+\+\s*$")}
 MAX_NODES = 10_000  # expanded size past which aliases are a "billion laughs" bomb
+MAX_DEPTH = 100  # nesting past which a front matter value is refused (the walks below recurse)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,14 @@ class _Loader(_loader_base()):  # type: ignore[misc]
     """SafeLoader without the timestamp resolver: dates stay text, judged by FM011/FM012."""
 
 
-_Loader.yaml_implicit_resolvers = {
+class _PyLoader(yaml.SafeLoader):
+    """The pure-Python twin, for large front matter: libyaml's composer recurses on the C stack
+    and segfaults near 50,000 nested brackets, where this one raises RecursionError."""
+
+
+C_LOADER_MAX = 16 * 1024  # bytes of front matter too few to nest deep enough to crash libyaml
+
+_Loader.yaml_implicit_resolvers = _PyLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -96,7 +104,7 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
         fm.data_ok = True
         return
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_Loader if len(text) <= C_LOADER_MAX else _PyLoader)
     except yaml.MarkedYAMLError as exc:
         line, col = _error_pos(exc, text)
         line += first
@@ -114,10 +122,19 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
             Problem(node.start_mark.line + first, "FM008", "front matter must be a mapping of keys to values")
         )
         return
-    if _expanded_size(node, {}) > MAX_NODES:
-        fm.problems.append(Problem(1, "FM015", f"front matter expands to over {MAX_NODES} values through YAML aliases"))
+    deep = _too_deep(node)
+    if deep is not None:  # the recursive walks below would overflow the stack
+        fm.problems.append(Problem(deep.start_mark.line + first, "FM005",
+                                   f"front matter is nested more than {MAX_DEPTH} levels deep", deep.start_mark.column + 1))
         return
-    _find_duplicates(node, first, fm.problems, set())
+    try:
+        if _expanded_size(node, {}) > MAX_NODES:
+            fm.problems.append(Problem(1, "FM015", f"front matter expands to over {MAX_NODES} values through YAML aliases"))
+            return
+        _find_duplicates(node, first, fm.problems, set())
+    except RecursionError:  # depth reached only through aliases
+        fm.problems.append(Problem(1, "FM005", f"front matter is nested more than {MAX_DEPTH} levels deep"))
+        return
     try:
         data = _Loader("").construct_document(node)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
@@ -149,6 +166,24 @@ def _error_pos(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int]:
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     parts = [p for p in (exc.context, exc.problem) if p]
     return "; ".join(parts) or str(exc).splitlines()[0]
+
+
+def _too_deep(node: yaml.Node) -> yaml.Node | None:
+    """The first node nested deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    seen: set[int] = set()
+    while stack:
+        current, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return current
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend((n, depth + 1) for n in reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend((n, depth + 1) for pair in reversed(current.value) for n in reversed(pair))
+    return None
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:

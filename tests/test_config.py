@@ -1,0 +1,143 @@
+"""Config discovery and validation: pipeline.toml / [tool.pipeline], errors naming file and key."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from pipeline import cli
+from pipeline.config import find_config, load_config
+from pipeline.errors import ConfigError
+from pipeline.findings import Severity
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pipeline.toml": "paths = ['a']\n"}, "pipeline.toml"),
+        ({"pyproject.toml": "[tool.pipeline]\npaths = ['a']\n"}, "pyproject.toml"),
+        ({"pyproject.toml": "[tool.other]\nx = 1\n"}, None),
+        ({"pyproject.toml": "[tool.pipeline]\n", "pipeline.toml": ""}, "pipeline.toml"),
+        ({"pyproject.toml": "[tool.other]\n", "sub/pipeline.toml": ""}, None),
+    ],
+    ids=["pipeline-toml", "pyproject-section", "pyproject-without-section", "pipeline-toml-wins", "not-in-subfolders"],
+)
+def test_discovery_walks_upward_from_the_start(tmp_path: Path, files: dict[str, str], expected: str | None) -> None:
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    start = tmp_path / "deep" / "er"
+    start.mkdir(parents=True)
+    found = find_config(start)
+    assert found == (tmp_path / expected if expected else None)
+
+
+def test_nearest_config_wins(tmp_path: Path) -> None:
+    write(tmp_path / "pipeline.toml", "paths = ['outer']\n")
+    write(tmp_path / "inner" / "pyproject.toml", "[tool.pipeline]\npaths = ['inner']\n")
+    config = load_config(cwd=tmp_path / "inner")
+    assert (config.paths, config.root) == (("inner",), tmp_path / "inner")
+
+
+def test_defaults_without_any_config(tmp_path: Path) -> None:
+    config = load_config(cwd=tmp_path)
+    assert (config.source, config.paths, config.select, config.ignore) == (None, ("posts",), (), ())
+    assert config.section("frontmatter")["required"] == ["title", "layout"]
+    assert config.cache_dir == tmp_path / ".pipeline_cache"
+
+
+def test_values_are_read_and_merged(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", """
+[tool.pipeline]
+paths = "content"
+select = ["FM"]
+ignore = ["FM013"]
+extend-ignore = ["FM012"]
+severity = {FM012 = "error"}
+[tool.pipeline.frontmatter]
+required = ["title"]
+""")
+    config = load_config(cwd=tmp_path)
+    assert config.paths == ("content",)  # a single string is a one-item list
+    assert (config.select, config.ignore) == (("FM",), ("FM013", "FM012"))
+    assert config.severity == {"FM012": Severity.ERROR}
+    assert config.section("frontmatter")["required"] == ["title"]
+    cli_config = config.with_cli(None, ["FM00"], ["FM013"], [])
+    assert (cli_config.select, cli_config.ignore) == (("FM", "FM013"), ("FM00",))
+
+
+def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
+    write(tmp_path / "pipeline.toml", "[tool.pipeline]\nignore = ['FM013']\n")
+    assert load_config(cwd=tmp_path).ignore == ("FM013",)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("pipeline.toml", "sevrity = {}\n", "pipeline.toml: unknown key 'sevrity'"),
+        ("pyproject.toml", "[tool.pipeline]\nsevrity = {}\n", "pyproject.toml [tool.pipeline]: unknown key 'sevrity'"),
+        ("pipeline.toml", "[frontmatter]\nrequire = ['x']\n", "pipeline.toml [frontmatter]: unknown key 'require'"),
+        ("pipeline.toml", "paths = 3\n", "pipeline.toml: 'paths' must be list, got int 3"),
+        ("pipeline.toml", "paths = [1]\n", "pipeline.toml: 'paths' must be a list of strings"),
+        ("pipeline.toml", "[frontmatter]\ncheck_file_name = 'yes'\n", "'check_file_name' must be bool"),
+        ("pipeline.toml", "frontmatter = 1\n", "'frontmatter' must be a table"),
+        ("pipeline.toml", "severity = {FM001 = 'fatal'}\n", "severity of FM001 must be 'error' or 'warning'"),
+        ("pipeline.toml", "paths = [\n", "pipeline.toml: invalid TOML"),
+    ],
+    ids=["unknown-top", "unknown-pyproject", "unknown-section-key", "wrong-type", "wrong-item-type",
+         "wrong-bool", "section-not-table", "bad-severity", "invalid-toml"],
+)
+def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: str, text: str, message: str) -> None:
+    write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as exc:
+        load_config(cwd=tmp_path)
+    assert message in str(exc.value)
+    assert str(tmp_path) in str(exc.value)
+
+
+def test_explicit_config_that_does_not_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml", cwd=tmp_path)
+
+
+def post(folder: Path, body: str, name: str = "2020-01-02-x.md") -> Path:
+    return write(folder / name, f"---\n{body}---\nBody.\n")
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("", ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+              "Found 0 errors and 1 warning in 1 of 1 file.\n")),
+        ("severity = {FM012 = 'error'}\n",
+         ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+          "Found 1 error and 0 warnings in 1 of 1 file.\n")),
+        ("ignore = ['FM012']\n", "All clear: 1 file checked.\n"),
+    ],
+    ids=["default-warning", "raised-to-error", "ignored"],
+)
+def test_severity_override_and_ignore_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pipeline.toml", config)
+    post(tmp_path, "title: x\nlayout: post\ndate: 2020-01-03\n")
+    out = io.StringIO()
+    code = cli.main(["lint", "--select", "FM", "2020-01-02-x.md"], stdout=out, stderr=io.StringIO())
+    assert (code, out.getvalue()) == (1 if "1 error" in expected else 0, expected)
+
+
+def test_explicit_config_flag_beats_discovery(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pipeline.toml", "sevrity = 1\n")  # broken, but not used
+    write(tmp_path / "other.toml", "[frontmatter]\nrequired = ['author']\n")
+    post(tmp_path, "title: x\n")
+    out = io.StringIO()
+    code = cli.main(["lint", "--config", "other.toml", "--select", "FM", "2020-01-02-x.md"], stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert out.getvalue().splitlines()[0] == "2020-01-02-x.md:3:1: FM009 missing required key 'author'"

@@ -1,0 +1,233 @@
+"""FM checker: tables of (id, file bytes, file name, expected [(line, col, code)])."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import cli
+from pipeline.checks import frontmatter
+from pipeline.config import load_config
+from pipeline.post import load_post, read_post
+from pipeline.registry import Context
+
+NAME = "2020-01-02-hello.md"
+OK = b"title: Hello\nlayout: post\n"
+
+
+def options(**overrides: Any) -> dict[str, Any]:
+    return {**{k: o.default for k, o in frontmatter.OPTIONS.items()}, **overrides}
+
+
+def findings(data: bytes, name: str = NAME, folder: Path = Path("."), **opts: Any) -> list[tuple[int, int, str]]:
+    post = load_post(folder / name, data)
+    ctx = Context(options=options(**opts), root=folder)
+    return sorted((f.line, f.col, f.code) for f in frontmatter.check(post, ctx))
+
+
+def fm(body: bytes, fence: bytes = b"---") -> bytes:
+    return fence + b"\n" + body + fence + b"\nBody.\n"
+
+
+BOMB = b"".join(
+    b"%s: &%s [%s]\n" % (k, k, b",".join([b"*" + p if p else b"x"] * 9))
+    for k, p in zip([b"a", b"b", b"c", b"d", b"e"], [b"", b"a", b"b", b"c", b"d"])
+)
+
+CASES = [
+    ("clean", fm(OK), NAME, []),
+    ("clean-markdown-extension", fm(OK), "2020-01-02-hello.markdown", []),
+    # YAML syntax: an unclosed bracket or quote is reported where it opened
+    ("unclosed-bracket-at-opening", fm(b"title: [a, b\nlayout: post\n"), NAME, [(2, 8, "FM005")]),
+    ("unclosed-quote-at-opening", fm(b"layout: post\ntitle: \"abc\nfoo: bar\n"), NAME, [(3, 8, "FM005")]),
+    ("mapping-in-plain-scalar", fm(OK + b"foo: bar: baz\n"), NAME, [(4, 9, "FM005")]),
+    ("bad-indentation", fm(b"title: x\n  layout: post\n"), NAME, [(3, 9, "FM005")]),
+    ("undefined-alias", fm(OK + b"a: *nope\n"), NAME, [(4, 4, "FM005")]),
+    ("too-deep", fm(OK + b"k: " + b"[" * 150 + b"]" * 150 + b"\n"), NAME, [(4, 103, "FM005")]),
+    # duplicate keys, at the second occurrence
+    ("duplicate-top-level", fm(b"layout: post\ntitle: x\ntitle: y\n"), NAME, [(4, 1, "FM006")]),
+    ("duplicate-nested", fm(OK + b"author:\n  name: a\n  name: b\n"), NAME, [(6, 3, "FM006")]),
+    ("duplicate-in-flow-mapping", fm(OK + b"list:\n  - {k: 1, k: 2}\n"), NAME, [(5, 12, "FM006")]),
+    ("merge-keys-are-not-duplicates", fm(OK + b"<<: {a: 1}\n<<: {b: 2}\n"), NAME, []),
+    # required keys
+    ("missing-title", fm(b"layout: post\n"), NAME, [(3, 1, "FM009")]),
+    ("empty-title", fm(b"title: ''\nlayout: post\n"), NAME, [(2, 1, "FM009")]),
+    ("null-layout", fm(b"title: x\nlayout:\n"), NAME, [(3, 1, "FM009")]),
+    ("empty-front-matter", b"---\n---\n", NAME, [(2, 1, "FM009"), (2, 1, "FM009")]),
+    # the front matter block itself
+    ("no-front-matter", b"# Hello\n", NAME, [(1, 1, "FM003")]),
+    ("empty-file", b"", NAME, [(1, 1, "FM003")]),
+    ("unclosed-front-matter", b"---\ntitle: x\nlayout: post\n# Body\n", NAME, [(1, 1, "FM004")]),
+    ("yaml-dots-close", b"---\n" + OK + b"...\nBody\n", NAME, []),
+    ("list-is-not-mapping", fm(b"- a\n- b\n"), NAME, [(2, 1, "FM008")]),
+    ("scalar-is-not-mapping", fm(b"just a string\n"), NAME, [(2, 1, "FM008")]),
+    ("alias-bomb", fm(OK + BOMB), NAME, [(1, 1, "FM015")]),
+    ("tab-indentation", fm(OK + b"tags:\n\t- a\n"), NAME, [(5, 1, "FM007")]),
+    ("tab-inside-a-value-is-fine", fm(b"title: \"a\tb\"\nlayout: post\n"), NAME, []),
+    # bytes and line endings
+    ("nul-bytes", fm(OK) + b"\x00\x01", NAME, [(6, 1, "FM002")]),
+    ("invalid-utf8-at-the-byte", fm(OK) + b"abc \xe2\x82 def\n", NAME, [(6, 5, "FM002")]),
+    ("latin1", fm(OK) + b"line\ncaf\xe9\n", NAME, [(7, 4, "FM002")]),
+    ("bom", b"\xef\xbb\xbf" + fm(OK), NAME, []),
+    ("crlf", fm(OK).replace(b"\n", b"\r\n"), NAME, []),
+    ("bom-crlf-duplicate", b"\xef\xbb\xbf---\r\ntitle: x\r\ntitle: y\r\nlayout: post\r\n---\r\n", NAME, [(3, 1, "FM006")]),
+    ("crlf-syntax-error", b"---\r\ntitle: [a\r\nlayout: post\r\n---\r\n", NAME, [(2, 8, "FM005")]),
+    ("cr-only", fm(OK).replace(b"\n", b"\r"), NAME, []),
+    # TOML front matter
+    ("toml", fm(b'title = "x"\nlayout = "post"\n', b"+++"), NAME, []),
+    ("toml-missing-title", fm(b'layout = "post"\n', b"+++"), NAME, [(3, 1, "FM009")]),
+    ("toml-syntax", fm(b'title = "x\nlayout = "post"\n', b"+++"), NAME, [(2, 11, "FM005")]),
+    ("toml-duplicate-key-is-syntax", fm(b'title = "x"\ntitle = "y"\nlayout = "post"\n', b"+++"), NAME, [(3, 12, "FM005")]),
+    ("toml-date-mismatch", fm(b'title = "x"\nlayout = "post"\ndate = 2020-01-03\n', b"+++"), NAME, [(4, 1, "FM012")]),
+    # types
+    ("tags-nested-list", fm(OK + b"tags: [a, [b]]\n"), NAME, [(4, 1, "FM010")]),
+    ("tags-mapping", fm(OK + b"tags: {a: 1}\n"), NAME, [(4, 1, "FM010")]),
+    ("categories-string", fm(OK + b"categories: a b\n"), NAME, []),
+    ("published-string", fm(OK + b"published: 'no'\n"), NAME, [(4, 1, "FM010")]),
+    ("published-bool", fm(OK + b"published: false\n"), NAME, []),
+    ("title-mapping", fm(b"title: {a: 1}\nlayout: post\n"), NAME, [(2, 1, "FM010")]),
+    # dates
+    ("date-day", fm(OK + b"date: 2020-01-02\n"), NAME, []),
+    ("date-time-offset", fm(OK + b"date: 2020-01-02 10:00:00 +0100\n"), NAME, []),
+    ("date-iso-z", fm(OK + b"date: 2020-01-02T10:00:00Z\n"), NAME, []),
+    ("date-colon-offset", fm(OK + b"date: 2020-01-02 10:00:00 +01:00\n"), NAME, []),
+    ("date-short-digits", fm(OK + b"date: 2020-1-2\n"), NAME, []),
+    ("date-invalid-month", fm(OK + b"date: 2020-13-45\n"), NAME, [(4, 1, "FM011")]),
+    ("date-feb-30", fm(OK + b"date: 2020-02-30\n"), NAME, [(4, 1, "FM011")]),
+    ("date-bad-hour", fm(OK + b"date: 2020-01-02 25:00\n"), NAME, [(4, 1, "FM011")]),
+    ("date-words", fm(OK + b"date: yesterday\n"), NAME, [(4, 1, "FM011")]),
+    ("date-mismatch-is-warning", fm(OK + b"date: 2020-01-03\n"), NAME, [(4, 1, "FM012")]),
+    ("date-as-written-not-utc", fm(OK + b"date: 2020-01-02 23:30:00 -0500\n"), NAME, []),
+    # file names
+    ("name-without-date", fm(OK), "hello.md", [(1, 1, "FM013")]),
+    ("name-impossible-date", fm(OK), "2020-02-30-hello.md", [(1, 1, "FM013")]),
+    ("name-without-slug", fm(OK), "2020-01-02-.md", [(1, 1, "FM013")]),
+]
+
+
+@pytest.mark.parametrize(("data", "name", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_front_matter_findings(data: bytes, name: str, expected: list[tuple[int, int, str]]) -> None:
+    assert findings(data, name) == expected
+
+
+def test_date_mismatch_is_a_warning_and_the_rest_errors() -> None:
+    post = load_post(Path(NAME), fm(b"title: x\nlayout: post\ndate: 2020-01-03\n"))
+    (f,) = frontmatter.check(post, Context(options=options(), root=Path(".")))
+    assert (f.code, f.severity.value) == ("FM012", "warning")
+
+
+@pytest.mark.parametrize(
+    ("opts", "data", "name", "expected"),
+    [
+        ({"required": ["title", "layout", "author"]}, fm(OK), NAME, [(4, 1, "FM009")]),
+        ({"required": []}, fm(b"draft: true\n"), NAME, []),
+        ({"check_file_name": False}, fm(OK), "hello.md", []),
+    ],
+    ids=["extra-required-key", "nothing-required", "file-name-check-off"],
+)
+def test_options_change_findings(opts: dict[str, Any], data: bytes, name: str, expected: list[tuple[int, int, str]]) -> None:
+    assert findings(data, name, **opts) == expected
+
+
+JEKYLL_CONFIG = """\
+defaults:
+  - scope: {path: "", type: posts}
+    values: {layout: post}
+  - scope: {path: "_drafts", type: drafts}
+    values: {title: Draft}
+"""
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (JEKYLL_CONFIG, []),
+        (None, [(3, 1, "FM009")]),
+        ("defaults: [oops", [(3, 1, "FM009")]),
+    ],
+    ids=["layout-from-defaults", "no-site-config", "broken-site-config"],
+)
+def test_required_key_satisfied_by_jekyll_defaults(tmp_path: Path, config: str | None, expected: list[Any]) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    if config is not None:
+        (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    assert findings(b"---\ntitle: x\n---\n", folder=posts) == expected
+    # a default scoped to another type (drafts) does not provide a missing title
+    assert findings(b"---\nlayout: post\n---\n", folder=posts) == [(3, 1, "FM009")]
+
+
+SCHEMA = {"type": "object", "required": ["author"], "properties": {"tags": {"type": "array", "maxItems": 1}}}
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_post(folder: Path, body: bytes) -> Path:
+    post = folder / NAME
+    post.write_bytes(fm(body))
+    return post
+
+
+@pytest.mark.parametrize("how", ["inline", "file"])
+def test_json_schema_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if how == "file":
+        (tmp_path / "schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+        (tmp_path / "pipeline.toml").write_text('[frontmatter]\nschema = "schema.json"\n', encoding="utf-8")
+    else:
+        (tmp_path / "pipeline.toml").write_text(
+            '[frontmatter.schema]\ntype = "object"\nrequired = ["author"]\n'
+            '[frontmatter.schema.properties.tags]\ntype = "array"\nmaxItems = 1\n', encoding="utf-8")
+    write_post(tmp_path, OK + b"tags: [a, b]\n")
+    code, out, err = run_cli("lint", "--select", "FM", "--no-cache", NAME)
+    assert (code, err) == (1, "")
+    assert [line.split(": ", 2)[:2] for line in out.splitlines()[:-1]] == [
+        [f"{NAME}:4:1", "FM014 tags"],
+        [f"{NAME}:5:1", "FM014 front matter"],
+    ]
+    assert "'author' is a required property" in out
+
+
+@pytest.mark.parametrize(
+    ("schema_file", "message"),
+    [
+        ("{not json", "is not valid JSON"),
+        (None, "cannot read schema"),
+        ('{"type": 5}', "is not a valid JSON Schema"),
+    ],
+    ids=["invalid-json", "missing-file", "invalid-schema"],
+)
+def test_broken_schema_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_file: str | None, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    if schema_file is not None:
+        (tmp_path / "schema.json").write_text(schema_file, encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text('[frontmatter]\nschema = "schema.json"\n', encoding="utf-8")
+    write_post(tmp_path, OK)
+    code, out, err = run_cli("lint", "--select", "FM", "--no-cache", NAME)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_schema_file_is_read_relative_to_the_config(tmp_path: Path) -> None:
+    (tmp_path / "schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text('[frontmatter]\nschema = "schema.json"\n', encoding="utf-8")
+    sub = tmp_path / "deeper"
+    sub.mkdir()
+    config = load_config(cwd=sub)
+    assert config.section("frontmatter")["schema"] == SCHEMA
+
+
+def test_unreadable_file_is_fm001(tmp_path: Path) -> None:
+    link = tmp_path / NAME
+    link.symlink_to(tmp_path / "gone.md")
+    post = read_post(link)
+    assert [(f.line, f.code) for f in frontmatter.check(post, Context(options=options(), root=tmp_path))] == [(1, "FM001")]

@@ -1,0 +1,121 @@
+"""The Post model: key lines, body start, tokens, file-name date and slug, bad input as findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+from pipeline import post as post_mod
+from pipeline.post import load_post, parse_name, read_post
+
+NAME = Path("2020-01-02-hello-world.md")
+TEXT = b"---\ntitle: Hello\nlayout: post\ntags:\n  - a\n---\n\n# Heading\n\nText.\n"
+
+
+def test_post_model_maps_keys_body_and_tokens_to_file_lines() -> None:
+    post = load_post(NAME, TEXT)
+    assert post.ok and post.fm_ok and post.fm_format == "yaml"
+    assert dict(post.front_matter) == {"title": "Hello", "layout": "post", "tags": ["a"]}
+    assert dict(post.key_lines) == {"title": 2, "layout": 3, "tags": 4}
+    assert (post.fm_end_line, post.body_start_line) == (6, 7)
+    assert post.body == "\n# Heading\n\nText.\n"
+    heading = next(t for t in post.tokens if t.type == "heading_open")
+    assert post.token_line(heading) == 8 and post.lines[7] == "# Heading"
+    assert (post.name_date, post.slug) == (dt.date(2020, 1, 2), "hello-world")
+    assert post.load_findings == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "raw_start", "key_lines"),
+    [
+        (b"\xef\xbb\xbf---\ntitle: A\n---\n", "---\n", {"title": 2}),
+        (b"---\r\ntitle: A\r\nlayout: b\r\n---\r\nx\r\n", "---\ntitle: A\nlayout: b\n", {"title": 2, "layout": 3}),
+        (b"---\rtitle: A\r---\rx\r", "---\ntitle: A\n", {"title": 2}),
+    ],
+    ids=["bom-dropped", "crlf-normalised", "cr-normalised"],
+)
+def test_text_is_normalised_before_parsing(data: bytes, raw_start: str, key_lines: dict[str, int]) -> None:
+    post = load_post(NAME, data)
+    assert post.raw.startswith(raw_start) and "\r" not in post.raw and "\ufeff" not in post.raw
+    assert dict(post.key_lines) == key_lines
+
+
+def test_toml_front_matter_gives_data_and_key_lines() -> None:
+    post = load_post(NAME, b'+++\ntitle = "T"\ntags = ["a"]\n[extra]\ntitle = "inner"\n+++\nBody\n')
+    assert post.fm_format == "toml" and post.fm_ok
+    assert dict(post.front_matter) == {"title": "T", "tags": ["a"], "extra": {"title": "inner"}}
+    assert dict(post.key_lines) == {"title": 2, "tags": 3}
+    assert post.body_start_line == 7
+
+
+def test_dates_stay_text_for_the_checker_to_judge() -> None:
+    post = load_post(NAME, b"---\ndate: 2020-13-45\nwhen: 2020-01-02\n---\n")
+    assert post.front_matter == {"date": "2020-13-45", "when": "2020-01-02"}
+
+
+@pytest.mark.parametrize(
+    ("data", "ok", "fm_ok", "codes"),
+    [
+        (b"---\ntitle: A\n# no close\n", False, False, ["FM004"]),
+        (b"# no front matter\n", True, False, ["FM003"]),
+        (b"---\ntitle: [A\n---\nbody\n", True, False, ["FM005"]),
+        (b"---\ntitle: A\n---\n\x00binary", False, False, ["FM002"]),
+        (b"---\ntitle: caf\xe9\n---\n", False, False, ["FM002"]),
+    ],
+    ids=["unclosed", "missing", "bad-yaml", "nul", "latin1"],
+)
+def test_bad_input_is_a_post_with_findings_not_an_exception(data: bytes, ok: bool, fm_ok: bool, codes: list[str]) -> None:
+    post = load_post(NAME, data)
+    assert (post.ok, post.fm_ok) == (ok, fm_ok)
+    assert [f.code for f in post.load_findings] == codes
+    if not ok:
+        assert post.tokens == ()
+
+
+def test_unusable_post_still_knows_its_file_name_date() -> None:
+    post = load_post(NAME, b"\x00")
+    assert (post.name_date, post.slug, post.front_matter) == (dt.date(2020, 1, 2), "hello-world", {})
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2020-01-02-slug.md", (dt.date(2020, 1, 2), "slug", None)),
+        ("2020-1-2-a-b.markdown", (dt.date(2020, 1, 2), "a-b", None)),
+        ("hello.md", (None, "hello", "file name is not in Jekyll form YYYY-MM-DD-slug.md")),
+        ("2020-02-30-x.md", (None, "x", "file name date 2020-02-30 is not a valid date")),
+        ("2020-01-02-.md", (dt.date(2020, 1, 2), None, "file name has a date but no slug")),
+    ],
+)
+def test_parse_name(name: str, expected: tuple[object, ...]) -> None:
+    assert parse_name(Path(name)) == expected
+
+
+def test_posts_pickle_free_findings_only() -> None:
+    # Findings cross process boundaries (--jobs); the Post itself does not have to.
+    post = load_post(NAME, b"---\ntitle: [\n---\n")
+    assert pickle.loads(pickle.dumps(post.load_findings)) == post.load_findings
+
+
+@pytest.mark.parametrize("kind", ["broken-link", "directory", "too-large"])
+def test_read_post_turns_unreadable_files_into_fm001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    path = tmp_path / NAME.name
+    if kind == "broken-link":
+        path.symlink_to(tmp_path / "missing.md")
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        monkeypatch.setattr(post_mod, "MAX_BYTES", 10)
+        path.write_bytes(TEXT)
+    post = read_post(path)
+    assert not post.ok
+    assert [(f.line, f.code) for f in post.load_findings] == [(1, "FM001")]
+
+
+def test_read_post_reads_bytes_from_disk(tmp_path: Path) -> None:
+    path = tmp_path / NAME.name
+    path.write_bytes(TEXT.replace(b"\n", b"\r\n"))
+    assert read_post(path).key_lines == load_post(path, TEXT).key_lines

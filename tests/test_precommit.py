@@ -1,0 +1,116 @@
+"""The pre-commit hook, run for real: `pre-commit try-repo` against a committed copy of this tree.
+
+try-repo clones the hook repository's HEAD, so the test commits a copy of the working
+tree (package, pyproject, README, hook manifest) into a fresh git repository instead of
+relying on whatever the main repository last committed. Installing the hook's virtualenv
+needs pip and the package index; the environment is built once per module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).parent.parent
+CLEAN = "---\ntitle: Hello\nlayout: post\n---\n\nA short and clean post.\n"
+BROKEN = "---\nlayout: post\ntitle: One\ntitle: Two\n---\n\nBody.\n"
+
+pytestmark = pytest.mark.slow
+
+
+def test_hook_manifest_matches_the_design() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "pipeline-lint"
+    assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
+        "pipeline lint --offline", "python", ["markdown"], True)
+
+
+def test_project_config_runs_the_hook_on_posts() -> None:
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [h for r in config["repos"] for h in r["hooks"] if h["id"] == "pipeline-lint"]
+    assert len(hooks) == 1 and hooks[0]["entry"].startswith("pipeline lint --offline")
+    assert hooks[0]["files"] == "^posts/"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    home = tmp_path_factory.mktemp("precommit-home")
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "PRE_COMMIT_HOME": str(home / "pre-commit"),
+        "GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
+    """A git repository whose HEAD is the current working tree of this project."""
+    repo = tmp_path_factory.mktemp("hook-repo")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pipeline_cache")
+    shutil.copytree(REPO / "pipeline", repo / "pipeline", ignore=ignore)
+    for name in ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml"):
+        if (REPO / name).exists():
+            shutil.copy(REPO / name, repo / name)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "hook under test"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, timeout=60)
+    return repo
+
+
+@pytest.fixture
+def project(tmp_path: Path, env: dict[str, str]) -> Iterator[Path]:
+    """A blog repository with one clean and one broken post, both staged."""
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2020-01-02-clean.md").write_text(CLEAN, encoding="utf-8")
+    (posts / "2020-01-02-broken.md").write_text(BROKEN, encoding="utf-8")
+    (posts / "notes.txt").write_text("not markdown: the hook must not see it\n", encoding="utf-8")
+    for args in (["init", "-q"], ["add", "-A"]):
+        subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=60)
+    yield tmp_path
+
+
+def try_repo(hook_repo: Path, project: Path, env: dict[str, str], *files: str) -> tuple[int, str, float]:
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "pipeline-lint", "--verbose", "--files", *files],
+        cwd=project, env=env, check=False, capture_output=True, text=True, timeout=900,
+    )
+    return done.returncode, done.stdout + done.stderr, time.monotonic() - start
+
+
+def test_try_repo_passes_clean_post_and_fails_broken_one(hook_repo: Path, project: Path, env: dict[str, str],
+                                                         record_property: pytest.RecordProperty) -> None:
+    code, out, first = try_repo(hook_repo, project, env, "_posts/2020-01-02-clean.md", "_posts/notes.txt")
+    assert code == 0, out
+    assert "pipeline lint" in out and "Passed" in out
+    code, out, second = try_repo(hook_repo, project, env, "_posts/2020-01-02-broken.md")
+    assert code == 1, out
+    assert "Failed" in out
+    assert "_posts/2020-01-02-broken.md:4:1: FM006 duplicate key 'title' (first at line 3)" in out
+    record_property("try_repo_seconds", f"first (installs the hook env) {first:.1f}s, second {second:.1f}s")
+    print(f"pre-commit try-repo: first run {first:.1f}s (includes building the hook env), second {second:.1f}s")
+
+
+def test_ci_example_uses_real_cli_options() -> None:
+    import shlex
+
+    from pipeline.cli import build_parser
+
+    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "lint.yml").read_text(encoding="utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    commands = [s["run"] for s in steps if str(s.get("run", "")).startswith("pipeline ")]
+    formats = {build_parser().parse_args(shlex.split(c)[1:]).format for c in commands}
+    assert formats == {"sarif", "github"}
+    upload = next(s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    assert upload["with"]["sarif_file"] == "pipeline.sarif" and upload["if"].startswith("always()")
