@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Self
 
 from pipeline.net.verdict import Kind, LinkClient, Reason, Verdict
 
 _SCHEMA_VERSION = 1
+_FORGET_AFTER = 30 * 86400.0  # rows nobody asked about for a month are dropped, so the file stays small
 _CHUNK = 500
 DEFAULT_MAX_AGE: Mapping[Kind, float] = MappingProxyType({Kind.OK: 86400.0, Kind.WARNING: 0.0, Kind.ERROR: 0.0})
 """Successes are trusted for a day; failures and doubts are re-checked every run."""
@@ -68,7 +70,7 @@ class VerdictStore:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> VerdictStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -100,6 +102,7 @@ class VerdictStore:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            self._db.execute("DELETE FROM verdicts WHERE checked_at < ?", (checked_at - _FORGET_AFTER,))
         except BaseException:
             self._db.execute("ROLLBACK")
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -51,9 +52,10 @@ class HostGate:
 
     @contextmanager
     def slot(self, name: str, deadline: float) -> Iterator[None]:
-        """Hold one of the host's slots for one request; raise DeadlineExceeded rather than wait past ``deadline``."""
+        """Hold one of the host's slots for one request; raise DeadlineExceeded rather than wait past ``deadline`` (may be inf)."""
         host = self._host(name)
-        if not host.slots.acquire(timeout=max(0.0, deadline - self._clock())):
+        wait = None if math.isinf(deadline) else max(0.0, deadline - self._clock())
+        if not host.slots.acquire(timeout=wait):
             raise DeadlineExceeded
         try:
             with host.lock:

@@ -13,14 +13,25 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pipeline.spell.lexicon import Lexicon
 from pipeline.spell.prose import Prose, ProseWord
 from pipeline.spell.suggest import Suggestion, match_case, rank
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_REPEATED_LETTER = re.compile(r"(.)\1\1\1")
+# Latin and French words English prose uses inside fixed phrases (et cetera, vice versa).
+_PHRASE_WORDS = frozenset({"cetera", "al", "priori", "posteriori", "facto", "versa", "vitae", "bono", "culpa", "passant"})
 _CONTRACTIONS = ("s", "t", "re", "ve", "ll", "d", "m")
-_PREFIXES = ("pre", "re", "un", "non", "sub", "multi", "auto", "co", "de", "inter", "over", "super", "micro", "meta")
+# Productive prefixes of technical prose (pre-render, multi-site). Not "re"/"de"/"un": too
+# many typos start with them (releas = re + leas).
+_PREFIXES = {p: 5 for p in ("pre", "non", "sub", "multi", "auto", "inter", "super", "micro", "meta", "cross")}
+_PREFIXES.update({p: 7 for p in ("un", "re", "de", "dis")})  # prefix -> shortest remainder
+# Derivations dictionaries leave out (profile-r, performant-ly, fill-able): suffix -> what
+# the stem must end with. Not -ed/-ing: those hide the commonest typos (begining, refered).
+_SUFFIXES = (("r", "e"), ("ly", ""), ("able", ""), ("ness", ""), ("less", ""), ("ize", ""), ("izes", ""),
+             ("ized", ""), ("ization", "ize"), ("izations", "ize"), ("isation", "ise"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +43,12 @@ class Settings:
     repeat_posts: int = 2  # ...spread over at least this many posts
     max_cost: float = 1.6  # typo cost of the best suggestion for a lower-case word
     min_zipf: float = 2.0  # how common the intended word must be
+    max_score: float = 0.2  # cost minus frequency bonus: positive = a weak, rare-word match
     name_max_cost: float = 1.0  # stricter for capitalised words inside a sentence
     name_min_zipf: float = 3.5
+    name_min_length: int = 8  # short names sit one edit from common words (Johan, Mert)
     max_suggestions: int = 5
+    check_capitalized: bool = True  # False: capitalised words inside a sentence are never reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +65,7 @@ class SiteEvidence:
         posts: Counter[str] = Counter()
         terms: set[str] = set()
         for prose in proses:
-            lowered = [w.text.lower() for w in prose.words]
+            lowered = [w.text.lower() for w in prose.words if not w.identifier]
             counts.update(lowered)
             posts.update(set(lowered))
             terms |= prose.code_terms
@@ -64,7 +78,8 @@ class Misspelling:
 
     word: ProseWord
     suggestions: tuple[str, ...]
-    cost: float
+    cost: float  # typo cost of the first suggestion
+    runner_up_gap: float  # how much worse the second suggestion scores (inf when there is none)
 
 
 class Speller:
@@ -76,6 +91,7 @@ class Speller:
         self._accepted = frozenset(accepted)
         self._accepted_lower = frozenset(w.lower() for w in self._accepted)
         self._ranked: dict[str, tuple[Suggestion, ...]] = {}
+        self._known: dict[str, bool] = {}
 
     def with_words(self, extra: Iterable[str]) -> Speller:
         """A speller sharing this one's suggestion cache, with more accepted words (per post)."""
@@ -88,16 +104,39 @@ class Speller:
 
     def known(self, word: str) -> bool:
         """In the dictionary or word lists, allowing possessives, contractions and prefixes."""
+        hit = self._known.get(word)
+        if hit is None:
+            hit = self._known[word] = self._lookup(word)
+        return hit
+
+    def _lookup(self, word: str) -> bool:
         word = word.replace("’", "'")
         lower = word.lower()
-        if lower in self.lexicon or word in self._accepted or lower in self._accepted_lower:
+        if lower in self.lexicon or word in self._accepted or lower in self._accepted_lower or lower in _PHRASE_WORDS:
             return True
         if "'" in lower:
             stem, _, tail = lower.rpartition("'")
             return tail in _CONTRACTIONS and self.known(stem) or not tail and self.known(stem)
-        for prefix in _PREFIXES:
+        return self._derived(lower) or _REPEATED_LETTER.search(lower) is not None  # looooot
+
+    def _derived(self, lower: str) -> bool:
+        lex = self.lexicon
+        for prefix, shortest in _PREFIXES.items():
             rest = lower[len(prefix) :]
-            if lower.startswith(prefix) and len(rest) >= 4 and rest in self.lexicon:
+            if lower.startswith(prefix) and len(rest) >= shortest and (rest in lex or self._derived(rest)):
+                return True
+        plural = len(lower) >= 5 and lower.endswith("s") and not lower.endswith("ss")
+        if plural and lower[:-1] in lex and lex.zipf(lower[:-1]) < 3.5:
+            return True  # plurals of rarer terms the lists hold only as singular (gists)
+        if len(lower) >= 5 and lower + "s" in lex and not lower.endswith("s"):
+            return True
+        for suffix, stem_end in _SUFFIXES:
+            stem = lower[: -len(suffix)]
+            if suffix == "ly" and stem.endswith(("l", "le")):
+                continue  # full-ly, simple-ly: the real forms are fully, simply
+            if lower.endswith(suffix) and len(stem) >= 4 and stem.endswith(stem_end) and stem in lex:
+                return True
+            if suffix.startswith("iz") and lower.endswith(suffix) and stem + stem_end in lex:
                 return True
         return False
 
@@ -109,43 +148,116 @@ class Speller:
 
     def review(self, words: Sequence[ProseWord], site: SiteEvidence) -> list[Misspelling]:
         """The words of one post that look like typos, in order."""
-        unknown = [w for w in words if self._suspect_shape(w.text, site)]
-        crowded = _crowded_lines(words, unknown)
+        odd = [w for w in words if self._odd(w, site)]
+        crowded = _crowded(words, odd)
+        in_names = _name_phrases(words)
         out = []
-        for w in unknown:
-            if w.line in crowded or self._repeated(w.text.lower(), site):
+        for w in words:
+            if w.identifier or (w.line, w.col) in crowded or self._repeated(w, site):
                 continue
-            found = self._judge(w)
+            if not self._suspect_shape(w, site) or self._foreign_compound(w, site):
+                continue
+            found = self._judge(w, w.col in in_names.get(w.line, ()))
             if found:
                 out.append(found)
         return out
 
-    def _suspect_shape(self, text: str, site: SiteEvidence) -> bool:
+    def _odd(self, w: ProseWord, site: SiteEvidence) -> bool:
+        """What crowds a line of credits: handles, unknown words, names (not the site's own
+        subject, which it names everywhere: Jekyll)."""
+        if w.identifier:
+            return "@" in w.text or "_" in w.text or _CAMEL.search(w.text) is not None or not w.text.isascii()
+        lower = w.text.lower()
+        if len(w.text) < self.settings.min_length:
+            return not w.text.isupper() and not self.known(w.text)
+        capital = w.text[0].isupper() and not w.sentence_start and site.counts.get(lower, 0) <= 10
+        if capital and (lower in self.lexicon.names or self.lexicon.zipf(lower) < 4.5):
+            return True
+        if self._suspect_shape(w, site):
+            return not self._obvious_typo(lower)  # a plain typo does not make a credits line
+        return self._foreign_compound(w, site)
+
+    def _suspect_shape(self, w: ProseWord, site: SiteEvidence) -> bool:
+        text = w.text
         if len(text) < self.settings.min_length or _CAMEL.search(text):
             return False
         if text.isupper():  # acronyms
             return False
-        return not self.known(text) and text.lower().replace("’", "'") not in site.code_terms
+        lower = text.lower().replace("’", "'")
+        if text[0].isupper() and lower in self.lexicon.names:
+            return False
+        return not self.known(text) and (lower not in site.code_terms or self._obvious_typo(lower))
 
-    def _repeated(self, lower: str, site: SiteEvidence) -> bool:
+    def _obvious_typo(self, lower: str) -> bool:
+        """One cheap edit from a common long word (implmentation): a typo even if code has it too."""
+        if len(lower) < 7:
+            return False
+        ranked = self.suggest(lower)
+        return bool(ranked) and ranked[0].cost <= 0.6 and ranked[0].zipf >= 4.0 and " " not in ranked[0].word
+
+    def _foreign_compound(self, w: ProseWord, site: SiteEvidence) -> bool:
+        """A hyphenated word none of whose parts is English (shingo-nakanishi, Buo-ren): a name."""
+        if not w.compound:
+            return False
+        parts = [p for p in re.split(r"[-–—]", w.compound) if p]
+        names, lex = self.lexicon.names, self.lexicon
+        return not any(self.known(p) and (p.lower() not in names or lex.zipf(p.lower()) >= 3.5) for p in parts)
+
+    def _repeated(self, w: ProseWord, site: SiteEvidence) -> bool:
+        """Jargon repeats across posts; a capitalised word used twice is a name (Mert ... Mert)."""
         s = self.settings
-        return site.counts.get(lower, 0) >= s.repeat_count and site.posts.get(lower, 0) >= s.repeat_posts
+        lower = w.text.lower()
+        count = site.counts.get(lower, 0)
+        if w.text[0].isupper() and count >= 2:
+            return True
+        other = lower[:-1] if lower.endswith("s") else lower + "s"
+        if site.counts.get(other, 0) and len(lower) >= 5 and not self.known(other):
+            return True  # used in singular and plural (convnet, convnets): a term, not a slip
+        return count >= s.repeat_count and site.posts.get(w.text.lower(), 0) >= s.repeat_posts
 
-    def _judge(self, w: ProseWord) -> Misspelling | None:
+    def _judge(self, w: ProseWord, in_name_phrase: bool) -> Misspelling | None:
         ranked = self.suggest(w.text)
         if not ranked or " " in ranked[0].word:
             return None  # far from every word (a name), or a run-together compound
         top = ranked[0]
         s = self.settings
-        is_name = w.text[0].isupper() and not w.sentence_start
-        max_cost, min_zipf = (s.name_max_cost, s.name_min_zipf) if is_name else (s.max_cost, s.min_zipf)
-        if top.cost > max_cost or top.zipf < min_zipf:
+        lower = w.text.lower()
+        if len(lower) - len(top.word) >= 2 and len(top.word) >= 4 and lower.startswith(top.word):
+            return None  # a word plus a suffix (vendor-ing, look-ie): coined, not mistyped
+        if w.text[0].isupper() and top.word in self.lexicon.names:
+            return None  # a capitalised near-miss of a name is another name (Johan, John)
+        is_name = w.text[0].isupper() and (in_name_phrase or not w.sentence_start)
+        if is_name and (len(w.text) < s.name_min_length or not s.check_capitalized):
             return None
-        return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), top.cost)
+        max_cost, min_zipf = (s.name_max_cost, s.name_min_zipf) if is_name else (s.max_cost, s.min_zipf)
+        if w.text[0].isupper() and len(w.text) <= 4:
+            min_zipf = max(min_zipf, 5.0)  # short capitalised words are mostly names (Mert); Teh: The
+        if top.cost > max_cost or top.zipf < min_zipf or top.score > s.max_score:
+            return None
+        gap = ranked[1].score - top.score if len(ranked) > 1 else float("inf")
+        return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), top.cost, gap)
 
 
-def _crowded_lines(words: Sequence[ProseWord], unknown: Sequence[ProseWord]) -> set[int]:
-    """Lines where most words are unknown: name lists, credits, generated text."""
-    per_line = Counter(w.line for w in words)
-    bad = Counter(w.line for w in unknown)
-    return {line for line, n in bad.items() if n >= 3 and n * 2 >= per_line[line]}
+def _name_phrases(words: Sequence[ProseWord]) -> dict[int, set[int]]:
+    """Columns (by line) of capitalised words next to another capitalised word (Ankush Menat)."""
+    found: dict[int, set[int]] = {}
+    for a, b in pairwise(words):
+        if a.line == b.line and a.text[:1].isupper() and b.text[:1].isupper() and not b.sentence_start:
+            found.setdefault(a.line, set()).update((a.col, b.col))
+    return found
+
+
+def _crowded(words: Sequence[ProseWord], odd: Sequence[ProseWord], reach: int = 4) -> set[tuple[int, int]]:
+    """Positions whose neighbourhood (`reach` words each side) is mostly unknown words, names
+    and identifiers: credits, lists of handles, changelog lines. Typos sit among plain words."""
+    odd_at = {(w.line, w.col) for w in odd}
+    flags = [(w.line, w.col) in odd_at for w in words]
+    size = 2 * reach + 1
+    crowded = set()
+    for i, w in enumerate(words):
+        if len(words) < size:
+            break  # too little text to call anything a list (a short post with two typos)
+        start = max(0, min(i - reach, len(words) - size))  # a full window, also at the ends
+        if sum(flags[start : start + size]) * 9 >= size * 5:
+            crowded.add((w.line, w.col))
+    return crowded

@@ -3,7 +3,9 @@
 Sources (all installed from PyPI, no network at run time):
 - Hunspell en_US from spylls (SCOWL-based, curated), expanded with its affix rules;
 - symspellpy's 82k-word frequency list (Google Books n-grams intersected with SCOWL);
-- pyspellchecker's English list (160k words with subtitle-corpus frequencies), optional.
+- pyspellchecker's English list (160k words with subtitle-corpus frequencies);
+- cspell's software-terms/fullstack/companies and people-names lists (MIT, vendored
+  in data/, see data/NOTICE.txt): technical vocabulary, and names as evidence for capitals.
 None of them contains codespell's list, which the benchmark uses to inject typos.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import math
 import os
@@ -22,8 +25,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-SCHEMA = 3
-DEFAULT_SOURCES = ("hunspell", "symspell", "pyspellchecker")
+from pipeline.errors import PipelineError
+
+SCHEMA = 5
+TECH_ZIPF = 3.0  # cspell's technical terms carry no counts; treat them as fairly common
+DEFAULT_SOURCES = ("hunspell", "symspell", "pyspellchecker", "tech")
 _SOURCE_PACKAGES = {"hunspell": "spylls", "symspell": "symspellpy", "pyspellchecker": "pyspellchecker"}
 
 
@@ -32,7 +38,9 @@ class Lexicon:
     """Lower-cased accepted words with a Zipf frequency (log10 per billion words; 0 = rare)."""
 
     freq: Mapping[str, float]
-    by_length: Mapping[int, tuple[str, ...]]
+    names: frozenset[str]  # people names and words a dictionary only knows capitalised
+    proper: frozenset[str]  # only the latter (Hilton, Tokyo): never a lower-case word
+    by_key: Mapping[tuple[int, str], tuple[str, ...]]
 
     def __contains__(self, word: object) -> bool:
         return word in self.freq
@@ -55,15 +63,25 @@ def cache_dir(override: Path | None = None) -> Path:
 def _package_dir(dist: str, module: str) -> Path:
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
-        raise ModuleNotFoundError(f"{dist} is not installed (pip install {dist})", name=module)
+        raise PipelineError(f"the spelling checker needs {dist}: pip install {dist} (or --ignore SP)")
     return Path(spec.origin).parent
 
 
 def _versions(sources: tuple[str, ...]) -> str:
     parts = [f"schema={SCHEMA}"]
     for src in sources:
-        parts.append(f"{src}={importlib.metadata.version(_SOURCE_PACKAGES[src])}")
+        if src in _SOURCE_PACKAGES:
+            dist = _SOURCE_PACKAGES[src]
+            try:
+                parts.append(f"{src}={importlib.metadata.version(dist)}")
+            except importlib.metadata.PackageNotFoundError:
+                raise PipelineError(f"the spelling checker needs {dist}: pip install {dist} (or --ignore SP)") from None
     return ";".join(parts)
+
+
+def _data_words(name: str) -> list[str]:
+    with gzip.open(Path(__file__).parent / "data" / name, "rt", encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip()]
 
 
 def _hunspell_words() -> Iterator[str]:
@@ -116,26 +134,38 @@ def _pyspellchecker_freq() -> dict[str, float]:
     return {w: _zipf(c, total) for w, c in counts.items() if w.isalpha() or "'" in w}
 
 
-def build_lexicon(sources: tuple[str, ...] = DEFAULT_SOURCES) -> dict[str, float]:
-    """Union of the sources; frequency from Google Books where known, else subtitles."""
+def build_lexicon(
+    sources: tuple[str, ...] = DEFAULT_SOURCES,
+) -> tuple[dict[str, float], frozenset[str], frozenset[str]]:
+    """Union of the sources (frequency from Google Books where known, else subtitles), and
+    the names: Hunspell words only ever written capitalised, plus cspell's people names."""
     freq: dict[str, float] = {}
+    lower_forms: set[str] = set()
+    capital_forms: set[str] = set()
     if "hunspell" in sources:
         for word in _hunspell_words():
-            freq.setdefault(word.lower().replace("’", "'"), 0.0)
+            word = word.replace("’", "'")
+            (capital_forms if word[:1].isupper() else lower_forms).add(word.lower())
+            freq.setdefault(word.lower(), 0.0)
+    if "tech" in sources:
+        for word in _data_words("tech-terms.txt.gz"):
+            freq.setdefault(word.lower(), TECH_ZIPF)
     if "pyspellchecker" in sources:
         for word, z in _pyspellchecker_freq().items():
             freq[word] = max(freq.get(word, 0.0), z)
     if "symspell" in sources:
         for word, z in _symspell_freq().items():
             freq[word] = z  # Google Books is the better-balanced corpus for written prose
-    return freq
+    proper = frozenset(capital_forms - lower_forms)
+    return freq, proper | {w.lower() for w in _data_words("people-names.txt.gz")}, proper
 
 
-def _by_length(freq: Mapping[str, float]) -> dict[int, tuple[str, ...]]:
-    groups: dict[int, list[str]] = {}
+def _by_key(freq: Mapping[str, float]) -> dict[tuple[int, str], tuple[str, ...]]:
+    """Words grouped by (length, first letter): typos rarely change the first letter."""
+    groups: dict[tuple[int, str], list[str]] = {}
     for word in freq:
-        groups.setdefault(len(word), []).append(word)
-    return {n: tuple(ws) for n, ws in groups.items()}
+        groups.setdefault((len(word), word[0]), []).append(word)
+    return {k: tuple(ws) for k, ws in groups.items()}
 
 
 @lru_cache(maxsize=4)
@@ -148,11 +178,11 @@ def load_lexicon(sources: tuple[str, ...] = DEFAULT_SOURCES, cache: Path | None 
     path = cache_dir(cache) / f"lexicon-{'+'.join(sources)}-{key}.pickle"
     try:
         with path.open("rb") as fh:
-            freq = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        freq = build_lexicon(sources)
-        _atomic_dump(path, freq)
-    return Lexicon(freq=freq, by_length=_by_length(freq))
+            freq, names, proper = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        freq, names, proper = build_lexicon(sources)
+        _atomic_dump(path, (freq, names, proper))
+    return Lexicon(freq=freq, names=names, proper=proper, by_key=_by_key(freq))
 
 
 def _atomic_dump(path: Path, data: object) -> None:

@@ -24,7 +24,7 @@ PROSE_KEYS = ("title", "description")
 
 # Order matters: Liquid and code spans first, since they may contain anything else.
 _MASKS = tuple(
-    re.compile(p, re.S)
+    re.compile(p, re.DOTALL)
     for p in (
         r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}",  # Liquid blocks
         r"\{%.*?%\}|\{\{.*?\}\}",  # Liquid tags and output
@@ -61,6 +61,8 @@ class ProseWord:
     line: int
     col: int
     sentence_start: bool
+    identifier: bool = False  # code-shaped (v1.2, foo_bar, a/b) or non-ASCII: never checked, counted for context
+    compound: str = ""  # the whole hyphenated word this is a part of (shingo-nakanishi), else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,7 @@ class Prose:
 
     words: tuple[ProseWord, ...]
     code_terms: frozenset[str]
+    blocks: tuple[tuple[int, str], ...] = ()  # (first file line, text with non-prose blanked)
 
 
 def extract_post(post: Post) -> Prose:
@@ -94,7 +97,8 @@ def extract(
     """Words of the prose blocks with exact positions; everything else feeds `code_terms`."""
     words: list[ProseWord] = []
     terms: set[str] = set()
-    fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, terms)
+    blocks: list[tuple[int, str]] = []
+    fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, terms, blocks)
     for n in range(fm_end_line):
         if n + 1 not in fm_prose_lines:
             terms.update(_terms(lines[n]))
@@ -108,8 +112,9 @@ def extract(
         covered.update(range(begin, end))
         if any(n in liquid for n in range(begin, end)):
             continue
-        text = "\n".join(lines[offset + begin : offset + end])
-        words.extend(_words(text, offset + begin + 1, terms))
+        masked = _mask("\n".join(lines[offset + begin : offset + end]), terms)
+        blocks.append((offset + begin + 1, masked))
+        words.extend(_words(masked, offset + begin + 1, terms))
     body_len = len(lines) - offset
     for n in range(body_len):
         if n not in covered:
@@ -117,7 +122,7 @@ def extract(
     for key, value in (front_matter or {}).items():
         if key not in PROSE_KEYS:
             terms.update(_terms(str(value)))
-    return Prose(tuple(words), frozenset(terms))
+    return Prose(tuple(words), frozenset(terms), tuple(blocks))
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:
@@ -137,7 +142,12 @@ def _prose_ranges(tokens: Iterable[Token]) -> Iterator[tuple[int, int]]:
 
 
 def _front_matter_prose(
-    lines: Sequence[str], key_lines: Mapping[str, int], fm_end: int, out: list[ProseWord], terms: set[str]
+    lines: Sequence[str],
+    key_lines: Mapping[str, int],
+    fm_end: int,
+    out: list[ProseWord],
+    terms: set[str],
+    blocks: list[tuple[int, str]],
 ) -> set[int]:
     starts = sorted(key_lines.values()) + [fm_end or len(lines) + 1]
     used: set[int] = set()
@@ -152,7 +162,8 @@ def _front_matter_prose(
             text = lines[n - 1]
             prefix = re.match(rf"\s*{re.escape(key)}\s*:\s*[|>]?[-+]?", text) if n == first else None
             skip = prefix.end() if prefix else 0
-            masked = " " * skip + text[skip:]
+            masked = _mask(" " * skip + text[skip:], terms)
+            blocks.append((n, masked))
             out.extend(_words(masked, n, terms, start_is_sentence=n == first))
             used.add(n)
     return used
@@ -179,8 +190,7 @@ def _terms(text: str) -> Iterator[str]:
         yield m.group(0).lower()
 
 
-def _words(text: str, first_line: int, terms: set[str], start_is_sentence: bool = True) -> Iterator[ProseWord]:
-    masked = _mask(text, terms)
+def _words(masked: str, first_line: int, terms: set[str], start_is_sentence: bool = True) -> Iterator[ProseWord]:
     line_starts = [0] + [i + 1 for i, c in enumerate(masked) if c == "\n"]
     for chunk in _CHUNK.finditer(masked):
         raw = chunk.group(0)
@@ -190,13 +200,17 @@ def _words(text: str, first_line: int, terms: set[str], start_is_sentence: bool 
         start = chunk.start() + (len(raw) - len(raw.lstrip(_STRIP)))
         if _IDENT_CHARS.search(core) or not core.translate(_QUOTES).isascii():
             terms.update(_terms(core))
+            word = _make_word(core, start, masked, line_starts, first_line, start_is_sentence)
+            yield ProseWord(word.text, word.line, word.col, word.sentence_start, identifier=True)
             continue
+        compound = core if re.search(r"\w-\w", core) else ""
         for part in re.finditer(r"[^-–—]+", core):
             m = _WORD.fullmatch(part.group(0).strip("'’"))
             if not m:
                 continue
             pos = start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip("'’")))
-            yield _make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence)
+            word = _make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence)
+            yield ProseWord(word.text, word.line, word.col, word.sentence_start, compound=compound)
 
 
 def _make_word(

@@ -3,7 +3,7 @@
 Raw edit distance ties constantly (seperate: separate, desperate). Real typos are mostly a
 wrong vowel, a doubled or dropped letter, or two swapped letters, and the intended word is
 usually a common one; so the cost makes those edits cheap and subtracts a share of the
-candidate's Zipf frequency. Candidate search is rapidfuzz's C++ Damerau-Levenshtein over
+candidate's Zipf frequency. Candidate search is rapidfuzz's C++ optimal-string-alignment distance over
 the words of similar length, which takes milliseconds per word.
 """
 
@@ -20,6 +20,8 @@ _CLOSE = frozenset(
     for p in ("ck", "cs", "sz", "ks", "gj", "fv", "mn", "iy", "ey", "ph", "td", "bp", "dt", "sc", "xz", "qk")
 )
 FREQ_WEIGHT = 0.35
+ZIPF_CAP = 6.0  # "and", "the" are not better guesses for being everywhere
+NAME_PENALTY = 0.4  # a lower-case typo is rarely a misspelt name
 SPLIT_COST = 1.6  # inserting a space is dear: "undersand" is not "under sand"
 
 
@@ -71,19 +73,30 @@ def typo_cost(typo: str, word: str) -> float:
 
 
 def candidates(word: str, lexicon: Lexicon, max_distance: int = 2) -> list[str]:
-    """Lexicon words within Damerau-Levenshtein distance `max_distance` of the lower-cased word."""
+    """Lexicon words within edit distance (adjacent swaps count one) `max_distance` of the lower-cased word."""
     from rapidfuzz import process
-    from rapidfuzz.distance import DamerauLevenshtein
+    from rapidfuzz.distance import OSA
 
     found: list[str] = []
     for n in range(max(1, len(word) - max_distance), len(word) + max_distance + 1):
-        choices = lexicon.by_length.get(n)
-        if not choices:
-            continue
-        hits = process.extract(
-            word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=max_distance, limit=None
-        )
-        found.extend(hit[0] for hit in hits)
+        for first in dict.fromkeys(word[:2]):  # the first letter, or the second if swapped
+            choices = lexicon.by_key.get((n, first))
+            if choices:
+                hits = process.extract(word, choices, scorer=OSA.distance, score_cutoff=max_distance, limit=None)
+                found.extend(hit[0] for hit in hits)
+    return found
+
+
+def first_letter_candidates(word: str, lexicon: Lexicon) -> list[str]:
+    """Words one edit away that differ in the first letter (wupport: support)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    found: list[str] = []
+    for (n, first), choices in lexicon.by_key.items():
+        if abs(n - len(word)) <= 1 and first not in word[:2]:
+            hits = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
+            found.extend(hit[0] for hit in hits)
     return found
 
 
@@ -99,18 +112,31 @@ def splits(word: str, lexicon: Lexicon, min_zipf: float = 3.0) -> list[str]:
 
 def rank(word: str, lexicon: Lexicon, limit: int = 5) -> tuple[Suggestion, ...]:
     """Ranked suggestions for a lower-cased unknown word (best first)."""
-    scored = []
-    for cand in candidates(word, lexicon):
-        if cand == word:
-            continue
-        cost = typo_cost(word, cand)
-        zipf = lexicon.zipf(cand)
-        scored.append(Suggestion(cand, cost, zipf, cost - FREQ_WEIGHT * zipf))
-    for pair in splits(word, lexicon):
-        zipf = min(lexicon.zipf(p) for p in pair.split())
-        scored.append(Suggestion(pair, SPLIT_COST, zipf, SPLIT_COST - FREQ_WEIGHT * zipf))
+    scored = _score(word, candidates(word, lexicon), lexicon)
+    if not scored or min(s.cost for s in scored) > 1.0:
+        scored += _score(word, first_letter_candidates(word, lexicon), lexicon)
+    scored += _score_splits(word, lexicon)
     scored.sort(key=lambda s: (s.score, s.word))
     return tuple(scored[:limit])
+
+
+def _score(word: str, cands: list[str], lexicon: Lexicon) -> list[Suggestion]:
+    scored = []
+    for cand in dict.fromkeys(cands):
+        if cand == word:
+            continue
+        cost = typo_cost(word, cand) + (NAME_PENALTY if cand in lexicon.proper else 0.0)
+        zipf = lexicon.zipf(cand)
+        scored.append(Suggestion(cand, cost, zipf, cost - FREQ_WEIGHT * min(zipf, ZIPF_CAP)))
+    return scored
+
+
+def _score_splits(word: str, lexicon: Lexicon) -> list[Suggestion]:
+    scored = []
+    for pair in splits(word, lexicon):
+        zipf = min(lexicon.zipf(p) for p in pair.split())
+        scored.append(Suggestion(pair, SPLIT_COST, zipf, SPLIT_COST - FREQ_WEIGHT * min(zipf, ZIPF_CAP)))
+    return scored
 
 
 def match_case(original: str, suggestion: str) -> str:

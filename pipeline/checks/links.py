@@ -1,0 +1,378 @@
+"""LK rules: every link in a post resolves, internal ones offline and external ones over HTTP.
+
+Extraction is in ``pipeline.links_extract`` (pure); the network sits behind
+``pipeline.net`` (imported only when external links are actually checked, issue 5).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
+
+from pipeline.errors import ConfigError
+from pipeline.findings import Finding, Severity
+from pipeline.links_extract import (
+    Extracted,
+    Link,
+    Resolved,
+    Target,
+    extract,
+    has_scheme,
+    normalize_label,
+    resolve,
+)
+from pipeline.markdown import anchors
+from pipeline.post import Post
+from pipeline.registry import Context, Option, Rule
+
+if TYPE_CHECKING:
+    from pipeline.net.client import ClientOptions
+    from pipeline.net.verdict import LinkClient, Verdict
+
+NAME = "links"
+
+RULES: tuple[Rule, ...] = (
+    Rule("LK001", "undefined-reference", "A reference link uses a label that no definition provides.",
+         doc="kramdown renders '[text][label]' literally when '[label]:' is not defined.\n\n"
+             "Bad:\n    See [the docs][docs].\nGood:\n    See [the docs][docs].\n\n    [docs]: https://jekyllrb.com/docs/"),
+    Rule("LK002", "missing-post", "A {% post_url %} tag names a post that does not exist.",
+         doc="Jekyll stops the build when post_url names no post.\n\n"
+             "Bad:\n    [earlier]({% post_url 2019-01-02-helo %})\nGood:\n    [earlier]({% post_url 2019-01-02-hello %})"),
+    Rule("LK003", "missing-file", "A {% link %} tag or a local path points at a file that does not exist.",
+         doc="Relative paths are looked up beside the post and under the site root; '/paths' under the site root.\n\n"
+             "Bad:\n    ![chart](/assets/chrat.png)\nGood:\n    ![chart](/assets/chart.png)"),
+    Rule("LK004", "missing-anchor", "A #fragment names no heading or id in the target post.",
+         doc="Heading ids follow kramdown's and GitHub's slug rules; {#custom} ids and HTML ids count too.\n\n"
+             "Bad:\n    [setup](#instalation)\n\n    ## Installation\nGood:\n    [setup](#installation)"),
+    Rule("LK005", "broken-link", "An external link is definitely broken (404, 410, DNS failure, refused, redirect loop).",
+         doc="Checked over HTTP unless --offline; successes are cached for a day.\n\n"
+             "Bad:\n    <https://example.com/removed-page>  (answers 404)\nGood:\n    <https://example.com/page>  (answers 200)"),
+    Rule("LK006", "doubtful-link", "An external link could not be confirmed (bot wall, rate limit, timeout).", Severity.WARNING,
+         doc="403 and 999 answers are usually walls in front of bots, not missing pages; check them by hand.\n\n"
+             "Bad:\n    https://www.linkedin.com/in/someone  (answers 999)\nGood: a link the server answers with 200."),
+    Rule("LK007", "private-address", "An external link points at a private, link-local or loopback address.", Severity.WARNING,
+         doc="A link checker in CI must not probe internal networks; allow it with --allow-private or\n"
+             "allow_private = true under [links].\n\nBad:\n    http://192.168.1.10/admin\nGood:\n    https://example.com/admin"),
+    Rule("LK008", "missing-external-anchor", "The linked page has no element with the #fragment's id or name.",
+         doc="The fetched HTML is searched for id=\"...\" and <a name=\"...\">.\n\n"
+             "Bad:\n    https://example.com/guide#no-such-section\nGood:\n    https://example.com/guide#install"),
+    Rule("LK009", "invalid-contact-link", "A mailto: or tel: link is malformed (syntax only, never contacted).",
+         doc="Bad:\n    [mail me](mailto:jane.example.com)\nGood:\n    [mail me](mailto:jane@example.com)"),
+    Rule("LK010", "malformed-url", "A link destination is empty or not a usable URL.",
+         doc="Catches empty destinations, a missing '//' or ':' and bare 'www.' hosts that browsers treat as relative paths.\n\n"
+             "Bad:\n    [site](www.example.com)\nGood:\n    [site](https://www.example.com)"),
+)
+
+OPTIONS: Mapping[str, Option] = MappingProxyType({
+    "check_external": Option(True, bool, "check http(s) links over the network (--offline turns it off for one run)"),
+    "check_anchors": Option(True, bool, "check #fragments, internal and external"),
+    "allow_private": Option(False, bool, "let external checks reach private, link-local and loopback addresses"),
+    "site_root": Option("", str, "Jekyll site folder for {% link %} and /paths (default: nearest folder with _config.yml)"),
+    "include": Option([], list, "regexes of URLs to check even when an exclude matches; alone, only these are checked"),
+    "exclude": Option([], list, "regexes of URLs (or #anchors, paths) not to check"),
+    "accept": Option(["200..=299"], list, "HTTP status codes counted as success: 200, '200..=299', '200..300'"),
+    "headers": Option({}, dict, "host -> {header = value}; values may use $VAR or ${VAR} from the environment"),
+    "timeout": Option(20.0, float, "seconds for one URL in total, retries and redirects included"),
+    "request_timeout": Option(10.0, float, "seconds for one request to connect or send data"),
+    "max_retries": Option(3, int, "retries after timeouts, connection errors, 429 and 5xx"),
+    "backoff": Option(0.5, float, "first retry delay in seconds, doubled on each retry"),
+    "max_retry_after": Option(10.0, float, "longest Retry-After honoured; longer waits give a warning instead"),
+    "max_redirects": Option(10, int, "redirects followed before giving up"),
+    "per_host": Option(10, int, "requests in flight per host at most"),
+    "interval": Option(0.05, float, "seconds between request starts on one host"),
+    "workers": Option(128, int, "threads checking URLs (lychee's max-concurrency default)"),
+    "max_body": Option(1048576, int, "bytes of a page read at most when looking for a #fragment"),
+    "cache_max_age": Option(86400.0, float, "seconds a successful check is trusted"),
+    "cache_max_age_failures": Option(0.0, float, "seconds a failed or doubtful check is trusted (0: re-check each run)"),
+})
+
+_PAGE_SUFFIXES = frozenset({"", ".html", ".htm"})
+
+
+# -- configuration ---------------------------------------------------------------------------
+def parse_accept(items: Iterable[object]) -> frozenset[int]:
+    """lychee's syntax: 200, '429', '200..=299' (inclusive) or '200..300' (exclusive end)."""
+    codes: set[int] = set()
+    for item in items:
+        text = str(item).strip()
+        m = re.fullmatch(r"(\d{3})\s*\.\.(=?)\s*(\d{3})", text)
+        if m:
+            end = int(m.group(3)) + (1 if m.group(2) else 0)
+            codes.update(range(int(m.group(1)), end))
+        elif re.fullmatch(r"\d{3}", text):
+            codes.add(int(text))
+        else:
+            raise ValueError(f"not a status code or range: {item!r}")
+    return frozenset(codes)
+
+
+def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
+    """Check regexes, status codes and headers at config time, so a typo is exit 2, not a crash."""
+    for key in ("include", "exclude"):
+        for pattern in options[key]:
+            try:
+                re.compile(str(pattern))
+            except re.error as exc:
+                raise ConfigError(f"{where}: '{key}' pattern {pattern!r} is not a valid regex: {exc}") from None
+    try:
+        parse_accept(options["accept"])
+    except ValueError as exc:
+        raise ConfigError(f"{where}: 'accept': {exc}") from None
+    for host, values in options["headers"].items():
+        if not isinstance(values, Mapping) or not all(isinstance(v, str) for v in values.values()):
+            raise ConfigError(f"{where}: 'headers' for {host!r} must be a table of header = \"value\" strings")
+    return options
+
+
+def client_options(options: Mapping[str, Any], ctx: Context) -> ClientOptions:
+    from pipeline.net.client import ClientOptions
+
+    return ClientOptions(
+        timeout=float(options["timeout"]), request_timeout=float(options["request_timeout"]),
+        max_retries=int(options["max_retries"]), backoff=float(options["backoff"]),
+        max_retry_after=float(options["max_retry_after"]), max_redirects=int(options["max_redirects"]),
+        per_host=int(options["per_host"]), interval=float(options["interval"]), workers=int(options["workers"]),
+        accept=parse_accept(options["accept"]), allow_private=bool(options["allow_private"] or ctx.allow_private),
+        max_body=int(options["max_body"]),
+        headers=MappingProxyType({h: MappingProxyType(dict(v)) for h, v in options["headers"].items()}),
+    )
+
+
+def _option(ctx: Context, name: str) -> Any:
+    return ctx.options.get(name, OPTIONS[name].default)
+
+
+@functools.lru_cache(maxsize=256)
+def _filters(include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    return tuple(re.compile(p) for p in include), tuple(re.compile(p) for p in exclude)
+
+
+def is_excluded(url: str, ctx: Context) -> bool:
+    """lychee's rule: an include match always checks; else an exclude match skips; includes alone whitelist."""
+    include, exclude = _filters(tuple(_option(ctx, "include")), tuple(_option(ctx, "exclude")))
+    if any(p.search(url) for p in include):
+        return False
+    if any(p.search(url) for p in exclude):
+        return True
+    return bool(include) and has_scheme(url)
+
+
+# -- classification -------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
+def extracted(post: Post) -> Extracted:
+    """Links of a post, computed once and shared by check() and check_site()."""
+    code_lines = {i for tok in post.tokens if tok.type in ("fence", "code_block") and tok.map for i in range(*tok.map)}
+    return extract(post.body, post.body_start_line, code_lines)
+
+
+# -- findings -------------------------------------------------------------------------------
+def _finding(path: str, link: Link | tuple[int, int], code: str, message: str, severity: Severity = Severity.ERROR) -> Finding:
+    line, col = (link.line, link.col) if isinstance(link, Link) else link
+    return Finding(path, line, col, code, severity, message)
+
+
+def check(post: Post, ctx: Context) -> Iterable[Finding]:
+    """What one post can tell alone: references, same-post anchors, contact and malformed links."""
+    found = extracted(post)
+    for ref in found.references:
+        if normalize_label(ref.label) not in found.definitions:
+            yield _finding(post.display_path, (ref.line, ref.col), "LK001", f"reference '[{ref.label}]' is not defined")
+    for link in found.links:
+        if is_excluded(link.url, ctx):
+            continue
+        res = resolve(link)
+        if res.target is Target.CONTACT and res.problem:
+            yield _finding(post.display_path, link, "LK009", res.problem)
+        elif res.target is Target.MALFORMED:
+            yield _finding(post.display_path, link, "LK010", res.problem)
+        elif res.target is Target.SAME_POST and _option(ctx, "check_anchors"):
+            yield from _anchor_findings(post.display_path, link, anchors(post), res.fragment or "", "this post")
+
+
+def _anchor_findings(path: str, link: Link, known: frozenset[str] | None, fragment: str, where: str) -> Iterator[Finding]:
+    """``known`` is None when the target could not be parsed: nothing to compare against."""
+    frag = unquote(fragment)
+    if known is None or frag in ("", "top") or frag in known:
+        return
+    yield _finding(path, link, "LK004", f"no heading or id '#{frag}' in {where}")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """What check_site needs from one post (picklable, cached with the post's content)."""
+
+    path: str
+    resolved: str
+    ok: bool
+    slug: str | None
+    anchors: frozenset[str]
+    links: tuple[Link, ...]
+
+
+_SITE_TARGETS = frozenset({Target.EXTERNAL, Target.POST_URL, Target.LIQUID_LINK, Target.PATH})
+
+
+def collect(post: Post, ctx: Context) -> LinkFacts:
+    """The links that need other posts, the disk or the network, plus this post's anchors."""
+    links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
+    return LinkFacts(
+        post.display_path, str(post.path.resolve()), post.ok, post.slug,
+        anchors(post) if post.ok else frozenset(), links,
+    )
+
+
+class _SiteIndex:
+    """Posts by Jekyll name and by path, and the site root, for post_url/link/path lookups."""
+
+    def __init__(self, posts: Iterable[LinkFacts], ctx: Context) -> None:
+        self.by_path: dict[str, LinkFacts] = {}
+        self.by_name: dict[str, list[LinkFacts]] = {}
+        for post in posts:
+            self.by_path[post.resolved] = post
+            self.by_name.setdefault(Path(post.resolved).stem, []).append(post)
+        self.ctx = ctx
+
+    def post_url(self, name: str) -> LinkFacts | None:
+        """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
+        *dirs, stem = name.strip("/").split("/")
+        for post in self.by_name.get(stem, ()):
+            if not dirs or Path(post.resolved).parent.parts[-len(dirs):] == tuple(dirs):
+                return post
+        return None
+
+    def root_for(self, post: LinkFacts) -> Path:
+        configured = _option(self.ctx, "site_root")
+        if configured:
+            return (self.ctx.root / str(configured)).resolve()
+        return _site_root(Path(post.resolved).parent, self.ctx.root.resolve())
+
+    def path(self, post: LinkFacts, raw: str, absolute: bool) -> Path | None:
+        """The existing file a local link names, trying Jekyll's page forms for page-like paths."""
+        rel = unquote(raw).lstrip("/") if absolute else unquote(raw)
+        root = self.root_for(post)
+        bases = [root] if absolute else [Path(post.resolved).parent, root]
+        suffix = Path(rel).suffix.lower()
+        for base in bases:
+            target = (base / rel) if rel else base
+            candidates = [target]
+            if suffix in _PAGE_SUFFIXES:
+                stem = target.with_suffix("") if suffix else target
+                candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
+            for candidate in candidates:
+                if candidate.exists():
+                    return candidate
+        if absolute and suffix in _PAGE_SUFFIXES:
+            slug = Path(rel.rstrip("/")).with_suffix("").name
+            for posts in self.by_name.values():
+                if any(p.slug == slug for p in posts):
+                    return Path(posts[0].resolved)  # a post permalink such as /2019/01/02/hello.html
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _site_root(folder: Path, fallback: Path) -> Path:
+    """The Jekyll site a post belongs to: the nearest folder with _config.yml, else the parent of _posts."""
+    for parent in (folder, *folder.parents):
+        if (parent / "_config.yml").is_file() or (parent / "_config.toml").is_file():
+            return parent
+    if "_posts" in folder.parts:
+        return Path(*folder.parts[: folder.parts.index("_posts")])
+    return fallback
+
+
+def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:
+    """Links that need other posts, the disk or the network; ``client`` is for tests and embedding."""
+    linted = [f for f in facts.values() if f is not None and f.ok]
+    index = _SiteIndex(linted, ctx)
+    needs_site = any(resolve(link).target is not Target.EXTERNAL for post in linted for link in post.links)
+    if ctx.site is not None and needs_site:  # reading every post under the root costs; only when a link needs it
+        site_posts = [r.facts.get(NAME) for r in ctx.site.index.values()]
+        index = _SiteIndex([f for f in site_posts if f is not None] + linted, ctx)
+    external: dict[str, list[tuple[LinkFacts, Link]]] = {}
+    findings: list[Finding] = []
+    for post in linted:
+        for link in post.links:
+            if is_excluded(link.url, ctx):
+                continue
+            res = resolve(link)
+            if res.target is Target.EXTERNAL:
+                key = res.value if _option(ctx, "check_anchors") else res.value.partition("#")[0]
+                external.setdefault(key, []).append((post, link))
+            else:
+                findings.extend(_internal(post, link, res, index, ctx))
+    if external and _option(ctx, "check_external") and not ctx.offline:
+        findings.extend(_external(external, ctx, client))
+    return findings
+
+
+def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx: Context) -> Iterator[Finding]:
+    target: LinkFacts | None = None
+    if res.target is Target.POST_URL:
+        target = index.post_url(res.value)
+        if target is None:
+            yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
+            return
+    elif res.target in (Target.LIQUID_LINK, Target.PATH):
+        if not res.value:
+            return
+        absolute = res.target is Target.LIQUID_LINK or res.value.startswith("/")
+        file = index.path(post, res.value, absolute)
+        if file is None:
+            hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
+            yield _finding(post.path, link, "LK003", f"no such file: '{res.value}' under {index.root_for(post)}{hint}")
+            return
+        target = index.by_path.get(str(file.resolve()))
+    if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
+        yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, client: LinkClient | None) -> Iterator[Finding]:
+    verdicts = _check_urls(list(uses), ctx, client)
+    for url, places in uses.items():
+        verdict = verdicts.get(url)
+        if verdict is None or verdict.ok:
+            continue
+        code, severity = _code_for(verdict)
+        detail = f" (after redirects to {verdict.final_url})" if verdict.final_url else ""
+        for post, link in places:
+            yield _finding(post.path, link, code, f"{link.url}: {verdict.message}{detail}", severity)
+
+
+def _code_for(verdict: Verdict) -> tuple[str, Severity]:
+    from pipeline.net.verdict import Kind, Reason
+
+    if verdict.reason is Reason.PRIVATE:
+        return "LK007", Severity.WARNING
+    if verdict.kind is Kind.WARNING:
+        return "LK006", Severity.WARNING
+    if verdict.reason is Reason.ANCHOR:
+        return "LK008", Severity.ERROR
+    return "LK005", Severity.ERROR
+
+
+def _check_urls(urls: list[str], ctx: Context, client: LinkClient | None) -> Mapping[str, Verdict]:
+    if client is not None:
+        return client.check(urls)
+    from pipeline.net.cache import CachedClient, VerdictStore
+    from pipeline.net.client import RequestsClient
+    from pipeline.net.verdict import Kind
+
+    options = client_options(ctx.options, ctx)
+    progress = ctx.progress
+    inner = RequestsClient(options, progress=(lambda done, total, _url: progress(done, total)) if progress else None)
+    if ctx.no_cache or ctx.cache_dir is None:
+        return inner.check(urls)
+    try:
+        store = VerdictStore(ctx.cache_dir / "links.sqlite3")
+    except Exception:  # noqa: BLE001 - an unusable cache (read-only disk ...) must not stop the lint
+        return inner.check(urls)
+    failures = float(_option(ctx, "cache_max_age_failures"))
+    ages = {Kind.OK: float(_option(ctx, "cache_max_age")), Kind.WARNING: failures, Kind.ERROR: failures}
+    with store:
+        return CachedClient(inner, store, namespace=options.fingerprint(), max_age=ages).check(urls)

@@ -1,0 +1,185 @@
+"""SP rules: unknown words (offline English speller) and, when a server is configured,
+LanguageTool's grammar and style matches.
+
+Spelling needs the whole site: a word used across many posts, or in their code, URLs and
+front matter, is jargon or a name, not a typo. So `collect` extracts each post's prose (in
+the map step, cached, parallel) and `check_site` judges every linted post against the
+evidence of every post under the posts root, even when pre-commit passes only one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from pipeline.findings import Finding, Fix, Severity
+from pipeline.post import Post
+from pipeline.registry import Context, Option, Rule
+from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller
+from pipeline.spell.prose import Prose, extract_post
+from pipeline.spell.wordlist import front_matter_words, read_words
+
+NAME = "spelling"
+
+RULES: tuple[Rule, ...] = (
+    Rule("SP001", "unknown-word", "A word is not in the English dictionary and looks like a typo of one.",
+         doc="Only prose is checked (title, description and the body's text; never code, URLs, HTML, "
+             "Liquid or kramdown attributes). Names and jargon are recognised from evidence: capitals "
+             "inside a sentence, camelCase and acronyms, use in code or URLs or across several posts. "
+             "The first suggestion is the fix; it is applied by `publish --fix-spelling`, or by default "
+             "when unambiguous (one cheap edit away from a single common word). Accept a word with "
+             "`pipeline spelling add WORD` (project list) or `spelling_words: [WORD]` in the post's "
+             "front matter.\n\n"
+             "Bad:\n    He is at the core of Keras Devolopment.\nGood:\n    He is at the core of Keras Development."),
+    Rule("SP100", "languagetool-unavailable", "LanguageTool was asked for but no server could be reached.",
+         Severity.WARNING,
+         doc="Reported once per run when `languagetool_url` is set (or languagetool = 'on') and the "
+             "server cannot be used; the offline speller still runs.\n\n"
+             "Bad:\n    languagetool_url = 'http://localhost:9'  # nothing listening\n"
+             "Good:\n    languagetool_url = 'http://localhost:8081'  # a running LanguageTool server"),
+    Rule("SP101", "grammar", "LanguageTool grammar match (categories GRAMMAR, CONFUSED_WORDS).", Severity.WARNING,
+         doc="Bad:\n    He go to the office.\nGood:\n    He goes to the office."),
+    Rule("SP102", "style", "LanguageTool style match (STYLE, REDUNDANCY, PLAIN_ENGLISH, WIKIPEDIA).", Severity.WARNING,
+         doc="Bad:\n    in order to\nGood:\n    to"),
+    Rule("SP103", "typography", "LanguageTool typography, punctuation or casing match.", Severity.WARNING,
+         doc="Bad:\n    i think so\nGood:\n    I think so"),
+    Rule("SP104", "languagetool-other", "Any other LanguageTool match.", Severity.WARNING,
+         doc="Bad and good examples depend on the LanguageTool rule named in the message."),
+)
+
+OPTIONS: Mapping[str, Option] = MappingProxyType({
+    "wordlist": Option(".pipeline-words.txt", str, "project word list (one word a line), relative to the project root"),
+    "words": Option([], list, "extra accepted words, inline in the config"),
+    "front_matter_key": Option("spelling_words", str, "front matter key of a post's own accepted words"),
+    "check_capitalized": Option(True, bool, "check capitalised words too (with stricter evidence for names)"),
+    "min_length": Option(3, int, "shortest word checked"),
+    "repeat_count": Option(3, int, "a word used this often across the site's prose (in 2+ posts) is jargon, not a typo"),
+    "max_suggestions": Option(5, int, "suggestions listed per unknown word"),
+    "languagetool": Option("auto", str, "auto: use LanguageTool when a URL is set or a local install exists; on: require it; off"),
+    "languagetool_url": Option("", str, "LanguageTool server, e.g. http://localhost:8081"),
+    "languagetool_language": Option("en-US", str, "language code sent to LanguageTool"),
+    "languagetool_disabled_rules": Option([], list, "LanguageTool rule ids to turn off"),
+})
+
+
+@dataclass(frozen=True, slots=True)
+class SpellFacts:
+    """What the map step keeps of one post for `check_site` (picklable, cached)."""
+
+    path: str
+    ok: bool
+    prose: Prose
+    own_words: frozenset[str]
+
+
+def _opt(ctx: Context, name: str) -> Any:
+    return ctx.options.get(name, OPTIONS[name].default)
+
+
+def check(post: Post, ctx: Context) -> Iterable[Finding]:
+    """Nothing per post: every SP finding needs the site's evidence (see check_site)."""
+    return ()
+
+
+def collect(post: Post, ctx: Context) -> SpellFacts:
+    prose = extract_post(post) if post.ok else Prose((), frozenset())
+    return SpellFacts(post.display_path, post.ok, prose, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")))
+
+
+def speller_for(ctx: Context) -> Speller:
+    """The speller with the project's word lists; the lexicon itself is loaded once per process."""
+    from pipeline.spell.lexicon import load_lexicon
+
+    wordlist = Path(_opt(ctx, "wordlist"))
+    accepted = read_words(wordlist if wordlist.is_absolute() else ctx.root / wordlist)
+    settings = Settings(
+        min_length=int(_opt(ctx, "min_length")),
+        repeat_count=int(_opt(ctx, "repeat_count")),
+        max_suggestions=int(_opt(ctx, "max_suggestions")),
+        check_capitalized=bool(_opt(ctx, "check_capitalized")),
+    )
+    return Speller(load_lexicon(), accepted | frozenset(map(str, _opt(ctx, "words"))), settings)
+
+
+def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable[Finding]:
+    linted = [f for f in facts.values() if f is not None and f.ok]
+    if not linted:
+        return []
+    site = SiteEvidence.from_prose(f.prose for f in _site_facts(linted, ctx))
+    speller = speller_for(ctx)
+    findings: list[Finding] = []
+    for post in linted:
+        for miss in speller.with_words(post.own_words).review(post.prose.words, site):
+            findings.append(_finding(post.path, miss))
+    findings.extend(_languagetool(linted, ctx))
+    return findings
+
+
+def _site_facts(linted: Sequence[SpellFacts], ctx: Context) -> list[SpellFacts]:
+    """Linted posts plus every other post under the posts root, each once."""
+    seen = {str(Path(f.path).resolve()): f for f in linted}
+    if ctx.site is not None:
+        for key, result in ctx.site.index.items():
+            other = getattr(result, "facts", {}).get(NAME)
+            if isinstance(other, SpellFacts) and other.ok:
+                seen.setdefault(str(Path(key).resolve()), other)
+    return list(seen.values())
+
+
+def unambiguous(miss: Misspelling) -> bool:
+    """Safe to apply without asking: a lower-case word one cheap edit (a vowel, a doubled
+    letter, a swap) from its first suggestion, with no other suggestion nearly as good."""
+    if not miss.word.text.islower() or miss.cost > 0.6 or " " in miss.suggestions[0]:
+        return False
+    return miss.runner_up_gap >= 1.0
+
+
+def _finding(path: str, miss: Misspelling) -> Finding:
+    w = miss.word
+    best = miss.suggestions[0]
+    others = ", ".join(miss.suggestions[1:4])
+    message = f"unknown word '{w.text}': did you mean '{best}'?" + (f" (or {others})" if others else "")
+    end = w.col + len(w.text)
+    fix = Fix(w.line, w.col, w.line, end, best, safe=unambiguous(miss), description=f"'{w.text}' -> '{best}'")
+    return Finding(path, w.line, w.col, "SP001", Severity.ERROR, message, fix, end_line=w.line, end_col=end)
+
+
+def _languagetool(linted: Sequence[SpellFacts], ctx: Context) -> Iterator[Finding]:
+    mode = str(_opt(ctx, "languagetool")).lower()
+    url = str(_opt(ctx, "languagetool_url"))
+    if mode == "off" or (ctx.offline and not _is_loopback(url)):
+        return
+    from pipeline.spell import languagetool as lt
+
+    requested = mode == "on" or bool(url)
+    try:
+        tool = lt.open_tool(url, str(_opt(ctx, "languagetool_language")), local=True)
+    except lt.Unavailable as exc:
+        if requested:
+            yield Finding(linted[0].path, 1, 1, "SP100", Severity.WARNING, f"LanguageTool not used: {exc}")
+        return
+    try:
+        disabled = [str(r) for r in _opt(ctx, "languagetool_disabled_rules")]
+        for post in linted:
+            for issue in lt.check_blocks(tool, post.prose.blocks, disabled):
+                fix_note = f" (suggestion: {', '.join(issue.replacements)})" if issue.replacements else ""
+                yield Finding(
+                    post.path, issue.line, issue.col, issue.code, Severity.WARNING,
+                    f"{issue.message} [{issue.rule_id}]{fix_note}", end_line=issue.end_line, end_col=issue.end_col,
+                )
+    except lt.Unavailable as exc:
+        yield Finding(linted[0].path, 1, 1, "SP100", Severity.WARNING, f"LanguageTool stopped: {exc}")
+    finally:
+        close = getattr(tool, "close", None)
+        if close is not None:
+            close()
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")

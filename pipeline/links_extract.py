@@ -1,0 +1,319 @@
+"""Find every link in a post body with its line and column, and say what kind of target it is.
+
+Pure: no disk, no network.
+
+markdown-it gives block tokens only a line map and resolves references away, so links
+are found by our own scan of the body with code, comments and kramdown attribute lists
+blanked out (same length, so offsets still map to lines and columns).
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from urllib.parse import unquote, urlsplit
+
+
+class LinkKind(StrEnum):
+    INLINE = "inline"
+    IMAGE = "image"
+    DEFINITION = "definition"
+    AUTOLINK = "autolink"
+    BARE = "bare"
+    HTML = "html"
+    POST_URL = "post_url"
+    LIQUID_LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One link destination as written; ``line``/``col`` (1-based) point at its first character.
+
+    For ``{% post_url NAME %}`` and ``{% link PATH %}`` the ``url`` is NAME or PATH, plus any
+    ``#fragment`` written right after the tag.
+    """
+
+    url: str
+    line: int
+    col: int
+    kind: LinkKind
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A full or collapsed reference ``[text][label]`` / ``[label][]`` (shortcuts are plain text if undefined)."""
+
+    label: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    links: tuple[Link, ...]
+    references: tuple[Reference, ...]
+    definitions: frozenset[str]
+
+
+# Regions whose text is not prose: blanked before scanning. Jekyll's {% highlight %} and
+# {% comment %} blocks, HTML comments, {% raw %} and kramdown IALs like {:target="_blank"}.
+_BLANK = re.compile(
+    r"\{%-?\s*highlight\b.*?\{%-?\s*endhighlight\s*-?%\}"
+    r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
+    r"|<!--.*?-->"
+    r"|\{:[^}\n]*\}",
+    re.DOTALL,
+)
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
+_REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
+_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>")
+_BARE = re.compile(r"(?<![\w/(\[<\"'=])https?://[^\s<>\"'`\]]+", re.IGNORECASE)
+_HTML_ATTR = re.compile(
+    r"<(?:a|area|link)\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)"
+    r"|<(?:img|iframe|source|video|audio|script|embed)\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+    re.IGNORECASE,
+)
+_PLAIN_DEST = re.compile(r"[^\s()\\{<]*")
+_LIQUID = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}(#[^\s)\"'<>\]]*)?")
+
+
+def normalize_label(label: str) -> str:
+    """CommonMark label matching: case-insensitive, inner whitespace collapsed."""
+    return " ".join(label.split()).casefold()
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def mask(body: str, code_lines: Iterable[int] = ()) -> str:
+    """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments."""
+    lines = body.split("\n")
+    skip = set(code_lines) or set(_fenced_lines(lines))
+    text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
+    for pattern in (_BLANK, _CODE_SPAN):
+        for m in reversed(list(pattern.finditer(text))):
+            text = _blank(text, m.start(), m.end())
+    return text
+
+
+def _fenced_lines(lines: Sequence[str]) -> Iterable[int]:
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        m = _FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(1)
+            yield i
+        elif fence is not None:
+            yield i
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip(" `~"):
+                fence = None
+
+
+def _destination(text: str, pos: int) -> tuple[int, str] | None:
+    """Parse an inline link destination starting just after '(' (CommonMark rules, titles ignored)."""
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    if pos < len(text) and text[pos] == "<":
+        end = text.find(">", pos)
+        return None if end < 0 or "\n" in text[pos:end] else (pos + 1, text[pos + 1 : end])
+    simple = _PLAIN_DEST.match(text, pos)  # fast path: no parens, escapes or Liquid
+    if simple and (simple.end() >= len(text) or text[simple.end()] in " \t\n)"):
+        return pos, simple.group()
+    depth, i = 0, pos
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if text.startswith(("{%", "{{"), i):  # Liquid inside a destination may hold spaces
+            close = text.find("%}" if text[i + 1] == "%" else "}}", i + 2)
+            if close > 0:
+                i = close + 2
+                continue
+        if ch in " \t\n":
+            break
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        i += 1
+    return pos, text[pos:i]
+
+
+def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> Extracted:
+    """All links, reference uses and definitions of a body whose first line is file line ``first_line``."""
+    text = mask(body, code_lines)
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def where(offset: int) -> tuple[int, int]:
+        row = bisect.bisect_right(starts, offset) - 1
+        return first_line + row, offset - starts[row] + 1
+
+    links: list[tuple[int, str, LinkKind]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(offset: int, url: str, kind: LinkKind) -> None:
+        links.append((offset, url, kind))
+        taken.append((offset, offset + len(url)))
+
+    for m in _LIQUID.finditer(text):
+        add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
+        taken.append((m.start(), m.end()))
+    for bracket in re.finditer(r"!?\[", text):
+        label = _LINK_TEXT.match(text, bracket.start())
+        escaped = bracket.start() > 0 and text[bracket.start() - 1] == "\\"
+        if label and label.end() < len(text) and text[label.end()] == "(" and not escaped:
+            found = _destination(text, label.end() + 1)
+            if found is not None:
+                kind = LinkKind.IMAGE if label.group().startswith("!") else LinkKind.INLINE
+                add(found[0], found[1], kind)
+                taken.append((bracket.start(), found[0]))  # a URL written as the link text is the same link
+    definitions: set[str] = set()
+    for m in _DEFINITION.finditer(text):
+        if m.group(1).startswith("^"):
+            continue  # a kramdown footnote, not a link
+        definitions.add(normalize_label(m.group(1)))
+        dest = m.group(2)
+        angled = dest.startswith("<")
+        add(m.start(2) + angled, dest[1:-1] if angled else dest, LinkKind.DEFINITION)
+    for m in _AUTOLINK.finditer(text):
+        url = m.group(1)
+        add(m.start(1), url if ":" in url else "mailto:" + url, LinkKind.AUTOLINK)
+    for m in _HTML_ATTR.finditer(text):
+        group = 1 if m.group(1) is not None else 2
+        value, start = m.group(group), m.start(group)
+        if value[:1] in "\"'":
+            value, start = value[1:-1], start + 1
+        add(start, value, LinkKind.HTML)
+    for m in _BARE.finditer(text):
+        if not any(lo <= m.start() < hi for lo, hi in taken):
+            links.append((m.start(), _trim_bare(m.group()), LinkKind.BARE))
+    references = [
+        Reference(m.group(2) or m.group(1), *where(m.start()))
+        for m in _REF_USE.finditer(text)
+        if not (m.group(2) or m.group(1)).startswith("^")
+    ]
+    ordered = sorted(links)
+    return Extracted(
+        tuple(Link(url.strip(), *where(offset), kind) for offset, url, kind in ordered if not _is_liquid_wrapper(url, kind)),
+        tuple(references),
+        frozenset(definitions),
+    )
+
+
+def _is_liquid_wrapper(url: str, kind: LinkKind) -> bool:
+    """A destination holding a post_url/link tag is reported through the tag itself."""
+    return kind not in (LinkKind.POST_URL, LinkKind.LIQUID_LINK) and bool(re.search(r"\{%-?\s*(post_url|link)\s", url))
+
+
+def _trim_bare(url: str) -> str:
+    """GFM extended-autolink rule: trailing punctuation and unbalanced ')' are not part of the URL."""
+    while url:
+        unbalanced = url[-1] == ")" and url.count("(") < url.count(")")
+        if url[-1] in ".,:;!?*_~'\"" or unbalanced:
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
+    """Just the links (used by the benchmark and anyone without a parsed Post)."""
+    return extract(body, first_line).links
+
+
+# -- classification ----------------------------------------------------------------------------
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_LIQUID_PREFIX = re.compile(r"^\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\}(?:\{\{-?\s*site\.baseurl\s*-?\}\})?")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_TEL = re.compile(r"^\+?[0-9().\- ]*[0-9][0-9().\- ]*(?:;[A-Za-z0-9=+.-]*)*$")
+
+
+def has_scheme(url: str) -> bool:
+    return _SCHEME.match(url) is not None
+
+
+class Target(Enum):
+    EXTERNAL = "external"
+    CONTACT = "contact"
+    SAME_POST = "same-post"
+    PATH = "path"
+    POST_URL = "post_url"
+    LIQUID_LINK = "link"
+    MALFORMED = "malformed"
+    SKIP = "skip"
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A link made concrete: what kind of target, the URL or path to check, the fragment if any."""
+
+    target: Target
+    value: str
+    fragment: str | None = None
+    problem: str = ""
+
+
+def resolve(link: Link) -> Resolved:
+    """Decide what a destination is: external, contact, anchor, local path, Jekyll tag, malformed or skipped."""
+    if link.kind in (LinkKind.POST_URL, LinkKind.LIQUID_LINK) and "{{" in link.url:
+        return Resolved(Target.SKIP, link.url)  # {% link {{ page.x }} %}: known only when Jekyll renders
+    if link.kind is LinkKind.POST_URL:
+        name, _, frag = link.url.partition("#")
+        return Resolved(Target.POST_URL, name, frag if "#" in link.url else None)
+    if link.kind is LinkKind.LIQUID_LINK:
+        path, _, frag = link.url.partition("#")
+        return Resolved(Target.LIQUID_LINK, path, frag if "#" in link.url else None)
+    url = html.unescape(link.url) if link.kind is LinkKind.HTML else link.url
+    prefix = _LIQUID_PREFIX.match(url)
+    if prefix:  # {{ site.baseurl }}/assets/x.png is a path under the site root
+        url = "/" + url[prefix.end():].lstrip("/")
+    if "{{" in url or "{%" in url:
+        return Resolved(Target.SKIP, url)
+    if not url:
+        return Resolved(Target.MALFORMED, url, problem="empty link destination")
+    if url.startswith("//"):
+        url = "https:" + url
+    scheme = _SCHEME.match(url)
+    if scheme:
+        return _with_scheme(url, scheme.group(1).lower())
+    if re.match(r"^(?:https?//|https?:/[^/]|www\.[^/\s]+\.[a-z]{2,})", url, re.IGNORECASE):
+        return Resolved(Target.MALFORMED, url, problem=f"'{url}' is not a URL; write it as https://{url.split('//')[-1].lstrip(':/')}")
+    if url.startswith("#"):
+        return Resolved(Target.SAME_POST, "", url[1:])
+    path, hash_, frag = url.partition("#")
+    return Resolved(Target.PATH, path.partition("?")[0], frag if hash_ else None)
+
+
+def _with_scheme(url: str, scheme: str) -> Resolved:
+    if scheme in ("http", "https"):
+        parts = urlsplit(url)
+        if not url.lower().startswith(f"{scheme}://") or not parts.hostname:
+            return Resolved(Target.MALFORMED, url, problem=f"'{url}' has no host")
+        return Resolved(Target.EXTERNAL, url)
+    if scheme in ("mailto", "tel"):
+        return Resolved(Target.CONTACT, url, problem=contact_problem(url))
+    return Resolved(Target.SKIP, url)  # ftp:, data:, javascript: ... are not ours to judge
+
+
+def contact_problem(url: str) -> str:
+    """Why a mailto:/tel: link is malformed, or '' (RFC 6068 / RFC 3966 syntax, no network)."""
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() == "tel":
+        number = unquote(rest)
+        return "" if _TEL.match(number) and sum(c.isdigit() for c in number) >= 3 else f"'{number}' is not a phone number"
+    to = unquote(rest.partition("?")[0])
+    if not to.strip():
+        return "mailto: link without an address"
+    bad = [addr for addr in (a.strip() for a in to.split(",")) if not _EMAIL.match(addr)]
+    return f"'{bad[0]}' is not an email address" if bad else ""

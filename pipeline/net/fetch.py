@@ -1,0 +1,361 @@
+"""Fetching one URL politely: redirects, retries, HEAD then GET, anchors in a capped body.
+
+``requests`` is imported inside the methods that use it, never at module import.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from pipeline.net.address import HostResolver, private_kind
+from pipeline.net.anchors import always_present, scan_anchors
+from pipeline.net.options import ClientOptions
+from pipeline.net.politeness import DeadlineExceeded, HostGate, parse_retry_after
+from pipeline.net.verdict import Kind, Reason
+
+if TYPE_CHECKING:
+    import requests
+
+# HEAD answers that often lie (servers that do not implement HEAD, or bot filters): retry with GET.
+HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
+# Ambiguous answers: a wall in front of bots or a login, not evidence the page is gone.
+BOT_WALL = frozenset({401, 403, 999})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_KEEP_ALIVE_BODY = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What fetching one URL (fragment stripped) found, before fragments are judged."""
+
+    kind: Kind
+    reason: Reason
+    message: str
+    status: int | None = None
+    final_url: str | None = None
+    found: frozenset[str] = frozenset()
+    complete: bool = True
+    retryable: bool = False
+
+
+@dataclass(slots=True)
+class _Budget:
+    """A URL's total time budget, started by its first request rather than by its place in the queue.
+
+    Waiting for the host's turn is politeness, not slowness: 500 links to one host at 50 ms
+    apart must not time out just for being late in the line.
+    """
+
+    seconds: float
+    at: float = math.inf
+
+    def begin(self) -> None:
+        if self.at == math.inf:
+            self.at = time.monotonic() + self.seconds
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """Walk an exception's wrapped causes (requests wraps urllib3 wraps socket errors)."""
+    stack: list[object] = [exc]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        yield item
+        stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None), *item.args])
+
+
+class Fetcher:
+    """State of one ``check`` call: the host gate, DNS answers and the pooled session; fetches one URL at a time per thread."""
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        gate: HostGate,
+        resolver: HostResolver,
+        headers_for: Callable[[str], dict[str, str]],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._opts = options
+        self._headers_for = headers_for
+        self._sleep = sleep
+        self._gate = gate
+        self._resolver = resolver
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+        self._env: dict[str, tuple[dict[str, str], str | bool]] = {}
+
+    def close(self) -> None:
+        with self._lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+    def _session(self) -> requests.Session:
+        """One pooled session shared by the worker threads: at most ``per_host`` connections per host.
+
+        Sharing (rather than a session per thread) keeps connections few and warm; requests'
+        adapter pool is thread-safe, and we never rely on the cookie jar.
+        """
+        with self._lock:
+            if not self._sessions:
+                import requests
+                from requests.adapters import HTTPAdapter
+
+                session = requests.Session()
+                # Environment proxies are looked up once per host (_environment), not per request:
+                # requests re-reads os.environ on every call, a third of its CPU time per URL here.
+                session.trust_env = False
+                adapter = HTTPAdapter(pool_connections=64, pool_maxsize=self._opts.per_host, max_retries=0)
+                session.mount("http://", adapter)
+                session.mount("https://", adapter)
+                session.headers.update({"User-Agent": self._opts.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+                self._sessions.append(session)
+            return self._sessions[0]
+
+    def _environment(self, url: str) -> tuple[dict[str, str], str | bool]:
+        """Proxies (honouring NO_PROXY) and CA bundle from the environment, read once per scheme and host."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            found = self._env.get(key)
+        if found is None:
+            from requests.utils import get_environ_proxies
+
+            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+            found = (dict(get_environ_proxies(key)), bundle or True)
+            with self._lock:
+                self._env[key] = found
+        return found
+
+    # -- one URL --------------------------------------------------------------------------
+    def fetch(self, url: str, fragments: frozenset[str]) -> Outcome:
+        deadline = _Budget(self._opts.timeout)
+        wanted = frozenset(f for f in fragments if not always_present(f))
+        if wanted:
+            return self._follow(url, "GET", deadline, wanted)
+        outcome = self._follow(url, "HEAD", deadline, wanted)
+        if outcome.status in HEAD_FALLBACK:
+            return self._follow(url, "GET", deadline, wanted)
+        return outcome
+
+    def _follow(self, url: str, method: str, deadline: _Budget, wanted: frozenset[str]) -> Outcome:
+        chain = [url]
+        current = url
+        for _ in range(self._opts.max_redirects + 1):
+            result = self._request(current, method, deadline)
+            if isinstance(result, Outcome):
+                return replace(result, final_url=current if len(chain) > 1 else None)
+            location = result.headers.get("location")
+            if result.status_code in _REDIRECTS and location:
+                result.close()
+                current = urljoin(current, location).partition("#")[0]
+                if current in chain:
+                    loop = " -> ".join([*chain[chain.index(current):], current])
+                    return Outcome(Kind.ERROR, Reason.REDIRECT_LOOP, f"redirect loop: {loop}", result.status_code)
+                chain.append(current)
+                if result.status_code == 303 and method != "HEAD":
+                    method = "GET"
+                continue
+            return self._judge(result, wanted, deadline, final_url=current if len(chain) > 1 else None)
+        return Outcome(
+            Kind.ERROR, Reason.TOO_MANY_REDIRECTS,
+            f"more than {self._opts.max_redirects} redirects ({chain[0]} -> ... -> {chain[-1]})", None, chain[-1],
+        )
+
+    def _guard(self, url: str) -> tuple[str, Outcome | None]:
+        """Reject bad URLs, unresolvable hosts and (unless allowed) private addresses before any request."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return "", Outcome(Kind.ERROR, Reason.INVALID, f"not a checkable http(s) URL: {url}")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return "", Outcome(Kind.ERROR, Reason.INVALID, f"bad port in {url}")
+        host = parts.hostname
+        found = self._resolver.lookup(host, port)
+        if found.error is not None:
+            return host, Outcome(Kind.ERROR, Reason.DNS, found.error)
+        if not self._opts.allow_private:
+            for address in found.addresses:
+                kind = private_kind(address)
+                if kind is not None:
+                    shown = host if host == address else f"{host} ({address})"
+                    return host, Outcome(
+                        Kind.WARNING, Reason.PRIVATE,
+                        f"not checked: {shown} is a {kind} address; allow with --allow-private or allow_private = true",
+                    )
+        return host, None
+
+    def _request(self, url: str, method: str, deadline: _Budget) -> requests.Response | Outcome:
+        host, refused = self._guard(url)
+        if refused is not None:
+            return refused
+        last: Outcome | None = None
+        for attempt in range(self._opts.max_retries + 1):
+            if attempt:
+                delay = self._opts.backoff * 2 ** (attempt - 1)
+                if time.monotonic() + delay > deadline.at:
+                    break
+                self._sleep(delay)
+            try:
+                response = self._send(url, method, host, deadline)
+            except DeadlineExceeded:
+                break
+            if isinstance(response, Outcome):
+                last = response
+                if response.retryable:
+                    continue
+                return response
+            status = response.status_code
+            if status == 429:
+                last = self._rate_limited(response, host, attempt)
+                if last.retryable:
+                    continue
+                return last
+            if 500 <= status < 600 and attempt < self._opts.max_retries:
+                response.close()
+                last = Outcome(Kind.ERROR, Reason.HTTP_STATUS, _status_text(status), status)
+                continue
+            return response
+        if last is not None and last.reason is not Reason.TIMEOUT:
+            return replace(last, retryable=False)
+        return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out (total budget {self._opts.timeout:g} s)")
+
+    def _rate_limited(self, response: requests.Response, host: str, attempt: int) -> Outcome:
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        response.close()
+        if wait is not None and wait > self._opts.max_retry_after:
+            return Outcome(
+                Kind.WARNING, Reason.RATE_LIMITED,
+                f"HTTP 429 Too Many Requests; server asks to wait {wait:.0f} s (more than {self._opts.max_retry_after:g} s)", 429,
+            )
+        if attempt >= self._opts.max_retries:
+            return Outcome(Kind.WARNING, Reason.RATE_LIMITED, f"HTTP 429 Too Many Requests after {attempt + 1} tries", 429)
+        if wait is not None:
+            # Retry-After applies to the whole host, so every request to it waits (polite, and it is what 429 means).
+            self._gate.defer(host, time.monotonic() + wait)
+        return Outcome(Kind.WARNING, Reason.RATE_LIMITED, "HTTP 429 Too Many Requests", 429, retryable=True)
+
+    def _send(self, url: str, method: str, host: str, deadline: _Budget) -> requests.Response | Outcome:
+        import requests
+
+        with self._gate.slot(host, deadline.at):
+            deadline.begin()
+            timeout = max(0.001, min(self._opts.request_timeout, deadline.at - time.monotonic()))
+            try:
+                proxies, verify = self._environment(url)
+                return self._session().request(
+                    method, url, headers=self._headers_for(host), allow_redirects=False,
+                    stream=True, timeout=(timeout, timeout), proxies=proxies, verify=verify,
+                )
+            except requests.exceptions.SSLError as exc:
+                return Outcome(Kind.ERROR, Reason.TLS, f"TLS handshake with {host} failed: {_innermost(exc)}")
+            except requests.exceptions.Timeout:
+                return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out after {timeout:.3g} s", retryable=True)
+            except requests.exceptions.ConnectionError as exc:
+                return _connection_outcome(exc, host)
+            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+                return Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {exc}")
+
+    def _judge(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget, final_url: str | None) -> Outcome:
+        status = response.status_code
+        accepted = status in self._opts.accept
+        if not accepted:
+            response.close()
+            kind, reason = (Kind.WARNING, Reason.BOT_WALL) if status in BOT_WALL else (Kind.ERROR, Reason.HTTP_STATUS)
+            if status == 429:
+                kind, reason = Kind.WARNING, Reason.RATE_LIMITED
+            return Outcome(kind, reason, _status_text(status), status, final_url)
+        found, complete = frozenset(wanted), True
+        content_type = response.headers.get("content-type", "text/html").lower()
+        if wanted and ("html" in content_type or "xml" in content_type):
+            found, complete = self._scan_body(response, wanted, deadline)
+        else:
+            self._release(response)
+        return Outcome(Kind.OK, Reason.OK, _status_text(status), status, final_url, found, complete)
+
+    def _scan_body(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget) -> tuple[frozenset[str], bool]:
+        """Stream the body, stopping at the first of: all anchors found, ``max_body`` bytes, the deadline."""
+        import requests
+
+        state = {"complete": True}
+        decoder = codecs.getincrementaldecoder(_codec(response.encoding))(errors="replace")
+
+        def chunks() -> Iterator[str]:
+            read = 0
+            try:
+                for chunk in response.iter_content(chunk_size=64 * 1024):
+                    read += len(chunk)
+                    yield decoder.decode(chunk)
+                    if read >= self._opts.max_body or time.monotonic() > deadline.at:
+                        state["complete"] = False
+                        return
+            except (requests.exceptions.RequestException, OSError):  # broke mid-way: judge on what was read
+                state["complete"] = False
+
+        try:
+            found = scan_anchors(chunks(), wanted)
+        finally:
+            response.close()
+        return found, state["complete"] or found == wanted
+
+    @staticmethod
+    def _release(response: requests.Response) -> None:
+        """Read a small (or HEAD's empty) body so the pooled connection is reused; drop a big one's connection.
+
+        requests closes, rather than pools, a connection whose body was not consumed.
+        """
+        import requests
+
+        length = response.headers.get("content-length", "")
+        small = length.isdigit() and int(length) <= _KEEP_ALIVE_BODY
+        try:
+            if response.request.method == "HEAD" or small:
+                response.content  # noqa: B018
+        except (requests.exceptions.RequestException, OSError):
+            response.close()  # the verdict stands on the status line; the connection is just not reused
+        response.close()
+
+
+def _codec(encoding: str | None) -> str:
+    try:
+        return codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        return "utf-8"
+
+
+def _innermost(exc: BaseException) -> str:
+    *_, last = _causes(exc)
+    return str(last) or type(last).__name__
+
+
+def _connection_outcome(exc: Exception, host: str) -> Outcome:
+    import socket
+
+    for cause in _causes(exc):
+        if isinstance(cause, ConnectionRefusedError):
+            return Outcome(Kind.ERROR, Reason.REFUSED, f"connection to {host} refused", retryable=True)
+        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":
+            return Outcome(Kind.ERROR, Reason.DNS, f"DNS lookup of {host} failed")
+        if isinstance(cause, (TimeoutError, socket.timeout)) or "timed out" in str(cause).lower():
+            return Outcome(Kind.WARNING, Reason.TIMEOUT, f"connection to {host} timed out", retryable=True)
+    return Outcome(Kind.WARNING, Reason.CONNECTION, f"connection to {host} failed: {_innermost(exc)}", retryable=True)

@@ -1,0 +1,123 @@
+"""HD rules: fixture-file tables of small posts (tests/data/headings/cases.md), fixes, the seed post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markdown_it.utils import read_fixture_file
+
+from pipeline.checks import headings
+from pipeline.findings import Finding, Fix, Severity
+from pipeline.post import Post, load_post, read_post
+from pipeline.registry import Context
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = REPO / "tests" / "data" / "headings" / "cases.md"
+SEED = REPO / "posts" / "2019-03-31-interview-with-francois-chollet.md"
+FRONT = "---\ntitle: Case\nlayout: post\n---\n"
+
+
+def _post(text: str) -> Post:
+    return load_post(Path("2020-01-01-case.md"), text.encode("utf-8"))
+
+
+def _check(post: Post, **options: object) -> list[Finding]:
+    opts = {name: opt.default for name, opt in headings.OPTIONS.items()} | options
+    return sorted(headings.check(post, Context(options=opts, root=REPO)), key=lambda f: f.sort_key)
+
+
+def _apply(text: str, fix: Fix) -> str:
+    lines = text.split("\n")
+    start = sum(len(ln) + 1 for ln in lines[: fix.line - 1]) + fix.col - 1
+    end = sum(len(ln) + 1 for ln in lines[: fix.end_line - 1]) + fix.end_col - 1
+    return text[:start] + fix.replacement + text[end:]
+
+
+@pytest.mark.parametrize(("line", "title", "markdown", "expected"), read_fixture_file(CASES),
+                         ids=[case[1] for case in read_fixture_file(CASES)])
+def test_heading_cases(line: int, title: str, markdown: str, expected: str) -> None:
+    found = [f"{f.line}:{f.col} {f.code}" for f in _check(_post(markdown))]
+    assert found == expected.splitlines(), f"{CASES.name}:{line} {title}"
+
+
+def test_siblings_only_allows_same_heading_under_other_parents() -> None:
+    text = "# Log\n\n## 2.0\n\n### Fixes\n\n## 1.0\n\n### Fixes\n\n### Fixes\n"
+    assert [(f.line, f.code) for f in _check(_post(text))] == [(9, "HD001"), (11, "HD001")]
+    assert [(f.line, f.code) for f in _check(_post(text), siblings_only=True)] == [(11, "HD001")]
+
+
+def test_similarity_threshold_is_configurable() -> None:
+    text = "## Training the model\n\n## Training the model again\n"
+    assert [f.code for f in _check(_post(text))] == ["HD002"]
+    assert _check(_post(text), similarity=0.95) == []
+    assert _check(_post(text), max_word_diff=0) == []
+
+
+def test_slug_rules_are_configurable() -> None:
+    text = "## Café\n\n## Caf\n"  # kramdown drops the é, GitHub keeps it
+    assert [f.code for f in _check(_post(text))] == ["HD004"]
+    assert _check(_post(text), slugs=["github"]) == []
+
+
+def test_findings_name_the_earlier_twin() -> None:
+    [finding] = _check(_post(FRONT + "\n## Intro\n\ntext\n\n## Intro\n"))
+    assert (finding.line, finding.related_line, finding.severity) == (10, 6, Severity.ERROR)
+    assert "first at line 6" in finding.message
+
+
+def test_repeated_paragraph_fix_deletes_it_and_its_blank_line() -> None:
+    text = FRONT + "\nJane: Why Keras?\n\n## Why Keras?\n\nBecause.\n"
+    [finding] = _check(_post(text))
+    assert finding.code == "HD003" and finding.related_line == 8 and finding.fix and finding.fix.safe
+    assert _apply(text, finding.fix) == FRONT + "\n## Why Keras?\n\nBecause.\n"
+
+
+def test_repeated_paragraph_after_heading_at_end_of_file() -> None:
+    text = "## Why Keras?\n\nWhy Keras?\n"
+    [finding] = _check(_post(text))
+    assert finding.fix is not None
+    assert _apply(text, finding.fix) == "## Why Keras?\n"
+
+
+def test_repeated_paragraph_in_a_list_gets_no_fix() -> None:
+    [finding] = _check(_post("- Why Keras?\n\n  ## Why Keras?\n"))
+    assert finding.code == "HD003" and finding.fix is None
+
+
+def test_multiple_space_fix_keeps_one_space() -> None:
+    text = "##   For the readers\n"
+    [finding] = _check(_post(text))
+    assert finding.fix is not None and finding.fix.safe
+    assert _apply(text, finding.fix) == "## For the readers\n"
+
+
+def test_title_fix_is_offered_but_not_safe() -> None:
+    [finding] = _check(_post("---\ntitle: Hello\n---\n\n# Hello\n\nText\n"))
+    assert finding.code == "HD005" and finding.related_line == 2
+    assert finding.fix is not None and not finding.fix.safe
+
+
+def test_seed_post_findings() -> None:
+    post = read_post(SEED)
+    found = [(f.line, f.col, f.code) for f in _check(post)]
+    assert found == [(31, 1, "HD003"), (41, 4, "HD006")]
+    hd003, hd006 = _check(post)
+    assert hd003.related_line == 33
+    fixed = _apply(_apply(post.raw, hd006.fix), hd003.fix)  # later fix first, so lines stay valid
+    assert "\n## For the readers" in fixed and "Sanyam Bhutani: What are" not in fixed
+    assert _check(_post(fixed)) == []
+
+
+def test_unparsed_post_gives_no_findings() -> None:
+    assert _check(_post("---\ntitle: [unclosed\n# Heading\n# Heading\n")) == []
+
+
+def test_rules_are_documented() -> None:
+    codes = [r.code for r in headings.RULES]
+    assert codes == [f"HD00{i}" for i in range(1, 7)]
+    for rule in headings.RULES:
+        assert rule.summary and "Bad" in rule.doc and "Good" in rule.doc
+        assert rule.name == rule.name.lower() and " " not in rule.name
+    covered = {ln.split()[1] for case in read_fixture_file(CASES) for ln in case[3].splitlines()}
+    assert covered == set(codes)

@@ -1,0 +1,262 @@
+"""LK checker: extraction, internal links offline, external verdicts mapped to rules, cache."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.checks import links
+from pipeline.links_extract import LinkKind, extract
+from pipeline.net.verdict import Kind, Reason, Verdict
+from pipeline.post import Post, load_post
+from pipeline.registry import Context
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "links"
+FM = "---\ntitle: T\nlayout: post\n---\n"  # body starts on file line 5
+
+
+def defaults(**overrides: Any) -> dict[str, Any]:
+    return {**{name: opt.default for name, opt in links.OPTIONS.items()}, **overrides}
+
+
+def context(root: Path, offline: bool = False, allow_private: bool = False, no_cache: bool = True, **options: Any) -> Context:
+    return Context(options=defaults(**options), root=root, offline=offline, no_cache=no_cache,
+                   allow_private=allow_private, cache_dir=root / ".cache")
+
+
+class FakeClient:
+    """Answers from a table; records every batch so tests can assert on dedupe."""
+
+    def __init__(self, answers: Mapping[str, tuple[Kind, Reason]] | None = None) -> None:
+        self.answers = answers or {}
+        self.batches: list[list[str]] = []
+
+    def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
+        batch = list(urls)
+        self.batches.append(batch)
+        return {u: Verdict(u, *self.answers.get(u, (Kind.OK, Reason.OK)), "why") for u in batch}
+
+
+def write_site(root: Path, files: Mapping[str, str]) -> list[Post]:
+    (root / "_config.yml").write_text("title: site\n")
+    posts = []
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if name.startswith("_posts/"):
+            posts.append(load_post(path, text.encode()))
+    return posts
+
+
+def lint(root: Path, files: Mapping[str, str], client: FakeClient | None = None, **ctx_args: Any) -> list[tuple[str, int, int, str]]:
+    posts = write_site(root, files)
+    ctx = context(root, **ctx_args)
+    found = [f for post in posts for f in links.check(post, ctx)]
+    facts = {p.display_path: links.collect(p, ctx) for p in posts}
+    found += list(links.check_site(facts, ctx, client or FakeClient()))
+    return sorted((Path(f.path).name, f.line, f.col, f.code) for f in found)
+
+
+# -- extraction --------------------------------------------------------------------------------
+EXTRACTION = [
+    ("inline", "[a](https://a.test/x \"title\")", [(1, 5, LinkKind.INLINE, "https://a.test/x")]),
+    ("image with kramdown ial", "![i](/img.png){:target=\"_blank\"}", [(1, 6, LinkKind.IMAGE, "/img.png")]),
+    ("angle destination", "[a](<has space.md>)", [(1, 6, LinkKind.INLINE, "has space.md")]),
+    ("parens in url", "[w](https://w.test/A_(b)) x", [(1, 5, LinkKind.INLINE, "https://w.test/A_(b)")]),
+    ("image inside link", "[![i](https://i.test/i.png)](https://o.test/)",
+     [(1, 7, LinkKind.IMAGE, "https://i.test/i.png"), (1, 30, LinkKind.INLINE, "https://o.test/")]),
+    ("autolink and email", "<https://auto.test> <me@mail.test>",
+     [(1, 2, LinkKind.AUTOLINK, "https://auto.test"), (1, 22, LinkKind.AUTOLINK, "mailto:me@mail.test")]),
+    ("bare url trailing punctuation", "see https://bare.test/p). Done.", [(1, 5, LinkKind.BARE, "https://bare.test/p")]),
+    ("url as link text is one link", "[see https://t.test/](https://t.test/)", [(1, 23, LinkKind.INLINE, "https://t.test/")]),
+    ("bare url with port", "at http://127.0.0.1:8080/x, ok", [(1, 4, LinkKind.BARE, "http://127.0.0.1:8080/x")]),
+    ("html a and img", "<a href=\"https://h.test/?a=1&amp;b=2\">x</a><img src='p.png'>",
+     [(1, 10, LinkKind.HTML, "https://h.test/?a=1&amp;b=2"), (1, 54, LinkKind.HTML, "p.png")]),
+    ("definition", "[x][r]\n\n[r]: https://def.test/ \"t\"", [(3, 6, LinkKind.DEFINITION, "https://def.test/")]),
+    ("post_url with fragment", "[p]({% post_url 2020-01-02-b %}#sec)", [(1, 5, LinkKind.POST_URL, "2020-01-02-b#sec")]),
+    ("baseurl + post_url", "[p]({{ site.baseurl }}{% post_url 2020-01-02-b %})", [(1, 23, LinkKind.POST_URL, "2020-01-02-b")]),
+    ("liquid link", "{% link assets/a.pdf %}", [(1, 1, LinkKind.LIQUID_LINK, "assets/a.pdf")]),
+    ("code span ignored", "`https://code.test` and ``[a](b.md)``", []),
+    ("fenced code ignored", "```\nhttps://fence.test\n[a](b.md)\n```\n", []),
+    ("indented code ignored", "para\n\n    https://indented.test\n", []),
+    ("liquid highlight ignored", "{% highlight sh %}\ncurl https://hl.test\n{% endhighlight %}", []),
+    ("html comment ignored", "<!-- https://comment.test -->", []),
+    ("escaped bracket", "\\[not](a link)", []),
+    ("footnote is not a reference", "x[^1]\n\n[^1]: note", []),
+]
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [(m, e) for _, m, e in EXTRACTION], ids=[i for i, _, _ in EXTRACTION])
+def test_extraction(tmp_path: Path, markdown: str, expected: list[tuple[int, int, LinkKind, str]]) -> None:
+    post = load_post(tmp_path / "2020-01-01-a.md", (FM + markdown).encode())
+    found = [(link.line - 4, link.col, link.kind, link.url) for link in links.extracted(post).links]
+    assert found == expected
+
+
+def test_references_and_definitions_are_found_with_positions() -> None:
+    found = extract("[a][One] [b][two] [One][]\n\n[one]: https://x.test\n", first_line=10)
+    assert [(r.label, r.line, r.col) for r in found.references] == [("One", 10, 1), ("two", 10, 10), ("One", 10, 19)]
+    assert found.definitions == frozenset({"one"})
+
+
+# -- rules, offline --------------------------------------------------------------------------
+OTHER = FM + "## Second Part\n\n## Kramdown *Style*\n\n### Custom {#my-id}\n\n<div id=\"html-id\"></div>\n"
+RULE_CASES = [
+    ("LK001 undefined reference", "[text][nope]\n\n[yes]: https://ok.test\n[also][yes]", [(5, 1, "LK001")]),
+    ("LK001 collapsed reference defined", "[Yes][]\n\n[yes]: https://ok.test", []),
+    ("LK002 post_url missing", "[p]({% post_url 2020-01-03-gone %})", [(5, 5, "LK002")]),
+    ("LK002 post_url found", "[p]({% post_url 2020-01-02-other %})", []),
+    ("LK003 relative file missing", "![i](img/none.png)", [(5, 6, "LK003")]),
+    ("LK003 root file found", "![i](/assets/pic.png) ![j]({{ site.baseurl }}/assets/pic.png)", []),
+    ("LK003 relative file beside post", "[d](notes.txt)", []),
+    ("LK003 liquid link missing", "{% link assets/missing.pdf %}", [(5, 1, "LK003")]),
+    ("LK003 liquid link found", "{% link about.md %} [a](/about/) [b](/about.html)", []),
+    ("LK003 post permalink", "[b](/2020/01/02/other.html)", []),
+    ("LK004 same post anchor", "## Intro Text\n\n[a](#intro-text) [b](#intro) [c](#top) [d](#)", [(7, 22, "LK004")]),
+    ("LK004 other post anchors", ("[a]({% post_url 2020-01-02-other %}#second-part) [b]({% post_url 2020-01-02-other %}#kramdown-style)"
+     " [c]({% post_url 2020-01-02-other %}#my-id) [d](2020-01-02-other.md#html-id)"), []),
+    ("LK004 other post missing anchor", "[a]({% post_url 2020-01-02-other %}#nope)", [(5, 5, "LK004")]),
+    ("LK004 link tag anchor", "{% link _posts/2020-01-02-other.md %}#second-part {% link _posts/2020-01-02-other.md %}#x", [(5, 51, "LK004")]),
+    ("LK009 bad mailto", "<mailto:jane.example.com> [m](mailto:a@b.test,c@d.test?subject=hi)", [(5, 2, "LK009")]),
+    ("LK009 bad tel", "[t](tel:call-me) [u](tel:+1-201-555-0123)", [(5, 5, "LK009")]),
+    ("LK010 malformed", "[a]() [b](www.example.com) [c](http//x.test) [d](https://)", [(5, 5, "LK010"), (5, 11, "LK010"), (5, 32, "LK010"), (5, 50, "LK010")]),
+    ("liquid variables skipped", "{% link {{ page.pdf }} %} [a]({{ page.url }}) [b]({{ site.data.x }}/y)", []),
+    ("unknown schemes skipped", "[f](ftp://x.test/f) [j](javascript:void(0)) [d](data:text/plain,x)", []),
+    ("exclude regex", "[a](#nope) [b](img/none.png)", []),
+]
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [(m, e) for _, m, e in RULE_CASES], ids=[i for i, _, _ in RULE_CASES])
+def test_rules_offline(tmp_path: Path, markdown: str, expected: list[tuple[int, int, str]]) -> None:
+    exclude = [r"^#nope$", r"none\.png"] if markdown.startswith("[a](#nope) [b]") else []
+    files = {
+        "_posts/2020-01-01-main.md": FM + markdown + "\n",
+        "_posts/2020-01-02-other.md": OTHER,
+        "_posts/notes.txt": "x",
+        "assets/pic.png": "png",
+        "about.md": FM + "about",
+    }
+    found = lint(tmp_path, files, offline=True, exclude=exclude)
+    assert [(line, col, code) for name, line, col, code in found if name == "2020-01-01-main.md"] == expected
+
+
+def test_offline_makes_no_external_calls(tmp_path: Path) -> None:
+    client = FakeClient()
+    lint(tmp_path, {"_posts/2020-01-01-a.md": FM + "https://x.test/a\n"}, client, offline=True)
+    assert client.batches == []
+
+
+# -- external verdicts -> rules ------------------------------------------------------------------
+def test_external_verdicts_map_to_rules_and_each_url_is_checked_once(tmp_path: Path) -> None:
+    answers = {
+        "https://x.test/404": (Kind.ERROR, Reason.HTTP_STATUS),
+        "https://x.test/wall": (Kind.WARNING, Reason.BOT_WALL),
+        "http://10.0.0.1/admin": (Kind.WARNING, Reason.PRIVATE),
+        "https://x.test/page#gone": (Kind.ERROR, Reason.ANCHOR),
+    }
+    body = "\n".join(["https://x.test/ok", *answers, "https://x.test/404"]) + "\n"
+    client = FakeClient(answers)
+    found = lint(tmp_path, {"_posts/2020-01-01-a.md": FM + body, "_posts/2020-01-02-b.md": FM + "<https://x.test/404>\n"}, client)
+    assert found == [
+        ("2020-01-01-a.md", 6, 1, "LK005"), ("2020-01-01-a.md", 7, 1, "LK006"), ("2020-01-01-a.md", 8, 1, "LK007"),
+        ("2020-01-01-a.md", 9, 1, "LK008"), ("2020-01-01-a.md", 10, 1, "LK005"), ("2020-01-02-b.md", 5, 2, "LK005"),
+    ]
+    assert len(client.batches) == 1 and sorted(client.batches[0]) == sorted({"https://x.test/ok", *answers})
+
+
+@pytest.mark.parametrize(
+    ("include", "exclude", "checked"),
+    [
+        ([], [], ["https://a.test/1", "https://b.test/2"]),
+        ([], ["a\\.test"], ["https://b.test/2"]),
+        (["a\\.test"], [], ["https://a.test/1"]),
+        (["/1$"], ["\\.test"], ["https://a.test/1"]),
+    ],
+)
+def test_include_and_exclude(tmp_path: Path, include: list[str], exclude: list[str], checked: list[str]) -> None:
+    client = FakeClient()
+    lint(tmp_path, {"_posts/2020-01-01-a.md": FM + "https://a.test/1 https://b.test/2\n"}, client, include=include, exclude=exclude)
+    assert sorted(u for batch in client.batches for u in batch) == checked
+
+
+@pytest.mark.parametrize(
+    ("items", "codes"),
+    [(["200..=299"], set(range(200, 300))), ([200, "429"], {200, 429}), (["200..204"], {200, 201, 202, 203})],
+)
+def test_parse_accept(items: list[object], codes: set[int]) -> None:
+    assert links.parse_accept(items) == codes
+
+
+@pytest.mark.parametrize(("key", "value"), [("exclude", ["("]), ("accept", ["2xx"]), ("headers", {"h.test": {"A": 1}})])
+def test_bad_options_are_config_errors(tmp_path: Path, key: str, value: object) -> None:
+    from pipeline.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=key):
+        links.prepare_options(defaults(**{key: value}), tmp_path, "pipeline.toml [links]")
+
+
+# -- end to end with a real loopback server and the disk cache --------------------------------------
+class _Handler(BaseHTTPRequestHandler):
+    hits: list[str] = []  # noqa: RUF012 - per-server list set in the fixture
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200 if self.path == "/ok" else 404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+
+@pytest.fixture
+def site_server() -> Iterator[tuple[str, list[str]]]:
+    hits: list[str] = []
+    handler = type("Handler", (_Handler,), {"hits": hits})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_real_server_with_cache(tmp_path: Path, site_server: tuple[str, list[str]]) -> None:
+    base, hits = site_server
+    files = {"_posts/2020-01-01-a.md": FM + f"[ok]({base}/ok) [gone]({base}/gone)\n"}
+    posts = write_site(tmp_path, files)
+    ctx = context(tmp_path, allow_private=True, no_cache=False, backoff=0.01, interval=0.0)
+    facts = {p.display_path: links.collect(p, ctx) for p in posts}
+    first = [(f.code, f.col) for f in links.check_site(facts, ctx)]
+    second = [(f.code, f.col) for f in links.check_site(facts, ctx)]
+    assert first == second == [("LK005", 18 + len(base))]
+    assert hits.count("/ok") == 1  # the success came from the cache the second time
+    assert hits.count("/gone") == 4  # HEAD then GET, on each run: failures are re-checked
+
+
+def test_loopback_refused_without_allow_private(tmp_path: Path, site_server: tuple[str, list[str]]) -> None:
+    base, hits = site_server
+    posts = write_site(tmp_path, {"_posts/2020-01-01-a.md": FM + f"{base}/ok\n"})
+    ctx = context(tmp_path)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
+    assert [(f.code, f.severity.value) for f in found] == [("LK007", "warning")] and hits == []
+    assert "loopback" in found[0].message
+
+
+def test_rules_metadata() -> None:
+    codes = [rule.code for rule in links.RULES]
+    assert codes == [f"LK{n:03d}" for n in range(1, len(codes) + 1)]
+    for rule in links.RULES:
+        assert rule.name == rule.name.lower() and " " not in rule.name
+        assert rule.summary and "Bad" in rule.doc and "Good" in rule.doc

@@ -1,0 +1,109 @@
+"""SP checker: posts in, findings out (table of Markdown and expected (line, col, code, fix))."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.checks import spelling
+from pipeline.findings import Finding
+from pipeline.post import load_post, read_post
+from pipeline.registry import Context
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "spell"))
+from lt_double import languagetool_double
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "spelling"
+SEED = DATA / "seed-keras-interview.md"
+
+
+def run(posts: dict[str, str], root: Path, **options: Any) -> list[Finding]:
+    ctx = Context(options=options, root=root)
+    facts = {name: spelling.collect(load_post(Path(name), text.encode()), ctx) for name, text in posts.items()}
+    return sorted(spelling.check_site(facts, ctx), key=lambda f: f.sort_key)
+
+
+def summary(findings: list[Finding]) -> list[tuple[int, int, str, str | None]]:
+    return [(f.line, f.col, f.code, f.fix.replacement if f.fix else None) for f in findings]
+
+
+CASES = [
+    ("lower-case typo", "---\ntitle: A post\n---\nWe recieve mail.\n", [(4, 4, "SP001", "receive")]),
+    ("title typo", "---\ntitle: A seperate post\n---\nok\n", [(2, 10, "SP001", "separate")]),
+    ("capitalised typo after a name", "---\ntitle: T\n---\nThe core of Keras Devolopment is here.\n",
+     [(4, 19, "SP001", "Development")]),
+    ("sentence-start typo", "---\ntitle: T\n---\nTeh end.\n", [(4, 1, "SP001", "The")]),
+    ("code, urls, liquid and html are ignored",
+     ("---\ntitle: T\n---\nRun `recieve` at <a href=\"x\" title=\"seperate\">x</a> {{ page.definately }} "
+      "http://recieve.io/seperate\n\n```\nrecieve\n```\n"), []),
+    ("names, acronyms and camelCase are ignored",
+     "---\ntitle: T\n---\nThanks to Johan Svensson for the MXNet and kubectl work on TensorFlow.\n", []),
+    ("post's own word list", "---\ntitle: T\nspelling_words: [recieve]\n---\nWe recieve.\n", []),
+    ("short post with two typos is not a 'crowded' list",
+     "---\ntitle: Keras Devolopment\n---\nWe recieve Frobnik mail.\n",
+     [(2, 14, "SP001", "Development"), (4, 4, "SP001", "receive")]),
+    ("credits list is quiet",
+     ("---\ntitle: T\n---\nThanks to Aki Tanaka, Brint O'Hearn, Yordis Prieto, Sondre Nilsen, surrim, "
+      "Yanis Tzu, toshi and nusu for this release.\n"), []),
+    ("clean prose", "---\ntitle: Hello\n---\nA careful post about static sites.\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_sp001_table(tmp_path: Path, text: str, expected: list[tuple[int, int, str, str]]) -> None:
+    assert summary(run({"2020-01-01-a.md": text}, tmp_path)) == expected
+
+
+def test_seed_post_finds_devolopment_first(tmp_path: Path) -> None:
+    post = read_post(SEED)
+    ctx = Context(options={}, root=tmp_path)
+    findings = list(spelling.check_site({post.display_path: spelling.collect(post, ctx)}, ctx))
+    hits = [f for f in findings if f.message.startswith("unknown word 'Devolopment'")]
+    assert [(f.line, f.col, f.fix.replacement if f.fix else None) for f in hits] == [(12, 93, "Development")]
+
+
+def test_project_word_list_and_config_words(tmp_path: Path) -> None:
+    (tmp_path / ".pipeline-words.txt").write_text("recieve\n", encoding="utf-8")
+    text = "---\ntitle: T\n---\nWe recieve a seperate one.\n"
+    assert summary(run({"a.md": text}, tmp_path)) == [(4, 14, "SP001", "separate")]
+    assert summary(run({"a.md": text}, tmp_path, words=["seperate"])) == []
+
+
+def test_word_used_across_posts_is_jargon(tmp_path: Path) -> None:
+    posts = {f"p{i}.md": "---\ntitle: T\n---\nWe use the frobnicater here.\n" for i in range(3)}
+    assert run(posts, tmp_path) == []
+
+
+def test_fix_safety(tmp_path: Path) -> None:
+    findings = run({"a.md": "---\ntitle: T\n---\nAn untill b.\n\nThe core of Keras Devolopment.\n"}, tmp_path)
+    assert [(f.fix.replacement, f.fix.safe) for f in findings if f.fix] == [("until", True), ("Development", False)]
+    assert (findings[0].fix.line, findings[0].fix.col, findings[0].fix.end_col) == (4, 4, 10)
+
+
+def test_languagetool_findings_via_double(tmp_path: Path) -> None:
+    text = "---\ntitle: T\n---\nToday He go home.\n"
+    with languagetool_double() as (url, _requests):
+        findings = run({"a.md": text}, tmp_path, languagetool_url=url)
+    assert summary(findings) == [(4, 7, "SP101", None)]
+    assert "HE_VERB_AGR" in findings[0].message
+
+
+def test_unreachable_languagetool_is_reported_once(tmp_path: Path) -> None:
+    posts = {"a.md": "---\ntitle: T\n---\nFine text.\n", "b.md": "---\ntitle: T\n---\nMore text.\n"}
+    findings = run(posts, tmp_path, languagetool_url="http://127.0.0.1:9")
+    assert [f.code for f in findings] == ["SP100"]
+    assert "languagetool_url" in findings[0].message
+
+
+def test_languagetool_off_or_unconfigured_is_silent(tmp_path: Path) -> None:
+    post = {"a.md": "---\ntitle: T\n---\nFine text.\n"}
+    assert run(post, tmp_path) == []
+    assert run(post, tmp_path, languagetool="off", languagetool_url="http://127.0.0.1:9") == []
+
+
+def test_rules_metadata() -> None:
+    codes = [r.code for r in spelling.RULES]
+    assert codes == sorted(set(codes)) and all(r.doc and r.summary for r in spelling.RULES)

@@ -1,0 +1,120 @@
+"""CachedClient and VerdictStore: ages per verdict kind, namespaces, sharing, corruption."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from pipeline.net.cache import CachedClient, VerdictStore, default_cache_path
+from pipeline.net.verdict import Kind, Reason, Verdict
+
+DAY = 86400.0
+
+
+class FakeClient:
+    """Answers from a table and records what it was asked."""
+
+    def __init__(self, answers: dict[str, Kind]) -> None:
+        self.answers = answers
+        self.asked: list[list[str]] = []
+
+    def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
+        urls = list(urls)
+        self.asked.append(urls)
+        reason = {Kind.OK: Reason.OK, Kind.WARNING: Reason.TIMEOUT, Kind.ERROR: Reason.HTTP_STATUS}
+        return {u: Verdict(u, self.answers[u], reason[self.answers[u]], "m", 200) for u in urls}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+ANSWERS = {"https://a.test/ok": Kind.OK, "https://a.test/bad": Kind.ERROR, "https://a.test/meh": Kind.WARNING}
+
+
+@pytest.mark.parametrize(
+    ("elapsed", "refetched"),
+    [
+        (0.0, ["https://a.test/bad", "https://a.test/meh"]),
+        (DAY - 1, ["https://a.test/bad", "https://a.test/meh"]),
+        (DAY + 1, ["https://a.test/ok", "https://a.test/bad", "https://a.test/meh"]),
+    ],
+)
+def test_successes_kept_a_day_failures_rechecked_every_run(tmp_path: Path, elapsed: float, refetched: list[str]) -> None:
+    clock = Clock()
+    fake = FakeClient(ANSWERS)
+    with VerdictStore(tmp_path / "c.sqlite3") as store:
+        first = CachedClient(fake, store, clock=clock).check(ANSWERS)
+        clock.now += elapsed
+        second = CachedClient(fake, store, clock=clock).check(ANSWERS)
+    assert fake.asked[1] == refetched
+    assert first == second
+
+
+def test_verdicts_survive_reopening_and_namespaces_are_separate(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    fake = FakeClient(ANSWERS)
+    with VerdictStore(path) as store:
+        CachedClient(fake, store, namespace="private=1").check(["https://a.test/ok"])
+    with VerdictStore(path) as store:
+        cached = CachedClient(fake, store, namespace="private=1")
+        assert cached.check(["https://a.test/ok"])["https://a.test/ok"].ok
+        assert (cached.stats.hits, cached.stats.misses) == (1, 0)
+        CachedClient(fake, store, namespace="private=0").check(["https://a.test/ok"])
+    assert fake.asked == [["https://a.test/ok"], ["https://a.test/ok"]]
+
+
+def test_two_runs_sharing_the_cache_do_not_fail(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    VerdictStore(path).close()
+    urls = [f"https://h{i % 7}.test/{i}" for i in range(400)]
+    errors: list[BaseException] = []
+
+    def run(offset: int) -> None:
+        try:
+            with VerdictStore(path) as store:
+                for start in range(offset, len(urls), 50):
+                    CachedClient(FakeClient(dict.fromkeys(urls, Kind.OK)), store).check(urls[start : start + 50])
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert errors == []
+    with VerdictStore(path) as store:
+        assert len(store.load("", urls)) == len(urls)
+
+
+def test_rows_unused_for_a_month_are_forgotten(tmp_path: Path) -> None:
+    with VerdictStore(tmp_path / "c.sqlite3") as store:
+        store.save("", [Verdict("https://old.test/", Kind.OK, Reason.OK, "m")], checked_at=0.0)
+        store.save("", [Verdict("https://new.test/", Kind.OK, Reason.OK, "m")], checked_at=40 * DAY)
+        assert list(store.load("", ["https://old.test/", "https://new.test/"])) == ["https://new.test/"]
+
+
+def test_corrupt_cache_file_is_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with VerdictStore(path) as store:
+        assert CachedClient(FakeClient(ANSWERS), store).check(["https://a.test/ok"])["https://a.test/ok"].ok
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"PIPELINE_CACHE_DIR": "/c"}, Path("/c/links.sqlite3")),
+        ({"XDG_CACHE_HOME": "/x"}, Path("/x/pipeline/links.sqlite3")),
+    ],
+)
+def test_default_cache_path(environ: dict[str, str], expected: Path) -> None:
+    assert default_cache_path(environ) == expected

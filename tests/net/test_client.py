@@ -1,0 +1,230 @@
+"""RequestsClient against a scripted server on 127.0.0.1: one row per behaviour of issue 5."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+
+import pytest
+from loopback_server import ScriptedServer
+
+from pipeline.net.client import (
+    ClientOptions,
+    RequestsClient,
+    interleave_hosts,
+    resolve_headers,
+)
+from pipeline.net.politeness import parse_retry_after
+from pipeline.net.verdict import Kind, Reason, Verdict
+
+FAST = ClientOptions(
+    timeout=3.0, request_timeout=1.0, max_retries=2, backoff=0.01, max_retry_after=2.0,
+    interval=0.0, allow_private=True, max_redirects=5,
+)
+
+
+def check(server: ScriptedServer, path: str, options: ClientOptions = FAST) -> Verdict:
+    url = server.base + path
+    return RequestsClient(options).check([url])[url]
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "reason", "status"),
+    [
+        ("/ok", Kind.OK, Reason.OK, 200),
+        ("/chain/3", Kind.OK, Reason.OK, 200),
+        ("/chain/9", Kind.ERROR, Reason.TOO_MANY_REDIRECTS, None),
+        ("/loop/a", Kind.ERROR, Reason.REDIRECT_LOOP, 302),
+        ("/status/404", Kind.ERROR, Reason.HTTP_STATUS, 404),
+        ("/status/410", Kind.ERROR, Reason.HTTP_STATUS, 410),
+        ("/status/500", Kind.ERROR, Reason.HTTP_STATUS, 500),
+        ("/status/403", Kind.WARNING, Reason.BOT_WALL, 403),
+        ("/status/999", Kind.WARNING, Reason.BOT_WALL, 999),
+        ("/flaky503", Kind.OK, Reason.OK, 200),
+        ("/429?after=0", Kind.OK, Reason.OK, 200),
+        ("/429?after=date", Kind.OK, Reason.OK, 200),
+        ("/429-noheader", Kind.OK, Reason.OK, 200),
+        ("/429?after=0&times=9", Kind.WARNING, Reason.RATE_LIMITED, 429),
+        ("/429?after=3600", Kind.WARNING, Reason.RATE_LIMITED, 429),
+        ("/head-refused", Kind.OK, Reason.OK, 200),
+        ("/page.html#intro", Kind.OK, Reason.OK, 200),
+        ("/page.html#legacy", Kind.OK, Reason.OK, 200),
+        ("/page.html#single", Kind.OK, Reason.OK, 200),
+        ("/page.html#gh", Kind.OK, Reason.OK, 200),
+        ("/page.html#top", Kind.OK, Reason.OK, 200),
+        ("/page.html#nowhere", Kind.ERROR, Reason.ANCHOR, 200),
+        ("/chain/2#intro", Kind.OK, Reason.OK, 200),
+        ("/text#anything", Kind.OK, Reason.OK, 200),
+    ],
+)
+def test_verdict_per_server_behaviour(server: ScriptedServer, path: str, kind: Kind, reason: Reason, status: int | None) -> None:
+    verdict = check(server, path)
+    assert (verdict.kind, verdict.reason, verdict.status) == (kind, reason, status), verdict.message
+
+
+def test_redirect_loop_names_the_loop(server: ScriptedServer) -> None:
+    assert "/loop/a -> " in check(server, "/loop/a").message
+    assert check(server, "/chain/2").final_url == server.base + "/page.html"
+
+
+def test_head_first_then_get_only_when_head_is_refused(server: ScriptedServer) -> None:
+    check(server, "/ok")
+    check(server, "/head-refused")
+    assert server.hits["HEAD /ok"] == 1 and server.hits["GET /ok"] == 0
+    assert server.hits["HEAD /head-refused"] == 1 and server.hits["GET /head-refused"] == 1
+
+
+def test_retry_after_longer_than_cap_does_not_wait(server: ScriptedServer) -> None:
+    started = time.monotonic()
+    verdict = check(server, "/429?after=3600")
+    assert time.monotonic() - started < 1.0
+    assert "3600" in verdict.message
+
+
+def test_retry_after_is_honoured(server: ScriptedServer) -> None:
+    started = time.monotonic()
+    assert check(server, "/429?after=1").ok
+    assert time.monotonic() - started >= 0.9
+
+
+def test_slow_server_times_out_as_warning(server: ScriptedServer) -> None:
+    options = ClientOptions(timeout=0.6, request_timeout=0.3, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+    started = time.monotonic()
+    verdict = check(server, "/slow?s=2", options)
+    assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.TIMEOUT)
+    assert time.monotonic() - started < 1.5
+
+
+def test_huge_body_is_not_read_past_the_cap(server: ScriptedServer) -> None:
+    options = ClientOptions(timeout=5.0, interval=0.0, allow_private=True, max_body=256 * 1024)
+    verdict = check(server, "/huge#absent", options)
+    assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.ANCHOR)
+    assert check(server, "/huge", options).ok
+    time.sleep(0.2)
+    assert server.huge_bytes_sent < 16 * 1024 * 1024
+
+
+def test_refused_connection_is_an_error(refused_url: str) -> None:
+    verdict = RequestsClient(FAST).check([refused_url])[refused_url]
+    assert (verdict.kind, verdict.reason) == (Kind.ERROR, Reason.REFUSED)
+
+
+def test_dns_failure_is_an_error_without_any_request() -> None:
+    def resolve(host: str, port: int) -> Sequence[str]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    url = "http://no-such-host.invalid/page"
+    verdict = RequestsClient(FAST, resolve=resolve).check([url])[url]
+    assert (verdict.kind, verdict.reason) == (Kind.ERROR, Reason.DNS)
+
+
+@pytest.mark.parametrize(
+    ("address", "named"),
+    [("127.0.0.1", "loopback"), ("10.1.2.3", "private"), ("169.254.169.254", "link-local"), ("::1", "loopback"), ("192.168.0.7", "private")],
+)
+def test_private_addresses_are_refused_with_a_warning_naming_them(address: str, named: str) -> None:
+    url = "http://internal.example/admin"
+    client = RequestsClient(ClientOptions(allow_private=False), resolve=lambda host, port: [address])
+    verdict = client.check([url])[url]
+    assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.PRIVATE)
+    assert named in verdict.message and address in verdict.message and "--allow-private" in verdict.message
+
+
+def test_redirect_to_a_private_address_is_refused(server: ScriptedServer) -> None:
+    """The guard runs on every hop, so a public page cannot bounce us into the LAN."""
+    # The fake resolver calls our loopback server public, and internal.test private.
+    hops = {"127.0.0.1": ["93.184.216.34"], "internal.test": ["10.0.0.5"]}
+    client = RequestsClient(ClientOptions(allow_private=False, interval=0.0), resolve=lambda host, port: hops[host])
+    url = server.base + "/to?url=http://internal.test/admin"
+    verdict = client.check([url])[url]
+    assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.PRIVATE)
+    assert "internal.test (10.0.0.5)" in verdict.message and verdict.final_url == "http://internal.test/admin"
+
+
+def test_each_unique_url_is_fetched_once_and_fragments_share_the_fetch(server: ScriptedServer) -> None:
+    page = server.base + "/page.html"
+    urls = [page + "#intro", page + "#legacy", page + "#nope", server.base + "/ok", page, page + "#"] * 5
+    verdicts = RequestsClient(FAST).check(urls)
+    assert set(verdicts) == set(urls)
+    assert server.hits["GET /page.html"] == 1 and server.hits["HEAD /page.html"] == 0 and server.hits["HEAD /ok"] == 1
+    assert [verdicts[u].kind for u in urls[:6]] == [Kind.OK, Kind.OK, Kind.ERROR, Kind.OK, Kind.OK, Kind.OK]
+
+
+def test_per_host_concurrency_and_interval(server: ScriptedServer) -> None:
+    server.latency = 0.1
+    options = ClientOptions(per_host=2, interval=0.05, allow_private=True, workers=16)
+    RequestsClient(options).check([f"{server.base}/ok/{i}" for i in range(8)])
+    assert server.max_in_flight <= 2
+    gaps = [b - a for a, b in zip(server.starts, server.starts[1:], strict=False)]
+    assert min(gaps) >= 0.04
+
+
+def test_progress_callback_sees_every_url(server: ScriptedServer) -> None:
+    seen: list[tuple[int, int]] = []
+    RequestsClient(FAST, progress=lambda done, total, url: seen.append((done, total))).check(
+        [f"{server.base}/ok/{i}" for i in range(3)]
+    )
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_per_host_headers_expand_environment_variables(server: ScriptedServer) -> None:
+    headers = {"127.0.0.1": {"Authorization": "token ${TOKEN}"}}
+    url = server.base + "/auth"
+    with_token = RequestsClient(ClientOptions(**{**_fast(), "headers": headers}), environ={"TOKEN": "s3cret"})
+    without = RequestsClient(ClientOptions(**{**_fast(), "headers": headers}), environ={})
+    assert with_token.check([url])[url].ok
+    assert without.check([url])[url].reason is Reason.BOT_WALL
+
+
+def _fast() -> dict[str, object]:
+    return {name: getattr(FAST, name) for name in FAST.__dataclass_fields__}
+
+
+def test_accepted_codes_are_configurable(server: ScriptedServer) -> None:
+    options = ClientOptions(**{**_fast(), "accept": frozenset({200, 403})})
+    assert check(server, "/status/403", options).ok
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("5", 5.0), (" 0 ", 0.0), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)
+def test_parse_retry_after(header: str | None, expected: float | None) -> None:
+    assert parse_retry_after(header, now=time.time()) == expected
+
+
+def test_parse_retry_after_http_date_in_the_future() -> None:
+    import email.utils
+
+    now = time.time()
+    value = parse_retry_after(email.utils.formatdate(now + 120, usegmt=True), now=now)
+    assert value is not None and 118 <= value <= 121
+
+
+def test_header_with_unset_variable_is_dropped() -> None:
+    assert resolve_headers({"GitHub.com": {"Authorization": "Bearer $GH", "X-A": "b"}}, {}) == {"github.com": {"X-A": "b"}}
+
+
+def test_two_hosts_are_checked_in_parallel(serve_on: Callable[..., AbstractContextManager[ScriptedServer]]) -> None:
+    with serve_on("127.0.0.2", latency=0.2) as one, serve_on("127.0.0.3", latency=0.2) as two:
+        options = ClientOptions(per_host=1, interval=0.0, allow_private=True)
+        started = time.monotonic()
+        verdicts = RequestsClient(options).check([one.base + "/ok/1", one.base + "/ok/2", two.base + "/ok/1", two.base + "/ok/2"])
+        assert all(v.ok for v in verdicts.values())
+        assert time.monotonic() - started < 0.75
+
+
+def test_hosts_are_interleaved_so_one_busy_host_cannot_hold_every_worker() -> None:
+    urls = ["https://a.test/1", "https://a.test/2", "https://a.test/3", "https://b.test/1", "https://c.test/1", "https://b.test/2"]
+    assert interleave_hosts(urls) == [
+        "https://a.test/1", "https://b.test/1", "https://c.test/1", "https://a.test/2", "https://b.test/2", "https://a.test/3",
+    ]
+
+
+def test_waiting_for_the_host_turn_does_not_count_against_the_timeout(server: ScriptedServer) -> None:
+    """lychee-style politeness queues URLs per host; being late in that queue is not a timeout."""
+    options = ClientOptions(per_host=1, interval=0.05, timeout=0.2, request_timeout=0.2, allow_private=True, workers=16)
+    verdicts = RequestsClient(options).check([f"{server.base}/ok/{i}" for i in range(12)])
+    assert all(v.ok for v in verdicts.values()), [v.message for v in verdicts.values() if not v.ok]

@@ -1,0 +1,91 @@
+"""Engine: dictionary look-up, suggestion ranking and the evidence filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.spell.engine import SiteEvidence, Speller
+from pipeline.spell.lexicon import load_lexicon
+from pipeline.spell.prose import Prose, ProseWord
+from pipeline.spell.suggest import match_case, typo_cost
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller(load_lexicon())
+
+
+@pytest.mark.parametrize(
+    ("word", "known"),
+    [
+        ("development", True), ("Development", True), ("don't", True), ("Jekyll's", True),
+        ("preconfigured", True), ("gists", True), ("profiler", True), ("sanitization", True),
+        ("devolopment", False), ("recieve", False), ("seperate", False), ("untill", False),
+        ("begining", False), ("fullly", False), ("releas", False), ("thoses", False),
+    ],
+)
+def test_known(speller: Speller, word: str, known: bool) -> None:
+    assert speller.known(word) is known
+
+
+@pytest.mark.parametrize(
+    ("typo", "first"),
+    [
+        ("devolopment", "development"), ("recieve", "receive"), ("seperate", "separate"),
+        ("definately", "definitely"), ("occured", "occurred"), ("wupport", "support"),
+        ("teh", "the"), ("tamplate", "template"), ("wya", "way"),
+    ],
+)
+def test_first_suggestion(speller: Speller, typo: str, first: str) -> None:
+    assert speller.suggest(typo)[0].word == first
+
+
+def test_typo_cost_prefers_typo_shaped_edits() -> None:
+    assert typo_cost("seperate", "separate") < typo_cost("seperate", "desperate")
+    assert typo_cost("wya", "way") < typo_cost("wya", "we")
+    assert typo_cost("untill", "until") < 0.5
+
+
+def test_match_case() -> None:
+    assert [match_case("Teh", "the"), match_case("TEH", "the"), match_case("teh", "the")] == ["The", "THE", "the"]
+
+
+def w(text: str, col: int, start: bool = False, line: int = 1) -> ProseWord:
+    return ProseWord(text, line, col, start)
+
+
+def review(speller: Speller, words: list[ProseWord], others: list[Prose] = (), terms: frozenset[str] = frozenset()) -> list[str]:
+    site = SiteEvidence.from_prose([Prose(tuple(words), terms), *others])
+    return [m.word.text for m in speller.review(words, site)]
+
+
+def test_capitalised_typo_in_name_phrase_found(speller: Speller) -> None:
+    words = [w("at", 1, True), w("the", 4), w("core", 8), w("of", 13), w("Keras", 16), w("Devolopment", 22)]
+    assert review(speller, words) == ["Devolopment"]
+
+
+def test_names_and_identifiers_are_quiet(speller: Speller) -> None:
+    words = [w("Thanks", 1, True), w("to", 8), w("Johan", 11), w("Svensson", 17), w("and", 26), w("Mert", 30),
+             w("kubectl", 35), w("MXNet", 43), w("HTTP", 49)]
+    assert review(speller, words) == []
+
+
+def test_word_in_code_elsewhere_is_not_a_typo(speller: Speller) -> None:
+    assert review(speller, [w("We", 1, True), w("use", 4), w("kramdwn", 8)], terms=frozenset({"kramdwn"})) == []
+
+
+def test_word_repeated_across_posts_is_jargon(speller: Speller) -> None:
+    words = [w("the", 1, True), w("frobnicator", 5)]
+    other = Prose((w("frobnicator", 1), w("frobnicator", 20)), frozenset())
+    assert review(speller, words, [other]) == []
+    assert review(speller, [w("the", 1, True), w("recieve", 5)]) == ["recieve"]
+
+
+def test_crowded_credit_lists_are_skipped(speller: Speller) -> None:
+    names = "Aki Tanaka, Brint O'Hearn, Yordis Prieto, Sondre Nilsen, surrim, Yanis Tzu".replace(",", "").split()
+    words = [w(t, i * 10) for i, t in enumerate(names)]
+    assert review(speller, words) == []
+
+
+def test_accepted_words_case_insensitive(speller: Speller) -> None:
+    assert speller.with_words({"Frobnik"}).known("frobnik")

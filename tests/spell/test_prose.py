@@ -1,0 +1,53 @@
+"""Prose extraction: which words are prose, and their exact file positions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.post import load_post
+from pipeline.spell.prose import extract_post
+
+
+def words_of(text: str) -> list[tuple[str, int, int]]:
+    post = load_post(Path("2020-01-01-x.md"), text.encode())
+    return [(w.text, w.line, w.col) for w in extract_post(post).words if not w.identifier]
+
+
+CASES = [
+    ("plain", "---\ntitle: Helo world\n---\nSome txt here.\n",
+     [("Helo", 2, 8), ("world", 2, 13), ("Some", 4, 1), ("txt", 4, 6), ("here", 4, 10)]),
+    ("front matter other keys skipped", "---\nlayout: pozt\ntags: [ruby]\ndescription: A desc\n---\nok\n",
+     [("A", 4, 14), ("desc", 4, 16), ("ok", 6, 1)]),
+    ("code span", "Use `fooo barr` now\n", [("Use", 1, 1), ("now", 1, 17)]),
+    ("fenced code", "Text\n\n```\nwrongg code\n```\n", [("Text", 1, 1)]),
+    ("indented code", "Text\n\n    wrongg code\n", [("Text", 1, 1)]),
+    ("url and link target", "See [the docs](http://exampel.com/pathh) or http://x.io/abcd\n",
+     [("See", 1, 1), ("the", 1, 6), ("docs", 1, 10), ("or", 1, 42)]),
+    ("email", "Mail jon@exampel.com today\n", [("Mail", 1, 1), ("today", 1, 22)]),
+    ("html tag and attribute", 'A <span class="wrongg">word</span> here\n',
+     [("A", 1, 1), ("word", 1, 24), ("here", 1, 36)]),
+    ("liquid", "A {% include fooo.html %} and {{ page.tittle }} b\n", [("A", 1, 1), ("and", 1, 27), ("b", 1, 49)]),
+    ("liquid highlight block", "x\n\n{% highlight ruby %}\ndef fooo\n\nbarr = 1\n{% endhighlight %}\n", [("x", 1, 1)]),
+    ("kramdown attributes", "Para text\n{: .classs}\n", [("Para", 1, 1), ("text", 1, 6)]),
+    ("file names paths hex numbers", "Edit _config.yml in src/foo and 0xdeadbeef 42 v1.2\n",
+     [("Edit", 1, 1), ("in", 1, 18), ("and", 1, 29)]),
+    ("hyphen and apostrophe", "Don't re-use it\n", [("Don't", 1, 1), ("re", 1, 7), ("use", 1, 10), ("it", 1, 14)]),
+    ("heading and list", "# Titel\n\n- itemm one\n", [("Titel", 1, 3), ("itemm", 3, 3), ("one", 3, 9)]),
+    ("table cells", "| a | bb |\n|---|----|\n| cc | dd |\n", [("a", 1, 3), ("bb", 1, 7), ("cc", 3, 3), ("dd", 3, 8)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_prose_words_and_positions(text: str, expected: list[tuple[str, int, int]]) -> None:
+    assert words_of(text) == expected
+
+
+def test_sentence_start_and_code_terms() -> None:
+    post = load_post(Path("x.md"), b"Hello there. Keras rocks: Yes.\n\n```\nkerasify()\n```\n")
+    prose = extract_post(post)
+    starts = {w.text: w.sentence_start for w in prose.words}
+    assert starts == {"Hello": True, "there": False, "Keras": True, "rocks": False, "Yes": True}
+    assert "kerasify" in prose.code_terms
+
