@@ -125,8 +125,13 @@ def empty_post(path: Path, findings: tuple[Finding, ...], raw: str = "") -> Post
 def read_post(path: Path) -> Post:
     """Read a file from disk and load it; unreadable files become a finding, not an exception."""
     try:
-        if path.is_symlink() and not path.exists():
-            return empty_post(path, (_finding(path, 1, "FM001", "broken symbolic link"),))
+        if path.is_symlink():
+            if not path.exists():
+                return empty_post(path, (_finding(path, 1, "FM001", "broken symbolic link"),))
+            target, home = path.resolve(), path.parent.resolve()
+            if not target.is_relative_to(home):
+                msg = f"symbolic link points outside its folder (to {target}); not read"
+                return empty_post(path, (_finding(path, 1, "FM001", msg),))
         size = path.stat().st_size
         if size > MAX_BYTES:
             msg = f"file is {size // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit for a post"

@@ -119,3 +119,26 @@ def test_read_post_reads_bytes_from_disk(tmp_path: Path) -> None:
     path = tmp_path / NAME.name
     path.write_bytes(TEXT.replace(b"\n", b"\r\n"))
     assert read_post(path).key_lines == load_post(path, TEXT).key_lines
+
+
+def test_symlink_out_of_the_tree_is_a_finding_not_read(tmp_path: Path) -> None:
+    from pipeline.post import read_post
+
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: s\n---\n", encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    link = tmp_path / "posts" / "2020-01-01-link.md"
+    link.symlink_to(secret)
+    post = read_post(link)
+    assert [(f.line, f.code) for f in post.load_findings] == [(1, "FM001")]
+    assert "outside its folder" in post.load_findings[0].message and post.raw == ""
+
+
+def test_symlink_inside_its_folder_is_read(tmp_path: Path) -> None:
+    from pipeline.post import read_post
+
+    real = tmp_path / "2020-01-01-real.md"
+    real.write_text("---\ntitle: s\nlayout: post\n---\nbody\n", encoding="utf-8")
+    link = tmp_path / "2020-01-02-alias.md"
+    link.symlink_to(real)
+    assert read_post(link).load_findings == () and read_post(link).front_matter["title"] == "s"

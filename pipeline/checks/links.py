@@ -67,9 +67,18 @@ RULES: tuple[Rule, ...] = (
     Rule("LK010", "malformed-url", "A link destination is empty or not a usable URL.",
          doc="Catches empty destinations, a missing '//' or ':' and bare 'www.' hosts that browsers treat as relative paths.\n\n"
              "Bad:\n    [site](www.example.com)\nGood:\n    [site](https://www.example.com)"),
+    Rule("LK011", "non-descriptive-link-text", "A link's text says nothing about where it goes.", Severity.WARNING,
+         doc="Like markdownlint's MD059: generic text ('click here', 'link', 'more') and one- or two-letter\n"
+             "text that is not an acronym tell neither readers nor screen readers what the link is.\n"
+             "Configure the generic phrases with [links] generic_link_texts.\n\n"
+             "Bad:\n    [Ir](https://example.com/interview-with-chollet)\n"
+             "Good:\n    [the interview on Hacker Noon](https://example.com/interview-with-chollet)"),
 )
 
+GENERIC_LINK_TEXTS = ("click here", "here", "link", "more", "read more", "this", "this link", "click", "this page")
+
 OPTIONS: Mapping[str, Option] = MappingProxyType({
+    "generic_link_texts": Option(list(GENERIC_LINK_TEXTS), list, "link texts LK011 reports as saying nothing"),
     "check_external": Option(True, bool, "check http(s) links over the network (--offline turns it off for one run)"),
     "check_anchors": Option(True, bool, "check #fragments, internal and external"),
     "allow_private": Option(False, bool, "let external checks reach private, link-local and loopback addresses"),
@@ -193,6 +202,41 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
             yield _finding(post.display_path, link, "LK010", res.problem)
         elif res.target is Target.SAME_POST and _option(ctx, "check_anchors"):
             yield from _anchor_findings(post.display_path, link, anchors(post), res.fragment or "", "this post")
+    yield from _link_texts(post, ctx)
+
+
+def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
+    """LK011: walk each inline token's links; columns come from the block's source lines."""
+    generic = {t.casefold() for t in ctx.options.get("generic_link_texts", GENERIC_LINK_TEXTS)}
+    for tok in post.tokens:
+        if tok.type != "inline" or not tok.children:
+            continue
+        depth, parts = 0, []
+        for child in tok.children:
+            if child.type == "link_open":
+                depth, parts = depth + 1, []
+            elif child.type == "link_close" and depth:
+                depth -= 1
+                text = "".join(parts).strip()
+                if not text or child.markup == "autolink":
+                    continue
+                short = len(text) <= 2 and not text.isupper() and not text.isdigit()
+                if short or text.casefold().rstrip(".!:") in generic:
+                    line, col = _locate(post, tok, f"[{text}]")
+                    yield Finding(post.display_path, line, col, "LK011", Severity.WARNING,
+                                  f"link text '{text}' says nothing about the target; describe where it goes")
+            elif depth and child.type in ("text", "code_inline"):
+                parts.append(child.content)
+
+
+def _locate(post: Post, tok: Any, needle: str) -> tuple[int, int]:
+    start = post.token_line(tok)
+    end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
+    for number in range(start, min(end, len(post.lines)) + 1):
+        col = post.lines[number - 1].find(needle)
+        if col >= 0:
+            return number, col + 1
+    return start, 1
 
 
 def _anchor_findings(path: str, link: Link, known: frozenset[str] | None, fragment: str, where: str) -> Iterator[Finding]:
@@ -286,6 +330,10 @@ def _site_root(folder: Path, fallback: Path) -> Path:
     return fallback
 
 
+def _has_site_config(root: Path) -> bool:
+    return (root / "_config.yml").is_file() or (root / "_config.toml").is_file()
+
+
 def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:
     """Links that need other posts, the disk or the network; ``client`` is for tests and embedding."""
     linted = [f for f in facts.values() if f is not None and f.ok]
@@ -322,6 +370,8 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if not res.value:
             return
         absolute = res.target is Target.LIQUID_LINK or res.value.startswith("/")
+        if res.target is Target.PATH and res.value.startswith("/") and not _has_site_config(index.root_for(post)):
+            return  # a site page (/about/) can only be judged against the site's source, not posts alone
         file = index.path(post, res.value, absolute)
         if file is None:
             hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"

@@ -22,7 +22,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pipeline.errors import PipelineError
@@ -33,14 +33,21 @@ DEFAULT_SOURCES = ("hunspell", "symspell", "pyspellchecker", "tech")
 _SOURCE_PACKAGES = {"hunspell": "spylls", "symspell": "symspellpy", "pyspellchecker": "pyspellchecker"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
-    """Lower-cased accepted words with a Zipf frequency (log10 per billion words; 0 = rare)."""
+    """Lower-cased accepted words with a Zipf frequency (log10 per billion words; 0 = rare).
+
+    `by_key` (the suggestion index) is built on first use: a clean post never needs it,
+    and building it is most of a cold load (pre-commit start-up, issue 7).
+    """
 
     freq: Mapping[str, float]
     names: frozenset[str]  # people names and words a dictionary only knows capitalised
     proper: frozenset[str]  # only the latter (Hilton, Tokyo): never a lower-case word
-    by_key: Mapping[tuple[int, str], tuple[str, ...]]
+
+    @cached_property
+    def by_key(self) -> Mapping[tuple[int, str], tuple[str, ...]]:
+        return _by_key(self.freq)
 
     def __contains__(self, word: object) -> bool:
         return word in self.freq
@@ -182,7 +189,7 @@ def load_lexicon(sources: tuple[str, ...] = DEFAULT_SOURCES, cache: Path | None 
     except (OSError, pickle.UnpicklingError, EOFError, ValueError):
         freq, names, proper = build_lexicon(sources)
         _atomic_dump(path, (freq, names, proper))
-    return Lexicon(freq=freq, names=names, proper=proper, by_key=_by_key(freq))
+    return Lexicon(freq=freq, names=names, proper=proper)
 
 
 def _atomic_dump(path: Path, data: object) -> None:

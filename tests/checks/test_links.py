@@ -60,7 +60,8 @@ def lint(root: Path, files: Mapping[str, str], client: FakeClient | None = None,
     found = [f for post in posts for f in links.check(post, ctx)]
     facts = {p.display_path: links.collect(p, ctx) for p in posts}
     found += list(links.check_site(facts, ctx, client or FakeClient()))
-    return sorted((Path(f.path).name, f.line, f.col, f.code) for f in found)
+    # LK011 (link text) has its own table in test_link_text.py; these tables use throwaway texts.
+    return sorted((Path(f.path).name, f.line, f.col, f.code) for f in found if f.code != "LK011")
 
 
 # -- extraction --------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""LK011: link text that says nothing, as a table of (markdown, expected (line, col))."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import links
+from pipeline.post import load_post
+from pipeline.registry import Context
+
+FM = "---\ntitle: T\nlayout: post\n---\n"
+CASES = [
+    ("two-letter text", "[Ir](https://example.com/a){:target=\"_blank\"}\n", [(5, 1)]),
+    ("generic phrase", "Read it [click here](https://example.com/a).\n", [(5, 9)]),
+    ("generic, any case, trailing dot", "See [Here.](https://example.com/a)\n", [(5, 5)]),
+    ("descriptive text", "[the interview](https://example.com/a)\n", []),
+    ("acronym", "[AI](https://example.com/a)\n", []),
+    ("numbered citation", "[1](https://example.com/a)\n", []),
+    ("autolink", "<https://example.com/a>\n", []),
+    ("code span text", "[`x`](https://example.com/a)\n", [(5, 1)]),
+    ("second line of a paragraph", "Some text\nand [more](https://example.com/a)\n", [(6, 5)]),
+]
+
+
+@pytest.mark.parametrize("markdown, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_non_descriptive_link_text(markdown: str, expected: list[tuple[int, int]]) -> None:
+    post = load_post(Path("2020-01-01-x.md"), (FM + markdown).encode())
+    ctx = Context(options={"check_anchors": True}, root=Path("."))
+    found = [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
+    assert found == expected
