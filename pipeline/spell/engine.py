@@ -148,12 +148,17 @@ class Speller:
 
     def review(self, words: Sequence[ProseWord], site: SiteEvidence) -> list[Misspelling]:
         """The words of one post that look like typos, in order."""
-        odd = [w for w in words if self._odd(w, site)]
+        freq = self.lexicon.freq
+        # Fast path (most words): a plain lower-case dictionary word is never odd and never
+        # reported, so the filters below would all let it go; skip them. Still counted in
+        # `words` for the crowding window and name phrases.
+        plain = [not w.identifier and not w.compound and w.text.islower() and w.text in freq for w in words]
+        odd = [w for w, p in zip(words, plain) if not p and self._odd(w, site)]
         crowded = _crowded(words, odd)
         in_names = _name_phrases(words)
         out = []
-        for w in words:
-            if w.identifier or (w.line, w.col) in crowded or self._repeated(w, site):
+        for w, p in zip(words, plain):
+            if p or w.identifier or (w.line, w.col) in crowded or self._repeated(w, site):
                 continue
             if not self._suspect_shape(w, site) or self._foreign_compound(w, site):
                 continue
