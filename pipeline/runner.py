@@ -225,7 +225,9 @@ def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Jo
     def load() -> dict[str, FileResult]:
         index = {str(Path(p).resolve()): r for p, r in linted.items()}
         others = [f for f in discover([r for r in roots if r.is_dir()], exclude) if str(f.resolve()) not in index]
-        for result in map_files(others, replace(job, collect_only=True)):
+        # Same key as a full lint run (checks included, findings unused), so a CI run over
+        # the whole site warms the index every later pre-commit run on one post reads.
+        for result in map_files(others, replace(job, collect_only=False)):
             index[str(Path(result.path).resolve())] = result
         return index
 
