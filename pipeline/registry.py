@@ -102,6 +102,9 @@ class Checker(Protocol):
     - `check_site(facts, ctx)` (optional): `facts` maps each linted post's path to what
       `collect` returned; `ctx.site.index` gives every post under the site root (with
       `.facts[NAME]`), read only when used. Network work belongs here, once per run.
+    - `summarize(facts) -> small facts` (optional): what the site index keeps of a post
+      that is not being linted (word counts rather than every word with its position);
+      the index is cached in that form, so one-post runs on a large site stay fast.
     """
 
     NAME: str

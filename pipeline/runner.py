@@ -165,27 +165,46 @@ class _Job:
     checker_names: tuple[str, ...]
     collect_only: bool
     use_cache: bool
+    summary: bool = False  # site-index entries: facts passed through each checker's summarize()
+
+
+def _summarize(result: FileResult, checkers: Sequence[ModuleType]) -> FileResult:
+    """The part of a result the site index needs: small facts, no findings or suppressions."""
+    facts = dict(result.facts)
+    for mod in checkers:
+        summarize = getattr(mod, "summarize", None)
+        if summarize is not None and mod.NAME in facts:
+            facts[mod.NAME] = summarize(facts[mod.NAME])
+    return FileResult(result.path, (), facts, parse_suppressions(()), result.front_matter)
 
 
 def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
     fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}" for m in checkers)
+    salt = f"{__version__}|{job.collect_only}|{fingerprint}"
     cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
     results: list[FileResult] = []
     misses: list[tuple[str, FileResult]] = []
     try:
         for file in files:
-            key, data = content_key(file, f"{__version__}|{job.collect_only}|{fingerprint}")
+            key, data = content_key(file, salt)
+            small_key = f"{key}:summary" if key else None
+            if job.summary and cache is not None and small_key:
+                hit = cache.get(small_key)
+                if hit is not None:
+                    results.append(hit)
+                    continue
             hit = cache.get(key) if cache is not None and key else None
-            if hit is not None:
-                results.append(hit)
-                continue
-            post = read_post(file) if data is None else _load(file, data)
-            result = map_post(post, checkers, ctxs, job.collect_only)
-            results.append(result)
-            if key:
+            result = hit if hit is not None else map_post(
+                read_post(file) if data is None else _load(file, data), checkers, ctxs, job.collect_only)
+            if key and hit is None:
                 misses.append((key, result))
+            if job.summary:
+                result = _summarize(result, checkers)
+                if small_key:
+                    misses.append((small_key, result))
+            results.append(result)
         if cache is not None and misses:
             cache.put_many(misses)
     finally:
@@ -227,7 +246,7 @@ def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Jo
         others = [f for f in discover([r for r in roots if r.is_dir()], exclude) if str(f.resolve()) not in index]
         # Same key as a full lint run (checks included, findings unused), so a CI run over
         # the whole site warms the index every later pre-commit run on one post reads.
-        for result in map_files(others, replace(job, collect_only=False)):
+        for result in map_files(others, replace(job, collect_only=False, summary=True)):
             index[str(Path(result.path).resolve())] = result
         return index
 

@@ -18,7 +18,7 @@ from typing import Any
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.post import Post
 from pipeline.registry import Context, Option, Rule
-from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller
+from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller, word_counts
 from pipeline.spell.prose import Prose, extract_post
 from pipeline.spell.wordlist import front_matter_words, read_words
 
@@ -75,6 +75,19 @@ class SpellFacts:
     own_words: frozenset[str]
 
 
+@dataclass(frozen=True, slots=True)
+class SpellSummary:
+    """What the site index keeps of a post it is not linting: word counts, code terms."""
+
+    ok: bool
+    counts: Mapping[str, int]
+    code_terms: frozenset[str]
+
+
+def summarize(facts: SpellFacts) -> SpellSummary:
+    return SpellSummary(facts.ok, word_counts(facts.prose), facts.prose.code_terms)
+
+
 def _opt(ctx: Context, name: str) -> Any:
     return ctx.options.get(name, OPTIONS[name].default)
 
@@ -108,7 +121,7 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     linted = [f for f in facts.values() if f is not None and f.ok]
     if not linted:
         return []
-    site = SiteEvidence.from_prose(f.prose for f in _site_facts(linted, ctx))
+    site = SiteEvidence.from_counts(_site_counts(linted, ctx))
     speller = speller_for(ctx)
     findings: list[Finding] = []
     for post in linted:
@@ -118,14 +131,18 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     return findings
 
 
-def _site_facts(linted: Sequence[SpellFacts], ctx: Context) -> list[SpellFacts]:
-    """Linted posts plus every other post under the posts root, each once."""
-    seen = {str(Path(f.path).resolve()): f for f in linted}
+def _site_counts(linted: Sequence[SpellFacts], ctx: Context) -> list[tuple[Mapping[str, int], frozenset[str]]]:
+    """Word counts of the linted posts plus every other post under the posts root, each once."""
+    seen: dict[str, tuple[Mapping[str, int], frozenset[str]]] = {
+        str(Path(f.path).resolve()): (word_counts(f.prose), f.prose.code_terms) for f in linted
+    }
     if ctx.site is not None:
         for key, result in ctx.site.index.items():
             other = getattr(result, "facts", {}).get(NAME)
-            if isinstance(other, SpellFacts) and other.ok:
-                seen.setdefault(str(Path(key).resolve()), other)
+            if isinstance(other, SpellFacts):
+                other = summarize(other)
+            if isinstance(other, SpellSummary) and other.ok:
+                seen.setdefault(str(Path(key).resolve()), (other.counts, other.code_terms))
     return list(seen.values())
 
 

@@ -61,15 +61,24 @@ class SiteEvidence:
 
     @classmethod
     def from_prose(cls, proses: Iterable[Prose]) -> SiteEvidence:
+        return cls.from_counts((word_counts(p), p.code_terms) for p in proses)
+
+    @classmethod
+    def from_counts(cls, parts: Iterable[tuple[Mapping[str, int], frozenset[str]]]) -> SiteEvidence:
+        """From per-post (lower-cased prose word counts, code terms), as the site index keeps them."""
         counts: Counter[str] = Counter()
         posts: Counter[str] = Counter()
         terms: set[str] = set()
-        for prose in proses:
-            lowered = [w.text.lower() for w in prose.words if not w.identifier]
-            counts.update(lowered)
-            posts.update(set(lowered))
-            terms |= prose.code_terms
+        for post_counts, code_terms in parts:
+            counts.update(post_counts)
+            posts.update(post_counts.keys())
+            terms |= code_terms
         return cls(dict(counts), dict(posts), frozenset(terms))
+
+
+def word_counts(prose: Prose) -> dict[str, int]:
+    """Lower-cased prose words of one post and how often each occurs (identifiers left out)."""
+    return dict(Counter(w.text.lower() for w in prose.words if not w.identifier))
 
 
 @dataclass(frozen=True, slots=True)
