@@ -1,0 +1,41 @@
+"""The site index: a one-post run sees the other posts' evidence, fresh or from the cache."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pipeline.config import build_config
+from pipeline.runner import RunOptions, run_lint
+
+FM = "---\ntitle: T\nlayout: post\n---\n"
+
+
+def _site(tmp_path: Path, with_other: bool) -> Path:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "2020-01-01-one.md").write_text(FM + "We deployed the flaskr service today.\n", encoding="utf-8")
+    if with_other:
+        body = "The flaskr cache. A flaskr node. Every flaskr restarts. More flaskr logs.\n"
+        for day in (2, 3):
+            (posts / f"2020-01-0{day}-other.md").write_text(FM + body, encoding="utf-8")
+    return posts
+
+
+def _sp001(tmp_path: Path, posts: Path) -> list[tuple[str, int]]:
+    config = build_config({"cache_dir": str(tmp_path / "cache")}, tmp_path, None)
+    result = run_lint([posts / "2020-01-01-one.md"], config, RunOptions(offline=True, jobs=1))
+    return [(Path(f.path).name, f.line) for f in result.findings if f.code == "SP001"]
+
+
+def test_word_alone_in_one_post_is_reported(tmp_path: Path) -> None:
+    assert _sp001(tmp_path, _site(tmp_path, with_other=False)) == [("2020-01-01-one.md", 5)]
+
+
+def test_jargon_used_across_the_site_is_accepted_from_fresh_and_cached_index(tmp_path: Path) -> None:
+    posts = _site(tmp_path, with_other=True)
+    assert _sp001(tmp_path, posts) == []  # cold: index computed
+    with sqlite3.connect(tmp_path / "cache" / "lint.sqlite") as db:
+        summaries = db.execute("SELECT count(*) FROM results WHERE key LIKE '%:summary'").fetchone()[0]
+    assert summaries == 2  # the two posts not linted are kept as summaries
+    assert _sp001(tmp_path, posts) == []  # warm: the same evidence from the summaries
