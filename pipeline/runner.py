@@ -142,13 +142,13 @@ def _guard(name: str, where: str, run: Callable[[], Any]) -> Any:
         raise CheckerCrash(f"internal error in the {name} checker on {where}: {type(exc).__name__}: {exc}") from exc
 
 
-def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Context], collect_only: bool = False) -> FileResult:
+def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Context]) -> FileResult:
     """Per-post work of every checker on one loaded post."""
     findings: list[Finding] = []
     facts: dict[str, Any] = {}
     for mod in checkers:
         ctx = ctxs[mod.NAME]
-        if not collect_only and (post.ok or mod.NAME == "frontmatter"):
+        if post.ok or mod.NAME == "frontmatter":
             findings.extend(_guard(mod.NAME, post.display_path, lambda: list(mod.check(post, ctx))))
         collect = getattr(mod, "collect", None)
         if collect is not None:
@@ -163,7 +163,6 @@ class _Job:
     config: Config
     opts: RunOptions
     checker_names: tuple[str, ...]
-    collect_only: bool
     use_cache: bool
     summary: bool = False  # site-index entries: facts passed through each checker's summarize()
 
@@ -182,7 +181,7 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
     fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}" for m in checkers)
-    salt = f"{__version__}|{job.collect_only}|{fingerprint}"
+    salt = f"{__version__}|{fingerprint}"
     cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
     results: list[FileResult] = []
     misses: list[tuple[str, FileResult]] = []
@@ -197,7 +196,7 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
                     continue
             hit = cache.get(key) if cache is not None and key else None
             result = hit if hit is not None else map_post(
-                read_post(file) if data is None else _load(file, data), checkers, ctxs, job.collect_only)
+                read_post(file) if data is None else _load(file, data), checkers, ctxs)
             if key and hit is None:
                 misses.append((key, result))
             if job.summary:
@@ -246,7 +245,7 @@ def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Jo
         others = [f for f in discover([r for r in roots if r.is_dir()], exclude) if str(f.resolve()) not in index]
         # Same key as a full lint run (checks included, findings unused), so a CI run over
         # the whole site warms the index every later pre-commit run on one post reads.
-        for result in map_files(others, replace(job, collect_only=False, summary=True)):
+        for result in map_files(others, replace(job, summary=True)):
             index[str(Path(result.path).resolve())] = result
         return index
 
@@ -274,7 +273,7 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
         files = [f for f in files if in_shard(f, opts.shard)]
     decision = make_decision(config)
     checkers = select_checkers(decision)
-    job = _Job(config, opts, tuple(m.__name__ for m in checkers), False, not opts.no_cache)
+    job = _Job(config, opts, tuple(m.__name__ for m in checkers), not opts.no_cache)
     results = map_files(files, job)
     by_path = {r.path: r for r in results}
     findings = [f for r in results for f in r.findings]
