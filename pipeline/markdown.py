@@ -39,12 +39,10 @@ def plain_text(inline: Token) -> str:
     """Rendered text of an inline token: markup dropped, code spans and link text kept."""
     parts: list[str] = []
     for child in inline.children or ():
-        if child.type in ("text", "code_inline", "html_inline") and child.type != "html_inline":
+        if child.type in ("text", "code_inline", "image"):  # an image contributes its alt text
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
     return "".join(parts)
 
 
