@@ -10,7 +10,7 @@ evidence of every post under the posts root, even when pre-commit passes only on
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -67,7 +67,8 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
 
 @dataclass(frozen=True, slots=True)
 class SpellFacts:
-    """What the map step keeps of one post for `check_site` (picklable, cached)."""
+    """What the map step keeps of one post for `check_site` (picklable, cached): word counts
+    and only the words that are not plain dictionary words, so it stays small."""
 
     path: str
     ok: bool
@@ -98,7 +99,11 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
 
 
 def collect(post: Post, ctx: Context) -> SpellFacts:
-    prose = extract_post(post) if post.ok else Prose((), frozenset())
+    from pipeline.spell.lexicon import load_lexicon
+
+    prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
+    if prose.blocks and not _languagetool_wanted(ctx):
+        prose = replace(prose, blocks=())  # only LanguageTool reads them; keep the facts small
     return SpellFacts(post.display_path, post.ok, prose, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")))
 
 
@@ -125,7 +130,7 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     speller = speller_for(ctx)
     findings: list[Finding] = []
     for post in linted:
-        for miss in speller.with_words(post.own_words).review(post.prose.words, site):
+        for miss in speller.with_words(post.own_words).review_indexed(post.prose.indexed(), post.prose.total, site):
             findings.append(_finding(post.path, miss))
     findings.extend(_languagetool(linted, ctx))
     return findings
@@ -165,10 +170,10 @@ def _finding(path: str, miss: Misspelling) -> Finding:
 
 
 def _languagetool(linted: Sequence[SpellFacts], ctx: Context) -> Iterator[Finding]:
+    if not _languagetool_wanted(ctx):
+        return
     mode = str(_opt(ctx, "languagetool")).lower()
     url = str(_opt(ctx, "languagetool_url"))
-    if mode == "off" or (ctx.offline and not _is_loopback(url)):
-        return
     from pipeline.spell import languagetool as lt
 
     requested = mode == "on" or bool(url)
@@ -193,6 +198,12 @@ def _languagetool(linted: Sequence[SpellFacts], ctx: Context) -> Iterator[Findin
         close = getattr(tool, "close", None)
         if close is not None:
             close()
+
+
+def _languagetool_wanted(ctx: Context) -> bool:
+    """Whether this run may call LanguageTool (a local install is only looked for online)."""
+    mode = str(_opt(ctx, "languagetool")).lower()
+    return mode != "off" and (not ctx.offline or _is_loopback(str(_opt(ctx, "languagetool_url"))))
 
 
 def _is_loopback(url: str) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from bisect import bisect_left
 from itertools import pairwise
 
 from pipeline.spell.lexicon import Lexicon
@@ -78,7 +79,7 @@ class SiteEvidence:
 
 def word_counts(prose: Prose) -> dict[str, int]:
     """Lower-cased prose words of one post and how often each occurs (identifiers left out)."""
-    return dict(Counter(w.text.lower() for w in prose.words if not w.identifier))
+    return dict(prose.counts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,20 +159,26 @@ class Speller:
     def review(self, words: Sequence[ProseWord], site: SiteEvidence) -> list[Misspelling]:
         """The words of one post that look like typos, in order."""
         freq = self.lexicon.freq
-        # Fast path (most words): a plain lower-case dictionary word is never odd and never
-        # reported, so the filters below would all let it go; skip them. Still counted in
-        # `words` for the crowding window and name phrases.
-        plain = [not w.identifier and not w.compound and w.text.islower() and w.text in freq for w in words]
-        odd = [w for w, p in zip(words, plain) if not p and self._odd(w, site)]
-        crowded = _crowded(words, odd)
-        in_names = _name_phrases(words)
+        # A plain lower-case dictionary word is never odd and never reported: drop it here,
+        # as `extract(plain=...)` drops it at the source; it still counts for positions.
+        kept = [(i, w) for i, w in enumerate(words) if not (w.text in freq and not w.identifier and not w.compound)]
+        return self.review_indexed(kept, len(words), site)
+
+    def review_indexed(self, kept: Sequence[tuple[int, ProseWord]], total: int, site: SiteEvidence) -> list[Misspelling]:
+        """Review the non-plain words of a post, each with its index among all `total` words.
+
+        Plain words (lower-case, in the dictionary, not code or a compound) cannot change any
+        verdict except by their place in the crowding window, which the indexes give.
+        """
+        odd = [i for i, w in kept if self._odd(w, site)]
+        in_names = _name_phrases(kept)
         out = []
-        for w, p in zip(words, plain):
-            if p or w.identifier or (w.line, w.col) in crowded or self._repeated(w, site):
+        for i, w in kept:
+            if w.identifier or _crowded(i, odd, total) or self._repeated(w, site):
                 continue
             if not self._suspect_shape(w, site) or self._foreign_compound(w, site):
                 continue
-            found = self._judge(w, w.col in in_names.get(w.line, ()))
+            found = self._judge(w, i in in_names)
             if found:
                 out.append(found)
         return out
@@ -252,26 +259,23 @@ class Speller:
         return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), top.cost, gap)
 
 
-def _name_phrases(words: Sequence[ProseWord]) -> dict[int, set[int]]:
-    """Columns (by line) of capitalised words next to another capitalised word (Ankush Menat)."""
-    found: dict[int, set[int]] = {}
-    for a, b in pairwise(words):
-        if a.line == b.line and a.text[:1].isupper() and b.text[:1].isupper() and not b.sentence_start:
-            found.setdefault(a.line, set()).update((a.col, b.col))
+def _name_phrases(kept: Sequence[tuple[int, ProseWord]]) -> set[int]:
+    """Indexes of capitalised words next to another capitalised word on the line (Ankush Menat).
+
+    Plain words are lower-case, so both words of such a pair are always among `kept`."""
+    found: set[int] = set()
+    for (i, a), (j, b) in pairwise(kept):
+        if j == i + 1 and a.line == b.line and a.text[:1].isupper() and b.text[:1].isupper() and not b.sentence_start:
+            found.update((i, j))
     return found
 
 
-def _crowded(words: Sequence[ProseWord], odd: Sequence[ProseWord], reach: int = 4) -> set[tuple[int, int]]:
-    """Positions whose neighbourhood (`reach` words each side) is mostly unknown words, names
-    and identifiers: credits, lists of handles, changelog lines. Typos sit among plain words."""
-    odd_at = {(w.line, w.col) for w in odd}
-    flags = [(w.line, w.col) in odd_at for w in words]
+def _crowded(i: int, odd: Sequence[int], total: int, reach: int = 4) -> bool:
+    """Is word `i`'s neighbourhood (`reach` words each side) mostly unknown words, names and
+    identifiers (credits, lists of handles, changelog lines)? Typos sit among plain words.
+    `odd` holds the indexes of the odd words, sorted."""
     size = 2 * reach + 1
-    crowded = set()
-    for i, w in enumerate(words):
-        if len(words) < size:
-            break  # too little text to call anything a list (a short post with two typos)
-        start = max(0, min(i - reach, len(words) - size))  # a full window, also at the ends
-        if sum(flags[start : start + size]) * 9 >= size * 5:
-            crowded.add((w.line, w.col))
-    return crowded
+    if total < size:
+        return False  # too little text to call anything a list (a short post with two typos)
+    start = max(0, min(i - reach, total - size))  # a full window, also at the ends
+    return (bisect_left(odd, start + size) - bisect_left(odd, start)) * 9 >= size * 5

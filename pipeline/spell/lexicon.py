@@ -49,6 +49,11 @@ class Lexicon:
     def by_key(self) -> Mapping[tuple[int, str], tuple[str, ...]]:
         return _by_key(self.freq)
 
+    @cached_property
+    def initials(self) -> frozenset[str]:
+        """Every first letter a word of the lexicon has."""
+        return frozenset(w[0] for w in self.freq)
+
     def __contains__(self, word: object) -> bool:
         return word in self.freq
 

@@ -11,8 +11,10 @@ that also appear in code, URLs or metadata are names or identifiers, not typos.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from bisect import bisect_right
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -67,14 +69,53 @@ class ProseWord:
 
 @dataclass(frozen=True, slots=True)
 class Prose:
-    """The prose words of one post, and the lower-cased terms seen outside prose."""
+    """The prose words of one post, and the lower-cased terms seen outside prose.
+
+    Extracted with `plain` (a set of lower-case dictionary words), `words` keeps only the
+    other words, the only ones a speller needs to look at (about a fifth of prose): `positions`
+    gives each one's index in the whole word sequence, `total` its length, and `counts` still
+    counts every word. Without `plain`, `words` is every word and `positions` is empty.
+    """
 
     words: tuple[ProseWord, ...]
     code_terms: frozenset[str]
     blocks: tuple[tuple[int, str], ...] = ()  # (first file line, text with non-prose blanked)
+    counts: Mapping[str, int] = field(default_factory=dict)  # lower-cased prose words (not identifiers)
+    positions: tuple[int, ...] = ()
+    total: int = 0
+
+    @classmethod
+    def of_words(cls, words: Iterable[ProseWord], code_terms: frozenset[str] = frozenset()) -> Prose:
+        """Prose made of given words (all kept), counts included."""
+        words = tuple(words)
+        return cls(words, code_terms, counts=Counter(w.text.lower() for w in words if not w.identifier), total=len(words))
+
+    def indexed(self) -> list[tuple[int, ProseWord]]:
+        """(index in the whole word sequence, word) for each kept word."""
+        return list(zip(self.positions, self.words)) if self.positions or not self.words else list(enumerate(self.words))
 
 
-def extract_post(post: Post) -> Prose:
+class _Words:
+    """Accumulates words as `_words` finds them; plain words are only counted."""
+
+    __slots__ = ("plain", "words", "positions", "lowers", "total")
+
+    def __init__(self, plain: Container[str] | None) -> None:
+        self.plain = plain
+        self.words: list[ProseWord] = []
+        self.positions: list[int] = []
+        self.lowers: list[str] = []
+        self.total = 0
+
+    def add(self, word: ProseWord) -> None:
+        if not word.identifier:
+            self.lowers.append(word.text.lower())
+        self.words.append(word)
+        self.positions.append(self.total)
+        self.total += 1
+
+
+def extract_post(post: Post, plain: Container[str] | None = None) -> Prose:
     """Prose of a loaded Post: title/description plus the body's prose blocks."""
     return extract(
         post.lines,
@@ -83,6 +124,7 @@ def extract_post(post: Post) -> Prose:
         post.front_matter,
         post.key_lines,
         post.fm_end_line,
+        plain,
     )
 
 
@@ -93,15 +135,14 @@ def extract(
     front_matter: Mapping[str, Any] | None = None,
     key_lines: Mapping[str, int] | None = None,
     fm_end_line: int = 0,
+    plain: Container[str] | None = None,
 ) -> Prose:
     """Words of the prose blocks with exact positions; everything else feeds `code_terms`."""
-    words: list[ProseWord] = []
+    words = _Words(plain)
     terms: set[str] = set()
     blocks: list[tuple[int, str]] = []
     fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, terms, blocks)
-    for n in range(fm_end_line):
-        if n + 1 not in fm_prose_lines:
-            terms.update(_terms(lines[n]))
+    terms.update(_terms("\n".join(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines)))
     offset = body_start_line - 1
     prose_blocks = sorted(_prose_ranges(tokens))
     liquid = _liquid_block_lines(lines[offset:])
@@ -114,21 +155,22 @@ def extract(
             continue
         masked = _mask("\n".join(lines[offset + begin : offset + end]), terms)
         blocks.append((offset + begin + 1, masked))
-        words.extend(_words(masked, offset + begin + 1, terms))
+        _words(masked, offset + begin + 1, terms, words)
     body_len = len(lines) - offset
-    for n in range(body_len):
-        if n not in covered:
-            terms.update(_terms(lines[offset + n]))
+    terms.update(_terms("\n".join(lines[offset + n] for n in range(body_len) if n not in covered)))
     for key, value in (front_matter or {}).items():
         if key not in PROSE_KEYS:
             terms.update(_terms(str(value)))
-    return Prose(tuple(words), frozenset(terms), tuple(blocks))
+    positions = tuple(words.positions) if plain is not None else ()
+    return Prose(tuple(words.words), frozenset(terms), tuple(blocks), Counter(words.lowers), positions, words.total)
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:
     """Body lines inside {% highlight %}/{% raw %}/{% comment %} blocks (any Markdown inside is code)."""
     text = "\n".join(body)
     found: set[int] = set()
+    if "{%" not in text:
+        return found
     for m in _MASKS[0].finditer(text):
         first = text.count("\n", 0, m.start())
         found.update(range(first, first + m.group(0).count("\n") + 1))
@@ -145,7 +187,7 @@ def _front_matter_prose(
     lines: Sequence[str],
     key_lines: Mapping[str, int],
     fm_end: int,
-    out: list[ProseWord],
+    out: _Words,
     terms: set[str],
     blocks: list[tuple[int, str]],
 ) -> set[int]:
@@ -164,7 +206,7 @@ def _front_matter_prose(
             skip = prefix.end() if prefix else 0
             masked = _mask(" " * skip + text[skip:], terms)
             blocks.append((n, masked))
-            out.extend(_words(masked, n, terms, start_is_sentence=n == first))
+            _words(masked, n, terms, out, start_is_sentence=n == first)
             used.add(n)
     return used
 
@@ -173,26 +215,54 @@ def _blank(match: re.Match[str]) -> str:
     return "".join("\n" if c == "\n" else " " for c in match.group(0))
 
 
+# A mask pattern can only match text holding its trigger (same order as _MASKS): checking
+# with `in` first skips most regex passes over most paragraphs.
+_TRIGGERS = (("{%",), ("{%", "{{"), ("`",), ("{:",), ("<!--",), ("<",), ("$$",), ("](",), ("][",), ("[^",),
+             ("://", "www.", "mailto:"), ("@",), (":",), ("&",))
+
+
 def _mask(text: str, terms: set[str]) -> str:
-    for pattern in _MASKS:
+    for pattern, triggers in zip(_MASKS, _TRIGGERS):
+        if not any(t in text for t in triggers):
+            continue
+        found = False
         for m in pattern.finditer(text):
+            found = True
             terms.update(_terms(m.group(0)))
-        text = pattern.sub(_blank, text)
+        if found:
+            text = pattern.sub(_blank, text)
     return text
 
 
-def _terms(text: str) -> Iterator[str]:
+_ALPHA3 = re.compile(r"[A-Za-z]{3,}")
+
+
+def _terms(text: str) -> list[str]:
     """Lower-cased alphabetic parts of identifiers, URLs and names (camelCase split too)."""
-    for m in _TERM.finditer(text):
-        if len(m.group(0)) > 2:
-            yield m.group(0).lower()
-    for m in re.finditer(r"[A-Za-z]{3,}", text):
-        yield m.group(0).lower()
+    return [t.lower() for t in _TERM.findall(text) if len(t) > 2] + [t.lower() for t in _ALPHA3.findall(text)]
 
 
-def _words(masked: str, first_line: int, terms: set[str], start_is_sentence: bool = True) -> Iterator[ProseWord]:
-    line_starts = [0] + [i + 1 for i, c in enumerate(masked) if c == "\n"]
+_STRIP_CLASS = "[" + re.escape(_STRIP) + "]*"
+# A chunk that is one ASCII word with only strippable marks around it ("word.", "*word*"):
+# the common case, handled without the general path below (same result, much faster).
+_PLAIN_CHUNK = re.compile(_STRIP_CLASS + "([A-Za-z]+)" + _STRIP_CLASS)
+_COMPOUND = re.compile(r"\w-\w")
+_PARTS = re.compile(r"[^-–—]+")
+
+
+def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True) -> None:
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(masked)] if "\n" in masked else [0]
+    plain = out.plain
     for chunk in _CHUNK.finditer(masked):
+        simple = _PLAIN_CHUNK.fullmatch(chunk.group(0))
+        if simple is not None:
+            text = simple.group(1)
+            if plain is not None and text in plain:  # lower-case by construction of `plain`
+                out.lowers.append(text)
+                out.total += 1
+            else:
+                out.add(_make_word(text, chunk.start() + simple.start(1), masked, line_starts, first_line, start_is_sentence))
+            continue
         raw = chunk.group(0)
         core = raw.strip(_STRIP)
         if not core:
@@ -200,27 +270,27 @@ def _words(masked: str, first_line: int, terms: set[str], start_is_sentence: boo
         start = chunk.start() + (len(raw) - len(raw.lstrip(_STRIP)))
         if _IDENT_CHARS.search(core) or not core.translate(_QUOTES).isascii():
             terms.update(_terms(core))
-            word = _make_word(core, start, masked, line_starts, first_line, start_is_sentence)
-            yield ProseWord(word.text, word.line, word.col, word.sentence_start, identifier=True)
+            out.add(_make_word(core, start, masked, line_starts, first_line, start_is_sentence, identifier=True))
             continue
-        compound = core if re.search(r"\w-\w", core) else ""
-        for part in re.finditer(r"[^-–—]+", core):
+        compound = core if _COMPOUND.search(core) else ""
+        for part in _PARTS.finditer(core):
             m = _WORD.fullmatch(part.group(0).strip("'’"))
             if not m:
                 continue
             pos = start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip("'’")))
-            word = _make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence)
-            yield ProseWord(word.text, word.line, word.col, word.sentence_start, compound=compound)
+            out.add(_make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence, compound=compound))
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _make_word(
-    word: str, pos: int, masked: str, line_starts: list[int], first_line: int, start_is_sentence: bool
+    word: str, pos: int, masked: str, line_starts: list[int], first_line: int, start_is_sentence: bool,
+    identifier: bool = False, compound: str = "",
 ) -> ProseWord:
-    row = 0
-    while row + 1 < len(line_starts) and line_starts[row + 1] <= pos:
-        row += 1
+    row = bisect_right(line_starts, pos) - 1
     i = pos - 1
     while i >= 0 and (masked[i].isspace() or masked[i] in _OPENERS):
         i -= 1
     at_start = (i < 0 and start_is_sentence) or (i >= 0 and masked[i] in _ENDERS)
-    return ProseWord(word, first_line + row, pos - line_starts[row] + 1, at_start)
+    return ProseWord(word, first_line + row, pos - line_starts[row] + 1, at_start, identifier, compound)

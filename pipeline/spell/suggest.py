@@ -88,15 +88,17 @@ def candidates(word: str, lexicon: Lexicon, max_distance: int = 2) -> list[str]:
 
 
 def first_letter_candidates(word: str, lexicon: Lexicon) -> list[str]:
-    """Words one edit away that differ in the first letter (wupport: support)."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
+    """Words one edit away that differ in the first letter (wupport: support).
 
+    The only such edits replace or insert the first letter (deleting it or swapping the
+    first two leaves a letter of word[:2] in front), so they are generated, not searched."""
     found: list[str] = []
-    for (n, first), choices in lexicon.by_key.items():
-        if abs(n - len(word)) <= 1 and first not in word[:2]:
-            hits = process.extract(word, choices, scorer=OSA.distance, score_cutoff=1, limit=None)
-            found.extend(hit[0] for hit in hits)
+    for first in lexicon.initials:
+        if first in word[:2]:
+            continue
+        for cand in (first + word[1:], first + word):
+            if cand in lexicon:
+                found.append(cand)
     return found
 
 

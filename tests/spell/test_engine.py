@@ -55,7 +55,7 @@ def w(text: str, col: int, start: bool = False, line: int = 1) -> ProseWord:
 
 
 def review(speller: Speller, words: list[ProseWord], others: list[Prose] = (), terms: frozenset[str] = frozenset()) -> list[str]:
-    site = SiteEvidence.from_prose([Prose(tuple(words), terms), *others])
+    site = SiteEvidence.from_prose([Prose.of_words(words, terms), *others])
     return [m.word.text for m in speller.review(words, site)]
 
 
@@ -76,7 +76,7 @@ def test_word_in_code_elsewhere_is_not_a_typo(speller: Speller) -> None:
 
 def test_word_repeated_across_posts_is_jargon(speller: Speller) -> None:
     words = [w("the", 1, True), w("frobnicator", 5)]
-    other = Prose((w("frobnicator", 1), w("frobnicator", 20)), frozenset())
+    other = Prose.of_words((w("frobnicator", 1), w("frobnicator", 20)))
     assert review(speller, words, [other]) == []
     assert review(speller, [w("the", 1, True), w("recieve", 5)]) == ["recieve"]
 
