@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from pipeline.post import Post
+from pipeline.post import Post, inline_children
 
 _KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -35,10 +35,10 @@ class Heading:
     explicit_id: str | None = None
 
 
-def plain_text(inline: Token) -> str:
+def plain_text(post: Post, inline: Token) -> str:
     """Rendered text of an inline token: markup dropped, code spans and link text kept."""
     parts: list[str] = []
-    for child in inline.children or ():
+    for child in inline_children(post, inline):
         if child.type in ("text", "code_inline", "image"):  # an image contributes its alt text
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
@@ -55,7 +55,7 @@ def headings(post: Post) -> tuple[Heading, ...]:
             continue
         inline = tokens[i + 1]
         raw = inline.content
-        text = plain_text(inline)
+        text = plain_text(post, inline)
         explicit = None
         m = _KRAMDOWN_ATTR.search(raw)
         if m:
@@ -111,8 +111,8 @@ def anchors(post: Post) -> frozenset[str]:
     for tok in post.tokens:
         if tok.type == "html_block":
             ids.update(_HTML_ID.findall(tok.content))
-        elif tok.type == "inline":
-            for child in tok.children or ():
+        elif tok.type == "inline" and "<" in tok.content:
+            for child in inline_children(post, tok):
                 if child.type == "html_inline":
                     ids.update(_HTML_ID.findall(child.content))
     return frozenset(ids)

@@ -35,6 +35,7 @@ class Post:
     `tokens` are markdown-it-py block/inline tokens of the body; their `.map` counts
     from the start of the body, so add `body_start_line - 1` to get file lines (or use
     `token_line`). `key_lines` maps each top-level front matter key to its line.
+    Inline tokens are parsed on demand: read their children through `inline_children`.
     """
 
     path: Path
@@ -52,6 +53,7 @@ class Post:
     name_date: dt.date | None
     slug: str | None
     load_findings: tuple[Finding, ...] = field(default=())
+    md_env: Mapping[str, Any] = field(default_factory=dict)  # markdown-it env: link reference definitions
 
     @property
     def display_path(self) -> str:
@@ -84,16 +86,42 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
 def _markdown() -> Any:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    # Block structure only: inline parsing is half the parse time and most paragraphs never
+    # need it (a checker asks through `inline_children`).
+    return md.disable(["inline", "text_join"])
 
 
 _MD: list[Any] = []  # one parser per process, built on first use
 
 
-def parse_markdown(text: str) -> tuple[Token, ...]:
+def _parser() -> Any:
     if not _MD:
         _MD.append(_markdown())
-    return tuple(_MD[0].parse(text))
+    return _MD[0]
+
+
+def parse_markdown(text: str, env: dict[str, Any] | None = None) -> tuple[Token, ...]:
+    """Block tokens of `text`; `env` receives the link reference definitions."""
+    return tuple(_parser().parse(text, {} if env is None else env))
+
+
+def inline_children(post: Post, token: Token) -> list[Token]:
+    """The inline children of a token of `post.tokens`, parsed on first use (then kept)."""
+    if token.type != "inline":
+        return token.children or []
+    if not token.meta.get("parsed"):
+        from types import SimpleNamespace
+
+        from markdown_it.rules_core.text_join import text_join
+
+        md = _parser()
+        children: list[Token] = []
+        md.inline.parse(token.content, md, dict(post.md_env), children)
+        token.children = children
+        text_join(SimpleNamespace(tokens=[token]))  # type: ignore[arg-type]
+        token.meta["parsed"] = True
+    return token.children or []
 
 
 def decode(path: Path, data: bytes) -> tuple[str | None, Finding | None]:
@@ -154,6 +182,7 @@ def load_post(path: Path, data: bytes) -> Post:
     body_lines = lines[fm.body_start - 1 :]
     body = "\n".join(body_lines)
     name_date, slug, _ = parse_name(path)
+    env: dict[str, Any] = {}
     return Post(
         path=path,
         raw=text,
@@ -166,8 +195,9 @@ def load_post(path: Path, data: bytes) -> Post:
         fm_end_line=fm.end_line,
         body=body,
         body_start_line=fm.body_start,
-        tokens=parse_markdown(body) if fm.body_ok else (),
+        tokens=parse_markdown(body, env) if fm.body_ok else (),
         name_date=name_date,
         slug=slug,
         load_findings=tuple(findings),
+        md_env=env,
     )

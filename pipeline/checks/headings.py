@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.markdown import Heading, github_slug, headings, kramdown_slug, plain_text
-from pipeline.post import Post
+from pipeline.post import Post, inline_children
 from pipeline.registry import Context, Option, Rule
 
 NAME = "headings"
@@ -167,7 +167,7 @@ def md024_text(post: Post, heading: Heading, inline: Token) -> str:
         text = _setext_content(post.lines[heading.line - 1: heading.end_line - 1], inline.content)
     if text is None:
         text = inline.content.replace("\n", " ")
-    if any(child.type == "html_inline" for child in inline.children or ()):
+    if "<" in inline.content and any(child.type == "html_inline" for child in inline_children(post, inline)):
         text = _drop_top_level_html(text, _references(post))
     return text
 
@@ -307,7 +307,7 @@ def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding
             continue
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
-            if para is not None and _repeats(plain_text(tokens[para + 1]), head.norm):
+            if para is not None and _repeats(plain_text(post, tokens[para + 1]), head.norm):
                 yield _paragraph_finding(post, head, tokens[para])
 
 

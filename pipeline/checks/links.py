@@ -28,7 +28,7 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import Post
+from pipeline.post import Post, inline_children
 from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
@@ -209,10 +209,10 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
     """LK011: walk each inline token's links; columns come from the block's source lines."""
     generic = {t.casefold() for t in ctx.options.get("generic_link_texts", GENERIC_LINK_TEXTS)}
     for tok in post.tokens:
-        if tok.type != "inline" or not tok.children:
+        if tok.type != "inline" or not _may_have_weak_text(tok.content, generic):
             continue
         depth, parts = 0, []
-        for child in tok.children:
+        for child in inline_children(post, tok):
             if child.type == "link_open":
                 depth, parts = depth + 1, []
             elif child.type == "link_close" and depth:
@@ -227,6 +227,25 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
                                   f"link text '{text}' says nothing about the target; describe where it goes")
             elif depth and child.type in ("text", "code_inline"):
                 parts.append(child.content)
+
+
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_MARKUP = str.maketrans("", "", "*_`~\\")
+
+
+def _may_have_weak_text(content: str, generic: set[str]) -> bool:
+    """Could a link in this paragraph have a short or generic text? A cheap test on the
+    bracketed source (markup and line breaks dropped, as the parsed text drops them), so
+    only those paragraphs pay for inline parsing. Entities and HTML always say yes."""
+    for m in _BRACKETED.finditer(content):
+        raw = m.group(1)
+        if "&" in raw or "<" in raw:
+            return True
+        text = _LINE_BREAK.sub("", raw).translate(_MARKUP).strip()
+        if len(text) <= 2 or text.casefold().rstrip(".!:") in generic:
+            return True
+    return False
 
 
 def _locate(post: Post, tok: Any, needle: str) -> tuple[int, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.checks import links
 from pipeline.post import load_post
@@ -30,3 +32,24 @@ def test_non_descriptive_link_text(markdown: str, expected: list[tuple[int, int]
     ctx = Context(options={"check_anchors": True}, root=Path("."))
     found = [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
     assert found == expected
+
+
+_PIECES = ["here", "Here", "click", " ", "\n", "*", "_", "`", "~", "\\", "&amp;", "<b>", "[", "]", "x", "AI", "more", "1", "."]
+
+
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=1, max_size=3))
+@settings(max_examples=300, deadline=None)
+def test_prefilter_never_hides_a_finding(texts: list[str]) -> None:
+    """Only paragraphs the cheap bracket test passes are parsed; forcing a parse of every
+    paragraph must not find more."""
+    body = " and ".join(f"[{t}](https://example.com/{i})" for i, t in enumerate(texts)) + "\n"
+    ctx = Context(options={"check_anchors": True}, root=Path("."))
+
+    def lk011() -> list[tuple[int, int]]:
+        post = load_post(Path("2020-01-01-x.md"), (FM + body).encode())
+        return [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
+
+    fast = lk011()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(links, "_may_have_weak_text", lambda content, generic: True)
+        assert lk011() == fast
