@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from pipeline.spell.lexicon import Lexicon
 from pipeline.spell.prose import Prose, ProseWord
-from pipeline.spell.suggest import Suggestion, match_case, rank
+from pipeline.spell.suggest import Suggestion, match_case, near_common, rank
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _REPEATED_LETTER = re.compile(r"(.)\1\1\1")
@@ -102,6 +102,7 @@ class Speller:
         self._accepted_lower = frozenset(w.lower() for w in self._accepted)
         self._ranked: dict[str, tuple[Suggestion, ...]] = {}
         self._known: dict[str, bool] = {}
+        self._obvious: dict[str, bool] = {}
 
     def with_words(self, extra: Iterable[str]) -> Speller:
         """A speller sharing this one's suggestion cache, with more accepted words (per post)."""
@@ -110,6 +111,7 @@ class Speller:
             return self
         other = Speller(self.lexicon, self._accepted | extra, self.settings)
         other._ranked = self._ranked
+        other._obvious = self._obvious
         return other
 
     def known(self, word: str) -> bool:
@@ -211,8 +213,14 @@ class Speller:
 
     def _obvious_typo(self, lower: str) -> bool:
         """One cheap edit from a common long word (implmentation): a typo even if code has it too."""
-        if len(lower) < 7:
-            return False
+        hit = self._obvious.get(lower)
+        if hit is None:
+            hit = self._obvious[lower] = self._one_cheap_edit(lower)
+        return hit
+
+    def _one_cheap_edit(self, lower: str) -> bool:
+        if len(lower) < 7 or not near_common(lower, self.lexicon, 4.0):
+            return False  # a cost of 0.6 or less is a single edit (each costs 0.4 or more)
         ranked = self.suggest(lower)
         return bool(ranked) and ranked[0].cost <= 0.6 and ranked[0].zipf >= 4.0 and " " not in ranked[0].word
 

@@ -44,8 +44,6 @@ _MASKS = tuple(
         r"&#?\w+;",  # HTML entities
     )
 )
-# A chunk: a run of characters that can belong to one token (identifiers included).
-_CHUNK = re.compile(r"[^\s()\[\]{}<>\"“”„,;!?*|~=]+")
 _STRIP = "'’‘\".,:;-–—_*`"
 _IDENT_CHARS = re.compile(r"[0-9_/\\@#$%&+^]|::|\.\w")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
@@ -242,26 +240,30 @@ def _terms(text: str) -> list[str]:
     return [t.lower() for t in _TERM.findall(text) if len(t) > 2] + [t.lower() for t in _ALPHA3.findall(text)]
 
 
-_STRIP_CLASS = "[" + re.escape(_STRIP) + "]*"
-# A chunk that is one ASCII word with only strippable marks around it ("word.", "*word*"):
-# the common case, handled without the general path below (same result, much faster).
-_PLAIN_CHUNK = re.compile(_STRIP_CLASS + "([A-Za-z]+)" + _STRIP_CLASS)
+_DELIMS = "\\s()\\[\\]{}<>\"“”„,;!?*|~="
+_CHUNK = re.compile(f"[^{_DELIMS}]+")
+_INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
+# A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
+# puts that word in group 1: the common case, handled without the general path (same result).
+_TOKEN = re.compile(
+    f"[{re.escape(_INNER_STRIP)}]*([A-Za-z]+)[{re.escape(_INNER_STRIP)}]*(?![^{_DELIMS}])|[^{_DELIMS}]+"
+)
 _COMPOUND = re.compile(r"\w-\w")
 _PARTS = re.compile(r"[^-–—]+")
 
 
 def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True) -> None:
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(masked)] if "\n" in masked else [0]
-    plain = out.plain
-    for chunk in _CHUNK.finditer(masked):
-        simple = _PLAIN_CHUNK.fullmatch(chunk.group(0))
-        if simple is not None:
-            text = simple.group(1)
-            if plain is not None and text in plain:  # lower-case by construction of `plain`
-                out.lowers.append(text)
+    plain = out.plain if out.plain is not None else ()
+    lowers = out.lowers
+    for chunk in _TOKEN.finditer(masked):
+        text = chunk.group(1)
+        if text is not None:
+            if text in plain:  # lower-case by construction of `plain`: only counted
+                lowers.append(text)
                 out.total += 1
             else:
-                out.add(_make_word(text, chunk.start() + simple.start(1), masked, line_starts, first_line, start_is_sentence))
+                out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence))
             continue
         raw = chunk.group(0)
         core = raw.strip(_STRIP)

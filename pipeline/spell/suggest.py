@@ -102,6 +102,26 @@ def first_letter_candidates(word: str, lexicon: Lexicon) -> list[str]:
     return found
 
 
+def near_common(word: str, lexicon: Lexicon, min_zipf: float) -> bool:
+    """Is a word at least `min_zipf` common exactly one edit (adjacent swaps included) away?
+
+    Edits are generated (Norvig's edits1) rather than searched: a cheap test that rules out
+    most names and jargon before a full ranking."""
+    letters = lexicon.initials
+    cands: set[str] = set()
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        cands.update([head + c + tail for c in letters])
+        if tail:
+            cands.add(head + tail[1:])
+            cands.update([head + c + tail[1:] for c in letters])
+            if len(tail) > 1:
+                cands.add(head + tail[1] + tail[0] + tail[2:])
+    cands.discard(word)
+    freq = lexicon.freq
+    return any(freq.get(c, 0.0) >= min_zipf for c in cands)
+
+
 def splits(word: str, lexicon: Lexicon, min_zipf: float = 3.0) -> list[str]:
     """Two common words run together (webserver: web server)."""
     out = []
