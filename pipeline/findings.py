@@ -30,6 +30,11 @@ class Fix:
     safe: bool = True
     description: str = ""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
+        # default (__setstate__ through object.__setattr__), and these come by the thousand.
+        return (Fix, (self.line, self.col, self.end_line, self.end_col, self.replacement, self.safe, self.description))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -45,6 +50,11 @@ class Finding:
     end_line: int | None = None
     end_col: int | None = None
     related_line: int | None = None
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
+        # default (__setstate__ through object.__setattr__), and these come by the thousand.
+        return (Finding, (self.path, self.line, self.col, self.code, self.severity, self.message, self.fix, self.end_line, self.end_col, self.related_line))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -42,6 +42,11 @@ class Link:
     col: int
     kind: LinkKind
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
+        # default (__setstate__ through object.__setattr__), and these come by the thousand.
+        return (Link, (self.url, self.line, self.col, self.kind))
+
 
 @dataclass(frozen=True, slots=True)
 class Reference:

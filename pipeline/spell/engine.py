@@ -270,11 +270,15 @@ class Speller:
 def _name_phrases(kept: Sequence[tuple[int, ProseWord]]) -> set[int]:
     """Indexes of capitalised words next to another capitalised word on the line (Ankush Menat).
 
-    Plain words are lower-case, so both words of such a pair are always among `kept`."""
+    Plain words are lower-case, so a pair is either two kept words or, when the first one
+    opened a sentence with a dictionary word (The Keras), a kept word flagged `after_capital`."""
     found: set[int] = set()
     for (i, a), (j, b) in pairwise(kept):
         if j == i + 1 and a.line == b.line and a.text[:1].isupper() and b.text[:1].isupper() and not b.sentence_start:
             found.update((i, j))
+    for j, b in kept:
+        if b.after_capital and b.text[:1].isupper() and not b.sentence_start:
+            found.add(j)  # its partner opened the sentence and was dropped as plain
     return found
 
 

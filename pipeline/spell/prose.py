@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from bisect import bisect_right
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -63,6 +63,12 @@ class ProseWord:
     sentence_start: bool
     identifier: bool = False  # code-shaped (v1.2, foo_bar, a/b) or non-ASCII: never checked, counted for context
     compound: str = ""  # the whole hyphenated word this is a part of (shingo-nakanishi), else ""
+    after_capital: bool = False  # the word before it on its line, dropped as plain, is capitalised
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
+        # default (__setstate__ through object.__setattr__), and these come by the thousand.
+        return (ProseWord, (self.text, self.line, self.col, self.sentence_start, self.identifier, self.compound, self.after_capital))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +102,7 @@ class Prose:
 class _Words:
     """Accumulates words as `_words` finds them; plain words are only counted."""
 
-    __slots__ = ("plain", "words", "positions", "lowers", "total")
+    __slots__ = ("plain", "words", "positions", "lowers", "total", "capital_at")
 
     def __init__(self, plain: Container[str] | None) -> None:
         self.plain = plain
@@ -104,10 +110,20 @@ class _Words:
         self.positions: list[int] = []
         self.lowers: list[str] = []
         self.total = 0
+        self.capital_at = (-1, 0)  # (index, line) of the last capitalised word dropped
 
     def add(self, word: ProseWord) -> None:
+        lower = word.text.lower()
         if not word.identifier:
-            self.lowers.append(word.text.lower())
+            self.lowers.append(lower)
+        if self.plain is not None and word.sentence_start and not word.identifier and not word.compound and lower in self.plain:
+            # A dictionary word opening a sentence (The, When) is never odd or reported;
+            # only the name-phrase test looks at it, through the next word's flag.
+            self.capital_at = (self.total, word.line)
+            self.total += 1
+            return
+        if self.capital_at == (self.total - 1, word.line):
+            word = replace(word, after_capital=True)
         self.words.append(word)
         self.positions.append(self.total)
         self.total += 1
