@@ -52,6 +52,7 @@ class FileResult:
     facts: Mapping[str, Any]
     suppressions: Suppressions
     front_matter: Mapping[str, Any] = field(default_factory=dict)
+    key: str = ""  # lint cache key of the file (content, path, options, version); "" if unreadable
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,13 +175,19 @@ def _summarize(result: FileResult, checkers: Sequence[ModuleType]) -> FileResult
         summarize = getattr(mod, "summarize", None)
         if summarize is not None and mod.NAME in facts:
             facts[mod.NAME] = summarize(facts[mod.NAME])
-    return FileResult(result.path, (), facts, parse_suppressions(()), result.front_matter)
+    return FileResult(result.path, (), facts, parse_suppressions(()), result.front_matter, result.key)
+
+
+def _data_salt(mod: ModuleType) -> str:
+    """What a checker's map step depends on besides options and code (the spelling lexicon)."""
+    salt = getattr(mod, "map_cache_salt", None)
+    return salt() if salt is not None else ""
 
 
 def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
-    fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}" for m in checkers)
+    fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}:{_data_salt(m)}" for m in checkers)
     salt = f"{__version__}|{fingerprint}"
     cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
     results: list[FileResult] = []
@@ -198,6 +205,7 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
             result = hit if hit is not None else map_post(
                 read_post(file) if data is None else _load(file, data), checkers, ctxs)
             if key and hit is None:
+                result = replace(result, key=key)
                 misses.append((key, result))
             if job.summary:
                 result = _summarize(result, checkers)
@@ -252,6 +260,36 @@ def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Jo
     return load
 
 
+def site_findings(mod: ModuleType, results: Sequence[FileResult], ctx: Context, job: _Job) -> list[Finding]:
+    """A checker's cross-post findings, cached when it says they depend only on the facts.
+
+    A checker opts in with `site_cache_salt(ctx)`, returning what else its verdicts depend
+    on (a word list's content, say) or None when they are not cacheable this run. The key
+    then covers every linted file's and every indexed file's cache key, so editing any
+    post, option or the tool itself recomputes; an unchanged site re-reads one row.
+    """
+    facts = {r.path: r.facts.get(mod.NAME) for r in results}
+    compute = lambda: list(mod.check_site(facts, ctx))  # noqa: E731
+    salt_of = getattr(mod, "site_cache_salt", None)
+    salt = _guard(mod.NAME, "the site", lambda: salt_of(ctx)) if salt_of is not None and job.use_cache else None
+    index = ctx.site.index if salt is not None and ctx.site is not None else {}
+    keys = [f"L{r.key}" for r in results] + [f"I{getattr(r, 'key', '')}" for r in index.values()]
+    if salt is None or any(len(k) == 1 for k in keys):
+        return _guard(mod.NAME, "the site", compute)
+    digest = hashlib.blake2b("\0".join([mod.NAME, salt, *sorted(keys)]).encode(), digest_size=20)
+    key = f"site:{mod.NAME}:{digest.hexdigest()}"
+    cache = LintCache.open(job.config.cache_dir)
+    try:
+        hit = cache.get(key)
+        if isinstance(hit, list):
+            return hit
+        found = _guard(mod.NAME, "the site", compute)
+        cache.put_many([(key, found)])
+        return found
+    finally:
+        cache.close()
+
+
 def filter_findings(findings: Iterable[Finding], suppressions: Mapping[str, Suppressions], config: Config, decision: Decision) -> list[Finding]:
     """Selection, inline suppression and severity overrides, in that order; sorted, unique."""
     kept: dict[tuple[object, ...], Finding] = {}
@@ -280,10 +318,7 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
     site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
                 site_facts(site_roots(paths, config), by_path, job, config.exclude))
     for mod in checkers:
-        check_site = getattr(mod, "check_site", None)
-        if check_site is not None:
-            ctx = make_context(mod, config, opts, site)
-            facts = {r.path: r.facts.get(mod.NAME) for r in results}
-            findings.extend(_guard(mod.NAME, "the site", lambda: list(check_site(facts, ctx))))
+        if getattr(mod, "check_site", None) is not None:
+            findings.extend(site_findings(mod, results, make_context(mod, config, opts, site), job))
     suppressions = {r.path: r.suppressions for r in results}
     return RunResult(tuple(filter_findings(findings, suppressions, config, decision)), tuple(files))

@@ -39,3 +39,30 @@ def test_jargon_used_across_the_site_is_accepted_from_fresh_and_cached_index(tmp
         summaries = db.execute("SELECT count(*) FROM results WHERE key LIKE '%:summary'").fetchone()[0]
     assert summaries == 2  # the two posts not linted are kept as summaries
     assert _sp001(tmp_path, posts) == []  # warm: the same evidence from the summaries
+
+
+def test_site_verdicts_are_reused_while_nothing_changes(tmp_path: Path, monkeypatch) -> None:
+    from pipeline.checks import spelling
+
+    posts = _site(tmp_path, with_other=False)
+    assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 5)]
+
+    def fail(*_args: object) -> None:
+        raise AssertionError("check_site ran although no input changed")
+
+    monkeypatch.setattr(spelling, "check_site", fail)
+    assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 5)]  # from the site cache
+
+
+def test_site_verdicts_follow_edits_to_other_posts_and_the_word_list(tmp_path: Path) -> None:
+    posts = _site(tmp_path, with_other=False)
+    assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 5)]
+    body = "The flaskr cache. A flaskr node. Every flaskr restarts.\n"
+    for day in (2, 3):  # another post, not linted, now uses the word: jargon
+        (posts / f"2020-01-0{day}-other.md").write_text(FM + body, encoding="utf-8")
+    assert _sp001(tmp_path, posts) == []
+    for day in (2, 3):
+        (posts / f"2020-01-0{day}-other.md").unlink()
+    assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 5)]
+    (tmp_path / ".pipeline-words.txt").write_text("flaskr\n", encoding="utf-8")
+    assert _sp001(tmp_path, posts) == []

@@ -9,8 +9,9 @@ evidence of every post under the posts root, even when pre-commit passes only on
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -18,8 +19,8 @@ from typing import Any
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.post import Post
 from pipeline.registry import Context, Option, Rule
-from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller, word_counts
-from pipeline.spell.prose import Prose, extract_post
+from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller
+from pipeline.spell.prose import Prose, ProseWord, extract_post
 from pipeline.spell.wordlist import front_matter_words, read_words
 
 NAME = "spelling"
@@ -68,12 +69,21 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
 @dataclass(frozen=True, slots=True)
 class SpellFacts:
     """What the map step keeps of one post for `check_site` (picklable, cached): word counts
-    and only the words that are not plain dictionary words, so it stays small."""
+    and only the words that are not plain dictionary words, as plain tuples (they unpickle
+    at C speed; most warm runs never turn them back into ProseWords)."""
 
     path: str
     ok: bool
-    prose: Prose
     own_words: frozenset[str]
+    counts: Mapping[str, int]
+    code_terms: frozenset[str]
+    total: int  # prose words in all
+    positions: tuple[int, ...]  # index of each kept word among all of them
+    words: tuple[tuple[Any, ...], ...]  # the kept words, ProseWord fields in order
+    blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
+
+    def indexed(self) -> list[tuple[int, ProseWord]]:
+        return [(i, ProseWord(*w)) for i, w in zip(self.positions, self.words)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +96,7 @@ class SpellSummary:
 
 
 def summarize(facts: SpellFacts) -> SpellSummary:
-    return SpellSummary(facts.ok, word_counts(facts.prose), facts.prose.code_terms)
+    return SpellSummary(facts.ok, facts.counts, facts.code_terms)
 
 
 def _opt(ctx: Context, name: str) -> Any:
@@ -102,9 +112,11 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     from pipeline.spell.lexicon import load_lexicon
 
     prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
-    if prose.blocks and not _languagetool_wanted(ctx):
-        prose = replace(prose, blocks=())  # only LanguageTool reads them; keep the facts small
-    return SpellFacts(post.display_path, post.ok, prose, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")))
+    return SpellFacts(
+        post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
+        prose.counts, prose.code_terms, prose.total, tuple(i for i, _ in prose.indexed()),
+        tuple(w.astuple() for w in prose.words), prose.blocks if _languagetool_wanted(ctx) else (),
+    )
 
 
 def speller_for(ctx: Context) -> Speller:
@@ -130,16 +142,39 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     speller = speller_for(ctx)
     findings: list[Finding] = []
     for post in linted:
-        for miss in speller.with_words(post.own_words).review_indexed(post.prose.indexed(), post.prose.total, site):
+        for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
             findings.append(_finding(post.path, miss))
     findings.extend(_languagetool(linted, ctx))
     return findings
 
 
+def map_cache_salt() -> str:
+    """`collect` drops the lexicon's plain words, so its result depends on the lexicon build."""
+    from pipeline.spell.lexicon import lexicon_key
+
+    return lexicon_key()
+
+
+def site_cache_salt(ctx: Context) -> str | None:
+    """check_site's verdicts are a function of the facts, the options (in the facts' keys),
+    the lexicon and the project word list: cacheable, unless LanguageTool may run."""
+    if _languagetool_wanted(ctx):
+        return None
+    from pipeline.spell.lexicon import lexicon_key
+
+    wordlist = Path(_opt(ctx, "wordlist"))
+    path = wordlist if wordlist.is_absolute() else ctx.root / wordlist
+    try:
+        listed = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        listed = "none"
+    return f"{lexicon_key()}|{path.resolve()}|{listed}"
+
+
 def _site_counts(linted: Sequence[SpellFacts], ctx: Context) -> list[tuple[Mapping[str, int], frozenset[str]]]:
     """Word counts of the linted posts plus every other post under the posts root, each once."""
     seen: dict[str, tuple[Mapping[str, int], frozenset[str]]] = {
-        str(Path(f.path).resolve()): (word_counts(f.prose), f.prose.code_terms) for f in linted
+        str(Path(f.path).resolve()): (f.counts, f.code_terms) for f in linted
     }
     if ctx.site is not None:
         for key, result in ctx.site.index.items():
@@ -186,7 +221,7 @@ def _languagetool(linted: Sequence[SpellFacts], ctx: Context) -> Iterator[Findin
     try:
         disabled = [str(r) for r in _opt(ctx, "languagetool_disabled_rules")]
         for post in linted:
-            for issue in lt.check_blocks(tool, post.prose.blocks, disabled):
+            for issue in lt.check_blocks(tool, post.blocks, disabled):
                 fix_note = f" (suggestion: {', '.join(issue.replacements)})" if issue.replacements else ""
                 yield Finding(
                     post.path, issue.line, issue.col, issue.code, Severity.WARNING,

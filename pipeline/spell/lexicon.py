@@ -181,12 +181,18 @@ def _by_key(freq: Mapping[str, float]) -> dict[tuple[int, str], tuple[str, ...]]
 
 
 @lru_cache(maxsize=4)
+def lexicon_key(sources: tuple[str, ...] = DEFAULT_SOURCES) -> str:
+    """Names this lexicon's build: the schema and the versions of the packages it comes from."""
+    return hashlib.sha1(_versions(sources).encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
 def load_lexicon(sources: tuple[str, ...] = DEFAULT_SOURCES, cache: Path | None = None) -> Lexicon:
     """Load the pickled lexicon, building it first if the cache is missing or stale.
 
     Cached per process (lru_cache) so every checker and post shares one copy.
     """
-    key = hashlib.sha1(_versions(sources).encode()).hexdigest()[:12]
+    key = lexicon_key(sources)
     path = cache_dir(cache) / f"lexicon-{'+'.join(sources)}-{key}.pickle"
     try:
         with path.open("rb") as fh:

@@ -65,10 +65,14 @@ class ProseWord:
     compound: str = ""  # the whole hyphenated word this is a part of (shingo-nakanishi), else ""
     after_capital: bool = False  # the word before it on its line, dropped as plain, is capitalised
 
+    def astuple(self) -> tuple[str, int, int, bool, bool, str, bool]:
+        """The fields in order: ProseWord(*w.astuple()) == w."""
+        return (self.text, self.line, self.col, self.sentence_start, self.identifier, self.compound, self.after_capital)
+
     def __reduce__(self) -> tuple[object, ...]:
         # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
-        # default (__setstate__ through object.__setattr__), and these come by the thousand.
-        return (ProseWord, (self.text, self.line, self.col, self.sentence_start, self.identifier, self.compound, self.after_capital))
+        # default (__setstate__ through object.__setattr__).
+        return (ProseWord, self.astuple())
 
 
 @dataclass(frozen=True, slots=True)
