@@ -13,10 +13,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from pipeline.post import Post, inline_children
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)

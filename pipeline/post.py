@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from pipeline import frontmatter_parse as fmp
 from pipeline.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Jekyll's post file name: YYYY-MM-DD-slug.ext (jekyll/lib/jekyll/document.rb DATE_FILENAME_MATCHER).
 NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")

@@ -184,24 +184,53 @@ def _data_salt(mod: ModuleType) -> str:
     return salt() if salt is not None else ""
 
 
+def _salt(job: _Job, checkers: Sequence[ModuleType]) -> str:
+    fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}:{_data_salt(m)}" for m in checkers)
+    return f"{__version__}|{fingerprint}"
+
+
+def _lookup(file: Path, salt: str, cache: LintCache | None, summary: bool) -> tuple[str | None, bytes | None, FileResult | None, bool]:
+    """(cache key, file bytes, cached result or None, whether that is already a summary)."""
+    key, data = content_key(file, salt)
+    if cache is None or not key:
+        return key, data, None, False
+    if summary:
+        small = cache.get(f"{key}:summary")
+        if small is not None:
+            return key, data, small, True
+    return key, data, cache.get(key), False
+
+
+def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
+    """What the cache already holds for each file (None where it has nothing)."""
+    checkers = [load_checker(n) for n in job.checker_names]
+    salt = _salt(job, checkers)
+    cache = LintCache.open(job.config.cache_dir)
+    try:
+        found = []
+        for file in files:
+            _key, _data, hit, small = _lookup(file, salt, cache, job.summary)
+            if hit is not None and job.summary and not small:
+                hit = _summarize(hit, checkers)
+            found.append(hit)
+        return found
+    finally:
+        cache.close()
+
+
 def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
-    fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}:{_data_salt(m)}" for m in checkers)
-    salt = f"{__version__}|{fingerprint}"
+    salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
     results: list[FileResult] = []
     misses: list[tuple[str, FileResult]] = []
     try:
         for file in files:
-            key, data = content_key(file, salt)
-            small_key = f"{key}:summary" if key else None
-            if job.summary and cache is not None and small_key:
-                hit = cache.get(small_key)
-                if hit is not None:
-                    results.append(hit)
-                    continue
-            hit = cache.get(key) if cache is not None and key else None
+            key, data, hit, small = _lookup(file, salt, cache, job.summary)
+            if hit is not None and (small or not job.summary):
+                results.append(hit)
+                continue
             result = hit if hit is not None else map_post(
                 read_post(file) if data is None else _load(file, data), checkers, ctxs)
             if key and hit is None:
@@ -209,8 +238,8 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
                 misses.append((key, result))
             if job.summary:
                 result = _summarize(result, checkers)
-                if small_key:
-                    misses.append((small_key, result))
+                if key:
+                    misses.append((f"{key}:summary", result))
             results.append(result)
         if cache is not None and misses:
             cache.put_many(misses)
@@ -227,10 +256,24 @@ def _load(path: Path, data: bytes) -> Post:
 
 
 def map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
-    """The map step over many files, in worker processes when there are enough of them."""
+    """The map step over many files, in worker processes when there are enough of them.
+
+    Cache hits are read here first: sending them through a worker would only pickle them
+    once more; the workers get the files the cache does not know.
+    """
     jobs = job.opts.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         return _map_files(files, job)
+    found = cached_results(files, job) if job.use_cache else [None] * len(files)
+    todo = [f for f, r in zip(files, found) if r is None]
+    if len(todo) < PARALLEL_MIN_FILES:
+        computed = iter(_map_files(todo, job))
+    else:
+        computed = iter(_parallel_map(todo, job, jobs))
+    return [r if r is not None else next(computed) for r in found]
+
+
+def _parallel_map(files: Sequence[Path], job: _Job, jobs: int) -> list[FileResult]:
     import concurrent.futures as cf
     import multiprocessing
 

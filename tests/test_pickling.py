@@ -26,3 +26,14 @@ def test_round_trip_keeps_every_field(record: object) -> None:
     assert back == record and type(back) is type(record)
     defaults = {f.name: f.default for f in dataclasses.fields(record)}
     assert all(getattr(record, name) != default for name, default in defaults.items())  # samples set every field
+
+
+def test_packed_spelling_facts_round_trip() -> None:
+    from pipeline.checks.spelling import Packed
+
+    words = [(0, ProseWord("Keras", 3, 7, True, False, "", True)), (5, ProseWord("v1.2", 4, 1, False, True)),
+             (9, ProseWord("re", 9, 80, False, False, "re-use"))]
+    assert pickle.loads(pickle.dumps(Packed.words(words))).to_words() == words
+    counts = {"the": 12, "keras": 1, "don’t": 3}
+    assert pickle.loads(pickle.dumps(Packed.counts(counts))).to_counts() == counts
+    assert Packed.words([]).to_words() == [] and Packed.counts({}).to_counts() == {}

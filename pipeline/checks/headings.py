@@ -14,14 +14,15 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.markdown import Heading, github_slug, headings, kramdown_slug, plain_text
 from pipeline.post import Post, inline_children
 from pipeline.registry import Context, Option, Rule
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 NAME = "headings"
 

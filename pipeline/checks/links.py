@@ -7,6 +7,7 @@ Extraction is in ``pipeline.links_extract`` (pure); the network sits behind
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -300,6 +301,7 @@ class _SiteIndex:
             self.by_path[post.resolved] = post
             self.by_name.setdefault(Path(post.resolved).stem, []).append(post)
         self.ctx = ctx
+        self._roots: dict[str, Path] = {}  # by the post's folder
 
     def post_url(self, name: str) -> LinkFacts | None:
         """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
@@ -310,10 +312,16 @@ class _SiteIndex:
         return None
 
     def root_for(self, post: LinkFacts) -> Path:
-        configured = _option(self.ctx, "site_root")
-        if configured:
-            return (self.ctx.root / str(configured)).resolve()
-        return _site_root(Path(post.resolved).parent, self.ctx.root.resolve())
+        folder = os.path.dirname(post.resolved)
+        root = self._roots.get(folder)
+        if root is None:
+            configured = _option(self.ctx, "site_root")
+            if configured:
+                root = (self.ctx.root / str(configured)).resolve()
+            else:
+                root = _site_root(Path(post.resolved).parent, self.ctx.root.resolve())
+            self._roots[folder] = root
+        return root
 
     def path(self, post: LinkFacts, raw: str, absolute: bool) -> Path | None:
         """The existing file a local link names, trying Jekyll's page forms for page-like paths."""
@@ -349,6 +357,7 @@ def _site_root(folder: Path, fallback: Path) -> Path:
     return fallback
 
 
+@functools.lru_cache(maxsize=256)
 def _has_site_config(root: Path) -> bool:
     return (root / "_config.yml").is_file() or (root / "_config.toml").is_file()
 

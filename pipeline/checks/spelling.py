@@ -10,6 +10,7 @@ evidence of every post under the posts root, even when pre-commit passes only on
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,24 +67,65 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
 })
 
 
+class Packed:
+    """Word counts or kept words as one string (plus one array of numbers): a cached post's
+    facts unpickle as a handful of objects instead of thousands, and a warm run whose
+    verdicts come from the site cache never unpacks them."""
+
+    __slots__ = ("text", "numbers")
+
+    def __init__(self, text: str, numbers: bytes) -> None:
+        self.text = text
+        self.numbers = numbers
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Packed, (self.text, self.numbers))
+
+    @classmethod
+    def counts(cls, counts: Mapping[str, int]) -> Packed:
+        return cls("\n".join(counts), array("I", counts.values()).tobytes())
+
+    def to_counts(self) -> dict[str, int]:
+        return dict(zip(self.text.split("\n"), array("I", self.numbers))) if self.text else {}
+
+    @classmethod
+    def words(cls, words: Iterable[tuple[int, ProseWord]]) -> Packed:
+        """(index, word) pairs: texts and compounds in the string, the rest as numbers."""
+        texts, numbers = [], array("I")
+        for i, w in words:
+            texts.append(f"{w.text}\t{w.compound}")
+            flags = w.sentence_start | w.identifier << 1 | w.after_capital << 2
+            numbers.extend((i, w.line, w.col, flags))
+        return cls("\n".join(texts), numbers.tobytes())
+
+    def to_words(self) -> list[tuple[int, ProseWord]]:
+        if not self.text:
+            return []
+        nums = array("I", self.numbers)
+        out = []
+        for k, entry in enumerate(self.text.split("\n")):
+            text, compound = entry.split("\t")
+            i, line, col, flags = nums[4 * k : 4 * k + 4]
+            out.append((i, ProseWord(text, line, col, bool(flags & 1), bool(flags & 2), compound, bool(flags & 4))))
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class SpellFacts:
     """What the map step keeps of one post for `check_site` (picklable, cached): word counts
-    and only the words that are not plain dictionary words, as plain tuples (they unpickle
-    at C speed; most warm runs never turn them back into ProseWords)."""
+    and only the words that are not plain dictionary words, packed."""
 
     path: str
     ok: bool
     own_words: frozenset[str]
-    counts: Mapping[str, int]
+    packed_counts: Packed  # lower-cased prose word -> occurrences
     code_terms: frozenset[str]
     total: int  # prose words in all
-    positions: tuple[int, ...]  # index of each kept word among all of them
-    words: tuple[tuple[Any, ...], ...]  # the kept words, ProseWord fields in order
+    packed_words: Packed  # the kept words with their index among all `total`
     blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
-        return [(i, ProseWord(*w)) for i, w in zip(self.positions, self.words)]
+        return self.packed_words.to_words()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +133,12 @@ class SpellSummary:
     """What the site index keeps of a post it is not linting: word counts, code terms."""
 
     ok: bool
-    counts: Mapping[str, int]
+    packed_counts: Packed
     code_terms: frozenset[str]
 
 
 def summarize(facts: SpellFacts) -> SpellSummary:
-    return SpellSummary(facts.ok, facts.counts, facts.code_terms)
+    return SpellSummary(facts.ok, facts.packed_counts, facts.code_terms)
 
 
 def _opt(ctx: Context, name: str) -> Any:
@@ -114,8 +156,8 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
     return SpellFacts(
         post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
-        prose.counts, prose.code_terms, prose.total, tuple(i for i, _ in prose.indexed()),
-        tuple(w.astuple() for w in prose.words), prose.blocks if _languagetool_wanted(ctx) else (),
+        Packed.counts(prose.counts), prose.code_terms, prose.total, Packed.words(prose.indexed()),
+        prose.blocks if _languagetool_wanted(ctx) else (),
     )
 
 
@@ -174,7 +216,7 @@ def site_cache_salt(ctx: Context) -> str | None:
 def _site_counts(linted: Sequence[SpellFacts], ctx: Context) -> list[tuple[Mapping[str, int], frozenset[str]]]:
     """Word counts of the linted posts plus every other post under the posts root, each once."""
     seen: dict[str, tuple[Mapping[str, int], frozenset[str]]] = {
-        str(Path(f.path).resolve()): (f.counts, f.code_terms) for f in linted
+        str(Path(f.path).resolve()): (f.packed_counts.to_counts(), f.code_terms) for f in linted
     }
     if ctx.site is not None:
         for key, result in ctx.site.index.items():
@@ -182,7 +224,9 @@ def _site_counts(linted: Sequence[SpellFacts], ctx: Context) -> list[tuple[Mappi
             if isinstance(other, SpellFacts):
                 other = summarize(other)
             if isinstance(other, SpellSummary) and other.ok:
-                seen.setdefault(str(Path(key).resolve()), (other.counts, other.code_terms))
+                resolved = str(Path(key).resolve())
+                if resolved not in seen:
+                    seen[resolved] = (other.packed_counts.to_counts(), other.code_terms)
     return list(seen.values())
 
 
