@@ -208,11 +208,15 @@ def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
     cache = LintCache.open(job.config.cache_dir)
     try:
         found = []
+        summaries = []
         for file in files:
-            _key, _data, hit, small = _lookup(file, salt, cache, job.summary)
+            key, _data, hit, small = _lookup(file, salt, cache, job.summary)
             if hit is not None and job.summary and not small:
                 hit = _summarize(hit, checkers)
+                summaries.append((f"{key}:summary", hit))  # next time the small entry is read
             found.append(hit)
+        if summaries:
+            cache.put_many(summaries)
         return found
     finally:
         cache.close()

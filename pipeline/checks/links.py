@@ -10,7 +10,7 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -360,6 +360,11 @@ def _site_root(folder: Path, fallback: Path) -> Path:
 @functools.lru_cache(maxsize=256)
 def _has_site_config(root: Path) -> bool:
     return (root / "_config.yml").is_file() or (root / "_config.toml").is_file()
+
+
+def summarize(facts: LinkFacts) -> LinkFacts:
+    """A post of the site index is only a target: its own links are not checked."""
+    return replace(facts, links=())
 
 
 def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from pipeline.findings import Finding, Fix, Severity
+from pipeline.lintcache import LintCache, code_fingerprint
 from pipeline.post import Post
 from pipeline.registry import Context, Option, Rule
 from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller
@@ -119,7 +120,7 @@ class SpellFacts:
     ok: bool
     own_words: frozenset[str]
     packed_counts: Packed  # lower-cased prose word -> occurrences
-    code_terms: frozenset[str]
+    packed_terms: str  # lower-cased terms seen outside prose, one a line
     total: int  # prose words in all
     packed_words: Packed  # the kept words with their index among all `total`
     blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
@@ -134,11 +135,15 @@ class SpellSummary:
 
     ok: bool
     packed_counts: Packed
-    code_terms: frozenset[str]
+    packed_terms: str
 
 
 def summarize(facts: SpellFacts) -> SpellSummary:
-    return SpellSummary(facts.ok, facts.packed_counts, facts.code_terms)
+    return SpellSummary(facts.ok, facts.packed_counts, facts.packed_terms)
+
+
+def _terms(packed: str) -> frozenset[str]:
+    return frozenset(packed.split("\n")) if packed else frozenset()
 
 
 def _opt(ctx: Context, name: str) -> Any:
@@ -156,7 +161,7 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
     return SpellFacts(
         post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
-        Packed.counts(prose.counts), prose.code_terms, prose.total, Packed.words(prose.indexed()),
+        Packed.counts(prose.counts), "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
     )
 
@@ -180,12 +185,24 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     linted = [f for f in facts.values() if f is not None and f.ok]
     if not linted:
         return []
-    site = SiteEvidence.from_counts(_site_counts(linted, ctx))
-    speller = speller_for(ctx)
-    findings: list[Finding] = []
-    for post in linted:
-        for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
-            findings.append(_finding(post.path, miss))
+    cache = None if ctx.no_cache or ctx.cache_dir is None else LintCache.open(ctx.cache_dir)
+    try:
+        site = _site_evidence(linted, ctx, cache)
+        speller = speller_for(ctx)
+        memo_key = f"spell-memo:{map_cache_salt()}:{code_fingerprint()}:{speller.settings.max_suggestions}"
+        memo = cache.get(memo_key) if cache is not None else None
+        if isinstance(memo, dict):
+            speller.remember(memo)
+        known = sum(map(len, speller.memo().values()))
+        findings: list[Finding] = []
+        for post in linted:
+            for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
+                findings.append(_finding(post.path, miss))
+        if cache is not None and sum(map(len, speller.memo().values())) > known:
+            cache.put_many([(memo_key, speller.memo())])
+    finally:
+        if cache is not None:
+            cache.close()
     findings.extend(_languagetool(linted, ctx))
     return findings
 
@@ -213,21 +230,35 @@ def site_cache_salt(ctx: Context) -> str | None:
     return f"{lexicon_key()}|{path.resolve()}|{listed}"
 
 
-def _site_counts(linted: Sequence[SpellFacts], ctx: Context) -> list[tuple[Mapping[str, int], frozenset[str]]]:
-    """Word counts of the linted posts plus every other post under the posts root, each once."""
-    seen: dict[str, tuple[Mapping[str, int], frozenset[str]]] = {
-        str(Path(f.path).resolve()): (f.packed_counts.to_counts(), f.code_terms) for f in linted
-    }
+def _site_evidence(linted: Sequence[SpellFacts], ctx: Context, cache: LintCache | None) -> SiteEvidence:
+    """Word counts of the linted posts plus every other post under the posts root, each once.
+
+    The other posts' share is cached under their cache keys: a pre-commit run on one edited
+    post adds its counts to a stored sum instead of adding up the whole site again.
+    """
+    mine: dict[str, SpellFacts] = {}
+    for f in linted:
+        mine.setdefault(str(Path(f.path).resolve()), f)
+    others: list[tuple[str, SpellSummary]] = []
     if ctx.site is not None:
-        for key, result in ctx.site.index.items():
+        for key, result in ctx.site.index.items():  # keys are resolved paths
             other = getattr(result, "facts", {}).get(NAME)
             if isinstance(other, SpellFacts):
                 other = summarize(other)
-            if isinstance(other, SpellSummary) and other.ok:
-                resolved = str(Path(key).resolve())
-                if resolved not in seen:
-                    seen[resolved] = (other.packed_counts.to_counts(), other.code_terms)
-    return list(seen.values())
+            if key not in mine and isinstance(other, SpellSummary) and other.ok:
+                others.append((getattr(result, "key", ""), other))
+    base = None
+    cache_key = None
+    if cache is not None and others and all(k for k, _ in others):
+        digest = hashlib.blake2b("\0".join(sorted(k for k, _ in others)).encode(), digest_size=20)
+        cache_key = f"spell-evidence:{digest.hexdigest()}"
+        hit = cache.get(cache_key)
+        base = hit if isinstance(hit, SiteEvidence) else None
+    if base is None and others:
+        base = SiteEvidence.from_counts((o.packed_counts.to_counts(), _terms(o.packed_terms)) for _, o in others)
+        if cache_key is not None and cache is not None:
+            cache.put_many([(cache_key, base)])
+    return SiteEvidence.from_counts(((f.packed_counts.to_counts(), _terms(f.packed_terms)) for f in mine.values()), base)
 
 
 def unambiguous(miss: Misspelling) -> bool:

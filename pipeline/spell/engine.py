@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from bisect import bisect_left
 from itertools import pairwise
 
@@ -65,11 +66,14 @@ class SiteEvidence:
         return cls.from_counts((word_counts(p), p.code_terms) for p in proses)
 
     @classmethod
-    def from_counts(cls, parts: Iterable[tuple[Mapping[str, int], frozenset[str]]]) -> SiteEvidence:
-        """From per-post (lower-cased prose word counts, code terms), as the site index keeps them."""
-        counts: Counter[str] = Counter()
-        posts: Counter[str] = Counter()
-        terms: set[str] = set()
+    def from_counts(
+        cls, parts: Iterable[tuple[Mapping[str, int], frozenset[str]]], base: SiteEvidence | None = None
+    ) -> SiteEvidence:
+        """From per-post (lower-cased prose word counts, code terms), as the site index keeps
+        them, added to `base` (the evidence of other posts) if given."""
+        counts: Counter[str] = Counter(base.counts if base else {})
+        posts: Counter[str] = Counter(base.posts if base else {})
+        terms: set[str] = set(base.code_terms if base else ())
         for post_counts, code_terms in parts:
             counts.update(post_counts)
             posts.update(post_counts.keys())
@@ -103,6 +107,15 @@ class Speller:
         self._ranked: dict[str, tuple[Suggestion, ...]] = {}
         self._known: dict[str, bool] = {}
         self._obvious: dict[str, bool] = {}
+
+    def memo(self) -> dict[str, dict[str, Any]]:
+        """The per-word results worth keeping between runs (suggestions, one-edit tests)."""
+        return {"ranked": self._ranked, "obvious": self._obvious}
+
+    def remember(self, memo: Mapping[str, Mapping[str, Any]]) -> None:
+        """Take per-word results from an earlier run of the same lexicon and settings."""
+        self._ranked.update(memo.get("ranked", {}))
+        self._obvious.update(memo.get("obvious", {}))
 
     def with_words(self, extra: Iterable[str]) -> Speller:
         """A speller sharing this one's suggestion cache, with more accepted words (per post)."""

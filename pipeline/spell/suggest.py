@@ -34,6 +34,9 @@ class Suggestion:
     zipf: float
     score: float
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Suggestion, (self.word, self.cost, self.zipf, self.score))
+
 
 def _sub_cost(a: str, b: str) -> float:
     if a in VOWELS and b in VOWELS:
