@@ -10,6 +10,7 @@ blanked out (same length, so offsets still map to lines and columns).
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -269,6 +270,7 @@ class Resolved:
     problem: str = ""
 
 
+@functools.lru_cache(maxsize=8192)
 def resolve(link: Link) -> Resolved:
     """Decide what a destination is: external, contact, anchor, local path, Jekyll tag, malformed or skipped."""
     if link.kind in (LinkKind.POST_URL, LinkKind.LIQUID_LINK) and "{{" in link.url:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.post import Post, inline_children
+from pipeline.post import POST_MEMO, Post, inline_children
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -48,7 +48,7 @@ def plain_text(post: Post, inline: Token) -> str:
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=POST_MEMO)
 def headings(post: Post) -> tuple[Heading, ...]:
     found: list[Heading] = []
     tokens = post.tokens
@@ -106,7 +106,7 @@ def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
     return tuple(zip(kram, gh))
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=POST_MEMO)
 def anchors(post: Post) -> frozenset[str]:
     """Every fragment a link may target in this post: heading ids by both rules, HTML ids."""
     ids: set[str] = {a for pair in heading_ids(post) for a in pair}

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
 MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".mdwn", ".txt"})
 MAX_BYTES = 5 * 1024 * 1024  # a post larger than this is reported, not parsed
+# Views derived from a Post (headings, anchors, links) are memoised per post for the
+# checkers that share them. The memo holds the Post, tokens and all, so it stays small:
+# the runner finishes one post before the next (4096 entries once held ~600 MB per worker).
+POST_MEMO = 16
 
 
 @dataclass(frozen=True, slots=True, eq=False)

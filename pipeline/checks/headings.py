@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.markdown import Heading, github_slug, headings, kramdown_slug, plain_text
-from pipeline.post import Post, inline_children
+from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ def _inline_parser() -> Any:
     return md
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=POST_MEMO)
 def _references(post: Post) -> Mapping[str, Any]:
     """Link reference definitions of the post: they decide whether `[x <b>y</b>][r]` is a link."""
     env: dict[str, Any] = {}

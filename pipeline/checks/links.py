@@ -29,7 +29,7 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import Post, inline_children
+from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ def is_excluded(url: str, ctx: Context) -> bool:
 
 
 # -- classification -------------------------------------------------------------------------
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=POST_MEMO)
 def extracted(post: Post) -> Extracted:
     """Links of a post, computed once and shared by check() and check_site()."""
     code_lines = {i for tok in post.tokens if tok.type in ("fence", "code_block") and tok.map for i in range(*tok.map)}

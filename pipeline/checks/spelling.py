@@ -15,15 +15,17 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.lintcache import LintCache, code_fingerprint
 from pipeline.post import Post
 from pipeline.registry import Context, Option, Rule
-from pipeline.spell.engine import Misspelling, Settings, SiteEvidence, Speller
-from pipeline.spell.prose import Prose, ProseWord, extract_post
 from pipeline.spell.wordlist import front_matter_words, read_words
+
+if TYPE_CHECKING:  # engine and prose load only when spelling runs (config validation imports this module)
+    from pipeline.spell.engine import Misspelling, SiteEvidence, Speller
+    from pipeline.spell.prose import ProseWord
 
 NAME = "spelling"
 
@@ -100,6 +102,8 @@ class Packed:
         return cls("\n".join(texts), numbers.tobytes())
 
     def to_words(self) -> list[tuple[int, ProseWord]]:
+        from pipeline.spell.prose import ProseWord
+
         if not self.text:
             return []
         nums = array("I", self.numbers)
@@ -157,6 +161,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
 
 def collect(post: Post, ctx: Context) -> SpellFacts:
     from pipeline.spell.lexicon import load_lexicon
+    from pipeline.spell.prose import Prose, extract_post
 
     prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
     return SpellFacts(
@@ -168,6 +173,7 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
 
 def speller_for(ctx: Context) -> Speller:
     """The speller with the project's word lists; the lexicon itself is loaded once per process."""
+    from pipeline.spell.engine import Settings, Speller
     from pipeline.spell.lexicon import load_lexicon
 
     wordlist = Path(_opt(ctx, "wordlist"))
@@ -236,6 +242,8 @@ def _site_evidence(linted: Sequence[SpellFacts], ctx: Context, cache: LintCache 
     The other posts' share is cached under their cache keys: a pre-commit run on one edited
     post adds its counts to a stored sum instead of adding up the whole site again.
     """
+    from pipeline.spell.engine import SiteEvidence
+
     mine: dict[str, SpellFacts] = {}
     for f in linted:
         mine.setdefault(str(Path(f.path).resolve()), f)
