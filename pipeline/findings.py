@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, replace
 
+from pipeline.records import fast_pickle
+
 
 class Severity(str, enum.Enum):
     """Error-level findings fail the run (exit 1) and hold a post back from publishing."""
@@ -13,6 +15,7 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Fix:
     """Replace the text from (line, col) up to, not including, (end_line, end_col).
@@ -30,12 +33,8 @@ class Fix:
     safe: bool = True
     description: str = ""
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
-        # default (__setstate__ through object.__setattr__), and these come by the thousand.
-        return (Fix, (self.line, self.col, self.end_line, self.end_col, self.replacement, self.safe, self.description))
 
-
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem at one place in one file. A record, never an exception, so it pickles."""
@@ -51,10 +50,6 @@ class Finding:
     end_col: int | None = None
     related_line: int | None = None
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
-        # default (__setstate__ through object.__setattr__), and these come by the thousand.
-        return (Finding, (self.path, self.line, self.col, self.code, self.severity, self.message, self.fix, self.end_line, self.end_col, self.related_line))
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

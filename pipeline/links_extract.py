@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from urllib.parse import unquote, urlsplit
 
+from pipeline.records import fast_pickle
+
 
 class LinkKind(StrEnum):
     INLINE = "inline"
@@ -30,6 +32,7 @@ class LinkKind(StrEnum):
     LIQUID_LINK = "link"
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Link:
     """One link destination as written; ``line``/``col`` (1-based) point at its first character.
@@ -43,10 +46,6 @@ class Link:
     col: int
     kind: LinkKind
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt by the constructor: far faster to unpickle than a frozen dataclass's
-        # default (__setstate__ through object.__setattr__), and these come by the thousand.
-        return (Link, (self.url, self.line, self.col, self.kind))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from pipeline.errors import PathError, PipelineError
 from pipeline.findings import Finding, Severity
 from pipeline.lintcache import LintCache, content_key
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
+from pipeline.records import fast_pickle
 from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
 from pipeline.suppress import Suppressions, parse_suppressions
 
@@ -43,6 +45,7 @@ class RunOptions:
     shard: tuple[int, int] | None = None  # (K, N): lint only the K-th of N parts
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """What the map step learns from one file: per-post findings, facts, suppressions."""
@@ -202,19 +205,45 @@ def _lookup(file: Path, salt: str, cache: LintCache | None, summary: bool) -> tu
 
 
 def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
-    """What the cache already holds for each file (None where it has nothing)."""
+    """What the cache already holds for each file (None where it has nothing).
+
+    A file whose size, mtime and inode match the last run's is taken to have the same
+    content key without being read and hashed again (git's index does the same).
+    """
     checkers = [load_checker(n) for n in job.checker_names]
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir)
+    memo_key = "stat-memo:" + hashlib.blake2b(salt.encode(), digest_size=12).hexdigest()
+    memo = cache.get(memo_key)
+    memo = memo if isinstance(memo, dict) else {}
+    kept: dict[str, tuple[int, int, int, str]] = {}  # this run's files only: deleted ones drop out
     try:
         found = []
         summaries = []
         for file in files:
-            key, _data, hit, small = _lookup(file, salt, cache, job.summary)
+            name = os.fspath(file)
+            try:
+                st = os.lstat(name)
+                stamp = (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+            except OSError:
+                stamp = None
+            seen = memo.get(name)
+            if stamp is not None and seen is not None and seen[:3] == stamp:
+                key: str | None = seen[3]
+                hit, small = (cache.get(f"{key}:summary"), True) if job.summary else (None, False)
+                if hit is None:
+                    hit, small = cache.get(key), False
+                kept[name] = seen
+            else:
+                key, _data, hit, small = _lookup(file, salt, cache, job.summary)
+                if stamp is not None and key:
+                    kept[name] = (*stamp, key)
             if hit is not None and job.summary and not small:
                 hit = _summarize(hit, checkers)
                 summaries.append((f"{key}:summary", hit))  # next time the small entry is read
             found.append(hit)
+        if kept != memo:
+            summaries.append((memo_key, kept))
         if summaries:
             cache.put_many(summaries)
         return found
@@ -292,16 +321,30 @@ def _parallel_map(files: Sequence[Path], job: _Job, jobs: int) -> list[FileResul
     return out
 
 
+def resolved_paths(files: Sequence[Path]) -> list[str]:
+    """`str(f.resolve())` for each file, resolving each folder once (10,000 posts: 10 ms, not 500)."""
+    folders: dict[str, str] = {}
+    out = []
+    for file in files:
+        folder, name = os.path.split(os.fspath(file))
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder or ".")
+        out.append(str(file.resolve()) if os.path.islink(file) else os.path.join(real, name))
+    return out
+
+
 def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Job, exclude: Sequence[str]) -> Callable[[], dict[str, FileResult]]:
     """Facts of every post under the site roots; computed (and cached) only when asked for."""
 
     def load() -> dict[str, FileResult]:
         index = {str(Path(p).resolve()): r for p, r in linted.items()}
-        others = [f for f in discover([r for r in roots if r.is_dir()], exclude) if str(f.resolve()) not in index]
+        found = discover([r for r in roots if r.is_dir()], exclude)
+        others = [(f, real) for f, real in zip(found, resolved_paths(found)) if real not in index]
         # Same key as a full lint run (checks included, findings unused), so a CI run over
         # the whole site warms the index every later pre-commit run on one post reads.
-        for result in map_files(others, replace(job, summary=True)):
-            index[str(Path(result.path).resolve())] = result
+        for (_file, real), result in zip(others, map_files([f for f, _ in others], replace(job, summary=True))):
+            index[real] = result
         return index
 
     return load

@@ -15,11 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.findings import Finding
+from pipeline.records import fast_pickle
 
 PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->")
 ALL = ""  # the empty prefix matches every code
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Suppressions:
     by_line: Mapping[int, frozenset[str]]

@@ -30,6 +30,7 @@ from pipeline.links_extract import (
 )
 from pipeline.markdown import anchors
 from pipeline.post import POST_MEMO, Post, inline_children
+from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
@@ -267,6 +268,7 @@ def _anchor_findings(path: str, link: Link, known: frozenset[str] | None, fragme
     yield _finding(path, link, "LK004", f"no heading or id '#{frag}' in {where}")
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class LinkFacts:
     """What check_site needs from one post (picklable, cached with the post's content)."""

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.findings import Finding, Fix, Severity
 from pipeline.lintcache import LintCache, code_fingerprint
 from pipeline.post import Post
+from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 from pipeline.spell.wordlist import front_matter_words, read_words
 
@@ -115,6 +116,7 @@ class Packed:
         return out
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SpellFacts:
     """What the map step keeps of one post for `check_site` (picklable, cached): word counts
@@ -133,6 +135,7 @@ class SpellFacts:
         return self.packed_words.to_words()
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class SpellSummary:
     """What the site index keeps of a post it is not linting: word counts, code terms."""

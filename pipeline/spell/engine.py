@@ -10,12 +10,12 @@ far from any dictionary word. Each filter below encodes one of those observation
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-from bisect import bisect_left
 from itertools import pairwise
+from typing import Any
 
 from pipeline.spell.lexicon import Lexicon
 from pipeline.spell.prose import Prose, ProseWord
