@@ -65,16 +65,35 @@ class Site:
     """
 
     def __init__(self, posts: tuple[Any, ...], root: Path,
-                 load_index: Callable[[], Mapping[str, Any]] | None = None) -> None:
+                 load_index: Callable[[], Mapping[str, Any]] | None = None,
+                 load_keys: Callable[[], Mapping[str, str]] | None = None,
+                 load_one: Callable[[str], Any] | None = None) -> None:
         self.posts = posts
         self.root = root
         self._load_index = load_index
+        self._load_keys = load_keys
+        self._load_one = load_one
 
     @cached_property
     def index(self) -> Mapping[str, Any]:
         if self._load_index is None:
             return {str(Path(p.path).resolve()): p for p in self.posts}
         return self._load_index()
+
+    @cached_property
+    def keys(self) -> Mapping[str, str]:
+        """Resolved path -> lint cache key ("" if unknown) of every post: the site's identity,
+        known without loading any post's facts."""
+        if self._load_keys is None:
+            return {path: getattr(result, "key", "") for path, result in self.index.items()}
+        return self._load_keys()
+
+    def get(self, resolved: str) -> Any | None:
+        """One post's map-step result (a summary for posts not linted), loaded alone if the
+        whole index has not been."""
+        if "index" in self.__dict__ or self._load_one is None:
+            return self.index.get(resolved)
+        return self._load_one(resolved)
 
 
 @dataclass(frozen=True, slots=True)

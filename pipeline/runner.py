@@ -204,49 +204,90 @@ def _lookup(file: Path, salt: str, cache: LintCache | None, summary: bool) -> tu
     return key, data, cache.get(key), False
 
 
-def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
-    """What the cache already holds for each file (None where it has nothing).
+class _StatMemo:
+    """Content keys remembered by (size, mtime, inode): a file whose stamp matches the last
+    run's is taken to have the same key without being read and hashed again (as git's index
+    does). Kept in the lint cache for this run's files only, so deleted ones drop out."""
 
-    A file whose size, mtime and inode match the last run's is taken to have the same
-    content key without being read and hashed again (git's index does the same).
-    """
+    def __init__(self, cache: LintCache, salt: str) -> None:
+        self.cache = cache
+        self.salt = salt
+        self.key = "stat-memo:" + hashlib.blake2b(salt.encode(), digest_size=12).hexdigest()
+        old = cache.get(self.key)
+        self.old: dict[str, tuple[int, int, int, str]] = old if isinstance(old, dict) else {}
+        self.kept: dict[str, tuple[int, int, int, str]] = {}
+
+    def key_of(self, file: Path) -> str | None:
+        """The content key if the stamp matches, else None (the caller hashes and `learn`s)."""
+        name = os.fspath(file)
+        stamp = _stamp(name)
+        seen = self.old.get(name)
+        if stamp is not None and seen is not None and seen[:3] == stamp:
+            self.kept[name] = seen
+            return seen[3]
+        return None
+
+    def learn(self, file: Path, key: str | None) -> None:
+        stamp = _stamp(os.fspath(file))
+        if stamp is not None and key:
+            self.kept[os.fspath(file)] = (*stamp, key)
+
+    def pending(self) -> list[tuple[str, Any]]:
+        return [(self.key, self.kept)] if self.kept != self.old else []
+
+
+def _stamp(name: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.lstat(name)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+
+
+def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
+    """What the cache already holds for each file (None where it has nothing)."""
     checkers = [load_checker(n) for n in job.checker_names]
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir)
-    memo_key = "stat-memo:" + hashlib.blake2b(salt.encode(), digest_size=12).hexdigest()
-    memo = cache.get(memo_key)
-    memo = memo if isinstance(memo, dict) else {}
-    kept: dict[str, tuple[int, int, int, str]] = {}  # this run's files only: deleted ones drop out
+    memo = _StatMemo(cache, salt)
     try:
         found = []
         summaries = []
         for file in files:
-            name = os.fspath(file)
-            try:
-                st = os.lstat(name)
-                stamp = (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
-            except OSError:
-                stamp = None
-            seen = memo.get(name)
-            if stamp is not None and seen is not None and seen[:3] == stamp:
-                key: str | None = seen[3]
+            key = memo.key_of(file)
+            if key is not None:
                 hit, small = (cache.get(f"{key}:summary"), True) if job.summary else (None, False)
                 if hit is None:
                     hit, small = cache.get(key), False
-                kept[name] = seen
             else:
                 key, _data, hit, small = _lookup(file, salt, cache, job.summary)
-                if stamp is not None and key:
-                    kept[name] = (*stamp, key)
+                memo.learn(file, key)
             if hit is not None and job.summary and not small:
                 hit = _summarize(hit, checkers)
                 summaries.append((f"{key}:summary", hit))  # next time the small entry is read
             found.append(hit)
-        if kept != memo:
-            summaries.append((memo_key, kept))
-        if summaries:
-            cache.put_many(summaries)
+        cache.put_many(summaries + memo.pending())
         return found
+    finally:
+        cache.close()
+
+
+def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
+    """Each file's lint cache key ("" if unreadable), by stamp where possible, reading nothing else."""
+    checkers = [load_checker(n) for n in job.checker_names]
+    salt = _salt(job, checkers)
+    cache = LintCache.open(job.config.cache_dir)
+    memo = _StatMemo(cache, salt)
+    try:
+        keys = []
+        for file in files:
+            key = memo.key_of(file)
+            if key is None:
+                key = content_key(file, salt)[0]
+                memo.learn(file, key)
+            keys.append(key or "")
+        cache.put_many(memo.pending())
+        return keys
     finally:
         cache.close()
 
@@ -334,20 +375,48 @@ def resolved_paths(files: Sequence[Path]) -> list[str]:
     return out
 
 
-def site_facts(roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Job, exclude: Sequence[str]) -> Callable[[], dict[str, FileResult]]:
-    """Facts of every post under the site roots; computed (and cached) only when asked for."""
+class SiteLoader:
+    """Every post under the site roots for `Site`: their keys, one post's facts, or all of
+    them (computed in parallel and cached), each only when a checker asks."""
 
-    def load() -> dict[str, FileResult]:
-        index = {str(Path(p).resolve()): r for p, r in linted.items()}
-        found = discover([r for r in roots if r.is_dir()], exclude)
-        others = [(f, real) for f, real in zip(found, resolved_paths(found)) if real not in index]
+    def __init__(self, roots: Sequence[Path], linted: Mapping[str, FileResult], job: _Job, exclude: Sequence[str]) -> None:
+        self.roots = roots
+        self.linted = {str(Path(p).resolve()): r for p, r in linted.items()}
+        self.job = replace(job, summary=True)
+        self.exclude = exclude
+        self._files: dict[str, Path] | None = None
+        self._loaded: dict[str, FileResult] = {}
+
+    def files(self) -> dict[str, Path]:
+        """Resolved path -> path of each post under the roots that is not being linted."""
+        if self._files is None:
+            found = discover([r for r in self.roots if r.is_dir()], self.exclude)
+            self._files = {real: f for f, real in zip(found, resolved_paths(found)) if real not in self.linted}
+        return self._files
+
+    def keys(self) -> dict[str, str]:
+        files = self.files()
+        keys = dict(zip(files, content_keys(list(files.values()), self.job) if self.job.use_cache else [""] * len(files)))
+        keys.update({real: r.key for real, r in self.linted.items()})
+        return keys
+
+    def one(self, resolved: str) -> FileResult | None:
+        if resolved in self.linted:
+            return self.linted[resolved]
+        if resolved not in self._loaded:
+            file = self.files().get(resolved)
+            if file is None:
+                return None
+            self._loaded[resolved] = _map_files([file], self.job)[0]
+        return self._loaded[resolved]
+
+    def index(self) -> dict[str, FileResult]:
         # Same key as a full lint run (checks included, findings unused), so a CI run over
         # the whole site warms the index every later pre-commit run on one post reads.
-        for (_file, real), result in zip(others, map_files([f for f, _ in others], replace(job, summary=True))):
-            index[real] = result
+        index = dict(self.linted)
+        files = self.files()
+        index.update(zip(files, map_files(list(files.values()), self.job)))
         return index
-
-    return load
 
 
 def site_findings(mod: ModuleType, results: Sequence[FileResult], ctx: Context, job: _Job) -> list[Finding]:
@@ -362,8 +431,8 @@ def site_findings(mod: ModuleType, results: Sequence[FileResult], ctx: Context, 
     compute = lambda: list(mod.check_site(facts, ctx))  # noqa: E731
     salt_of = getattr(mod, "site_cache_salt", None)
     salt = _guard(mod.NAME, "the site", lambda: salt_of(ctx)) if salt_of is not None and job.use_cache else None
-    index = ctx.site.index if salt is not None and ctx.site is not None else {}
-    keys = [f"L{r.key}" for r in results] + [f"I{getattr(r, 'key', '')}" for r in index.values()]
+    site_keys = ctx.site.keys if salt is not None and ctx.site is not None else {}
+    keys = [f"L{r.key}" for r in results] + [f"I{key}" for key in site_keys.values()]
     if salt is None or any(len(k) == 1 for k in keys):
         return _guard(mod.NAME, "the site", compute)
     digest = hashlib.blake2b("\0".join([mod.NAME, salt, *sorted(keys)]).encode(), digest_size=20)
@@ -405,8 +474,9 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
     results = map_files(files, job)
     by_path = {r.path: r for r in results}
     findings = [f for r in results for f in r.findings]
+    loader = SiteLoader(site_roots(paths, config), by_path, job, config.exclude)
     site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
-                site_facts(site_roots(paths, config), by_path, job, config.exclude))
+                loader.index, loader.keys, loader.one)
     for mod in checkers:
         if getattr(mod, "check_site", None) is not None:
             findings.extend(site_findings(mod, results, make_context(mod, config, opts, site), job))

@@ -29,7 +29,7 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import POST_MEMO, Post, inline_children
+from pipeline.post import POST_MEMO, Post, inline_children, parse_name
 from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
@@ -294,23 +294,39 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
 
 
 class _SiteIndex:
-    """Posts by Jekyll name and by path, and the site root, for post_url/link/path lookups."""
+    """Posts by Jekyll name and by path, and the site root, for post_url/link/path lookups.
 
-    def __init__(self, posts: Iterable[LinkFacts], ctx: Context) -> None:
-        self.by_path: dict[str, LinkFacts] = {}
-        self.by_name: dict[str, list[LinkFacts]] = {}
-        for post in posts:
-            self.by_path[post.resolved] = post
-            self.by_name.setdefault(Path(post.resolved).stem, []).append(post)
+    Names and paths come from the site's file list; a post's facts (anchors) are fetched
+    only when a link targets it, so one post linting against 10,000 reads a handful.
+    """
+
+    def __init__(self, linted: Iterable[LinkFacts], ctx: Context, site: Any = None) -> None:
+        self._facts: dict[str, LinkFacts] = {p.resolved: p for p in linted}
+        self._site = site
+        paths = dict.fromkeys(site.keys if site is not None else ())
+        paths.update(dict.fromkeys(self._facts))
+        self.by_name: dict[str, list[str]] = {}
+        for resolved in paths:
+            stem = os.path.splitext(os.path.basename(resolved))[0]
+            self.by_name.setdefault(stem, []).append(resolved)
         self.ctx = ctx
         self._roots: dict[str, Path] = {}  # by the post's folder
+
+    def facts(self, resolved: str) -> LinkFacts | None:
+        found = self._facts.get(resolved)
+        if found is None and self._site is not None:
+            result = self._site.get(resolved)
+            found = getattr(result, "facts", {}).get(NAME) if result is not None else None
+            if found is not None:
+                self._facts[resolved] = found
+        return found
 
     def post_url(self, name: str) -> LinkFacts | None:
         """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
         *dirs, stem = name.strip("/").split("/")
-        for post in self.by_name.get(stem, ()):
-            if not dirs or Path(post.resolved).parent.parts[-len(dirs):] == tuple(dirs):
-                return post
+        for resolved in self.by_name.get(stem, ()):
+            if not dirs or Path(resolved).parent.parts[-len(dirs):] == tuple(dirs):
+                return self.facts(resolved)
         return None
 
     def root_for(self, post: LinkFacts) -> Path:
@@ -342,9 +358,9 @@ class _SiteIndex:
                     return candidate
         if absolute and suffix in _PAGE_SUFFIXES:
             slug = Path(rel.rstrip("/")).with_suffix("").name
-            for posts in self.by_name.values():
-                if any(p.slug == slug for p in posts):
-                    return Path(posts[0].resolved)  # a post permalink such as /2019/01/02/hello.html
+            for paths in self.by_name.values():
+                if any(parse_name(Path(p))[1] == slug for p in paths):
+                    return Path(paths[0])  # a post permalink such as /2019/01/02/hello.html
         return None
 
 
@@ -372,11 +388,9 @@ def summarize(facts: LinkFacts) -> LinkFacts:
 def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:
     """Links that need other posts, the disk or the network; ``client`` is for tests and embedding."""
     linted = [f for f in facts.values() if f is not None and f.ok]
-    index = _SiteIndex(linted, ctx)
     needs_site = any(resolve(link).target is not Target.EXTERNAL for post in linted for link in post.links)
-    if ctx.site is not None and needs_site:  # reading every post under the root costs; only when a link needs it
-        site_posts = [r.facts.get(NAME) for r in ctx.site.index.values()]
-        index = _SiteIndex([f for f in site_posts if f is not None] + linted, ctx)
+    # Listing the site's posts costs a directory walk; only when a link needs it.
+    index = _SiteIndex(linted, ctx, ctx.site if ctx.site is not None and needs_site else None)
     external: dict[str, list[tuple[LinkFacts, Link]]] = {}
     findings: list[Finding] = []
     for post in linted:
@@ -412,7 +426,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
             yield _finding(post.path, link, "LK003", f"no such file: '{res.value}' under {index.root_for(post)}{hint}")
             return
-        target = index.by_path.get(str(file.resolve()))
+        target = index.facts(str(file.resolve()))
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
 

@@ -250,23 +250,25 @@ def _site_evidence(linted: Sequence[SpellFacts], ctx: Context, cache: LintCache 
     mine: dict[str, SpellFacts] = {}
     for f in linted:
         mine.setdefault(str(Path(f.path).resolve()), f)
-    others: list[tuple[str, SpellSummary]] = []
-    if ctx.site is not None:
-        for key, result in ctx.site.index.items():  # keys are resolved paths
-            other = getattr(result, "facts", {}).get(NAME)
-            if isinstance(other, SpellFacts):
-                other = summarize(other)
-            if key not in mine and isinstance(other, SpellSummary) and other.ok:
-                others.append((getattr(result, "key", ""), other))
+    other_keys = {p: k for p, k in ctx.site.keys.items() if p not in mine} if ctx.site is not None else {}
     base = None
     cache_key = None
-    if cache is not None and others and all(k for k, _ in others):
-        digest = hashlib.blake2b("\0".join(sorted(k for k, _ in others)).encode(), digest_size=20)
+    if cache is not None and other_keys and all(other_keys.values()):
+        digest = hashlib.blake2b("\0".join(sorted(other_keys.values())).encode(), digest_size=20)
         cache_key = f"spell-evidence:{digest.hexdigest()}"
         hit = cache.get(cache_key)
         base = hit if isinstance(hit, SiteEvidence) else None
-    if base is None and others:
-        base = SiteEvidence.from_counts((o.packed_counts.to_counts(), _terms(o.packed_terms)) for _, o in others)
+    if base is None and other_keys:
+        assert ctx.site is not None
+        others = []
+        for path in other_keys:
+            result = ctx.site.index.get(path)
+            other = getattr(result, "facts", {}).get(NAME)
+            if isinstance(other, SpellFacts):
+                other = summarize(other)
+            if isinstance(other, SpellSummary) and other.ok:
+                others.append(other)
+        base = SiteEvidence.from_counts((o.packed_counts.to_counts(), _terms(o.packed_terms)) for o in others)
         if cache_key is not None and cache is not None:
             cache.put_many([(cache_key, base)])
     return SiteEvidence.from_counts(((f.packed_counts.to_counts(), _terms(f.packed_terms)) for f in mine.values()), base)
