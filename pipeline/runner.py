@@ -92,9 +92,10 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
-                    file = Path(folder) / name
-                    if file.suffix.lower() in POST_EXTS and not _excluded(file, exclude):
-                        found[file] = None
+                    if os.path.splitext(name)[1].lower() in POST_EXTS:  # cheap test first: 10,000 files
+                        file = Path(folder, name)
+                        if not exclude or not _excluded(file, exclude):
+                            found[file] = None
         elif path.exists() or path.is_symlink():
             if not _excluded(path, exclude):
                 found[path] = None
