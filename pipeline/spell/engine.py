@@ -107,6 +107,7 @@ class Speller:
         self._ranked: dict[str, tuple[Suggestion, ...]] = {}
         self._known: dict[str, bool] = {}
         self._obvious: dict[str, bool] = {}
+        self._site_memo: tuple[SiteEvidence | None, dict[tuple[str, bool, bool, str], tuple[bool, bool]]] = (None, {})
 
     def memo(self) -> dict[str, dict[str, Any]]:
         """The per-word results worth keeping between runs (suggestions, one-edit tests)."""
@@ -185,14 +186,30 @@ class Speller:
         Plain words (lower-case, in the dictionary, not code or a compound) cannot change any
         verdict except by their place in the crowding window, which the indexes give.
         """
-        odd = [i for i, w in kept if self._odd(w, site)]
+        # What a word's text and flags say is the same wherever it stands (for one site and
+        # word list), and names and jargon recur across posts: judged once per run.
+        if self._site_memo[0] is not site:
+            self._site_memo = (site, {})
+        memo = self._site_memo[1]
+        odd: list[int] = []
+        suspects: list[tuple[int, ProseWord]] = []
+        for i, w in kept:
+            key = (w.text, w.sentence_start, w.identifier, w.compound)
+            verdict = memo.get(key)
+            if verdict is None:
+                suspect = (not w.identifier and not self._repeated(w, site) and self._suspect_shape(w, site)
+                           and not self._foreign_compound(w, site))
+                verdict = memo[key] = (self._odd(w, site), suspect)
+            if verdict[0]:
+                odd.append(i)
+            if verdict[1]:
+                suspects.append((i, w))
+        suspects = [(i, w) for i, w in suspects if not _crowded(i, odd, total)]
+        if not suspects:
+            return []
         in_names = _name_phrases(kept)
         out = []
-        for i, w in kept:
-            if w.identifier or _crowded(i, odd, total) or self._repeated(w, site):
-                continue
-            if not self._suspect_shape(w, site) or self._foreign_compound(w, site):
-                continue
+        for i, w in suspects:
             found = self._judge(w, i in in_names)
             if found:
                 out.append(found)
