@@ -66,3 +66,18 @@ def test_site_verdicts_follow_edits_to_other_posts_and_the_word_list(tmp_path: P
     assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 5)]
     (tmp_path / ".pipeline-words.txt").write_text("flaskr\n", encoding="utf-8")
     assert _sp001(tmp_path, posts) == []
+
+
+def test_edited_post_reuses_the_others_evidence_without_loading_them(tmp_path: Path, monkeypatch) -> None:
+    from pipeline import runner
+
+    posts = _site(tmp_path, with_other=True)
+    assert _sp001(tmp_path, posts) == []  # first run: the other posts' evidence is summed and kept
+
+    def whole_index(self: object) -> None:
+        raise AssertionError("the whole index was loaded")
+
+    monkeypatch.setattr(runner.SiteLoader, "index", whole_index)
+    one = posts / "2020-01-01-one.md"
+    one.write_text(one.read_text(encoding="utf-8") + "The flaskr workers recieve jobs.\n", encoding="utf-8")
+    assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 6)]  # recieve; flaskr still jargon

@@ -261,3 +261,38 @@ def test_rules_metadata() -> None:
     for rule in links.RULES:
         assert rule.name == rule.name.lower() and " " not in rule.name
         assert rule.summary and "Bad" in rule.doc and "Good" in rule.doc
+
+
+def test_site_targets_are_fetched_one_by_one_not_the_whole_index(tmp_path: Path) -> None:
+    """A one-post run on a large site must not load every other post: only the posts a
+    link targets are fetched (Site.get), the rest is known by name from Site.keys."""
+    from dataclasses import replace as _replace
+
+    from pipeline.registry import Site
+    from pipeline.runner import FileResult
+    from pipeline.suppress import Suppressions
+
+    fm = "---\ntitle: T\n---\n"
+    posts = write_site(tmp_path, {
+        "_posts/2020-01-01-a.md": fm + "See {% post_url 2020-01-02-b %}#intro and {% post_url 2020-01-09-gone %}.\n",
+        "_posts/2020-01-02-b.md": fm + "# Intro\n\ntext\n",
+        **{f"_posts/2020-02-{d:02d}-x.md": fm + "filler\n" for d in range(1, 20)},
+    })
+    ctx = context(tmp_path, offline=True)
+    facts = {p.display_path: links.collect(p, ctx) for p in posts}
+    results = {str(p.path.resolve()): FileResult(p.display_path, (), {"links": facts[p.display_path]}, Suppressions({}))
+               for p in posts}
+    fetched: list[str] = []
+
+    def one(resolved: str) -> FileResult | None:
+        fetched.append(Path(resolved).name)
+        return results.get(resolved)
+
+    def whole_index() -> dict[str, FileResult]:
+        raise AssertionError("the whole index was loaded")
+
+    site = Site((), tmp_path, whole_index, lambda: {k: "key" for k in results}, one)
+    linted = {posts[0].display_path: facts[posts[0].display_path]}
+    found = [(f.code, f.message) for f in links.check_site(linted, _replace(ctx, site=site))]
+    assert [code for code, _ in found] == ["LK002"]  # gone is reported, b#intro exists
+    assert fetched == ["2020-01-02-b.md"]
