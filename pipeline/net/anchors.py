@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 _ID_OR_NAME = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 # How much of the previous chunk to rescan, so an attribute split across two chunks is still seen.
@@ -18,9 +18,24 @@ def fragment_candidates(fragment: str) -> frozenset[str]:
     return frozenset({fragment, decoded, "user-content-" + decoded})
 
 
-def always_present(fragment: str) -> bool:
-    """``#`` and ``#top`` scroll to the top in every browser (HTML spec), no element needed."""
-    return fragment == "" or fragment.lower() == "top"
+# Line anchors of code hosts (GitHub #L12, #L12C3-L14C5; GitLab #L12-15; Gitea #L12-L15;
+# Bitbucket #lines-12:15): the page's script selects the lines, no element has that id.
+_LINE_ANCHOR = re.compile(r"(?:L\d+(?:C\d+)?(?:-L?\d+(?:C\d+)?)?|lines-\d+(?::\d+)?)")
+_CODE_HOSTS = ("github.com", "gitlab.com", "codeberg.org", "bitbucket.org", "sourcehut.org")
+_CODE_PATHS = ("/blob/", "/src/", "/tree/", "/-/blob/")
+
+
+def always_present(fragment: str, url: str = "") -> bool:
+    """``#`` and ``#top`` scroll to the top in every browser (HTML spec), no element needed;
+    a code host's line anchor (``#L12`` on a GitHub file page) is resolved by its script."""
+    if fragment == "" or fragment.lower() == "top":
+        return True
+    if url and _LINE_ANCHOR.fullmatch(fragment):
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        on_host = any(host == h or host.endswith("." + h) for h in _CODE_HOSTS)
+        return on_host or any(p in parts.path for p in _CODE_PATHS)
+    return False
 
 
 def scan_anchors(chunks: Iterable[str], wanted: Iterable[str]) -> frozenset[str]:

@@ -106,7 +106,7 @@ def _judge_fragments(base: str, fragments: set[str | None], outcome: Outcome, op
             continue
         url = f"{base}#{fragment}"
         verdict = replace(plain, url=url)
-        if outcome.kind is Kind.OK and fragment not in outcome.found and not always_present(fragment):
+        if outcome.kind is Kind.OK and fragment not in outcome.found and not always_present(fragment, base):
             if outcome.complete:
                 verdict = replace(verdict, kind=Kind.ERROR, reason=Reason.ANCHOR, message=f"no element with id or name '{fragment}' in the page")
             else:

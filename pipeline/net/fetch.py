@@ -149,7 +149,7 @@ class Fetcher:
     # -- one URL --------------------------------------------------------------------------
     def fetch(self, url: str, fragments: frozenset[str]) -> Outcome:
         deadline = _Budget(self._opts.timeout)
-        wanted = frozenset(f for f in fragments if not always_present(f))
+        wanted = frozenset(f for f in fragments if not always_present(f, url))
         if wanted:
             return self._follow(url, "GET", deadline, wanted)
         outcome = self._follow(url, "HEAD", deadline, wanted)

@@ -228,3 +228,30 @@ def test_waiting_for_the_host_turn_does_not_count_against_the_timeout(server: Sc
     options = ClientOptions(per_host=1, interval=0.05, timeout=0.2, request_timeout=0.2, allow_private=True, workers=16)
     verdicts = RequestsClient(options).check([f"{server.base}/ok/{i}" for i in range(12)])
     assert all(v.ok for v in verdicts.values()), [v.message for v in verdicts.values() if not v.ok]
+
+
+def test_code_host_line_anchors_need_no_element(server: ScriptedServer) -> None:
+    """GitHub-style file pages select #L12 by script: never a missing anchor, and no body fetched."""
+    blob = server.base + "/ok/owner/repo/blob/main/x.py"
+    urls = [blob + "#L12", blob + "#L12-L14", blob + "#L3C1-L4C9", blob + "#no-such-id"]
+    verdicts = RequestsClient(FAST).check(urls)
+    assert [verdicts[u].kind for u in urls] == [Kind.OK, Kind.OK, Kind.OK, Kind.ERROR]
+    only_lines = RequestsClient(FAST).check([server.base + "/ok/other/blob/x#L7"])
+    assert list(only_lines.values())[0].kind is Kind.OK
+    assert server.hits["GET /ok/other/blob/x"] == 0 and server.hits["HEAD /ok/other/blob/x"] == 1
+
+
+@pytest.mark.parametrize(("url", "fragment", "expected"), [
+    ("https://github.com/o/r/blob/main/a.py", "L10", True),
+    ("https://gist.github.com/o/abc", "L3-L5", True),
+    ("https://gitlab.example.org/g/p/-/blob/main/a.py", "L10-12", True),
+    ("https://bitbucket.org/o/r/src/main/a.py", "lines-4:9", True),
+    ("https://notgithub.com/page", "L10", False),  # a host that only ends like one
+    ("https://example.com/docs", "L10", False),  # any other page: a real anchor
+    ("https://github.com/o/r", "installation", False),
+    ("https://example.com/", "top", True),
+])
+def test_always_present(url: str, fragment: str, expected: bool) -> None:
+    from pipeline.net.anchors import always_present
+
+    assert always_present(fragment, url) is expected
