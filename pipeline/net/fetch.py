@@ -102,6 +102,7 @@ class Fetcher:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._env: dict[str, tuple[dict[str, str], str | bool]] = {}
+        self._pins: dict[tuple[str, int], tuple[str, ...]] = {}  # what _guard approved, connected to as is
 
     def close(self) -> None:
         with self._lock:
@@ -118,13 +119,14 @@ class Fetcher:
         with self._lock:
             if not self._sessions:
                 import requests
-                from requests.adapters import HTTPAdapter
+
+                from pipeline.net.pinning import pinned_adapter
 
                 session = requests.Session()
                 # Environment proxies are looked up once per host (_environment), not per request:
                 # requests re-reads os.environ on every call, a third of its CPU time per URL here.
                 session.trust_env = False
-                adapter = HTTPAdapter(pool_connections=64, pool_maxsize=self._opts.per_host, max_retries=0)
+                adapter = pinned_adapter(self._pins, pool_connections=64, pool_maxsize=self._opts.per_host, max_retries=0)
                 session.mount("http://", adapter)
                 session.mount("https://", adapter)
                 session.headers.update({"User-Agent": self._opts.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
@@ -203,6 +205,7 @@ class Fetcher:
                         Kind.WARNING, Reason.PRIVATE,
                         f"not checked: {shown} is a {kind} address; allow with --allow-private or allow_private = true",
                     )
+        self._pins[(host.rstrip(".").lower(), port)] = found.addresses
         return host, None
 
     def _request(self, url: str, method: str, deadline: _Budget) -> requests.Response | Outcome:

@@ -25,6 +25,7 @@ class ScriptedServer(ThreadingHTTPServer):
         self.latency = latency
         self.lock = threading.Lock()
         self.hits: collections.Counter[str] = collections.Counter()
+        self.hosts: list[str] = []  # Host headers of requests to /echo-host
         self.in_flight = 0
         self.max_in_flight = 0
         self.huge_bytes_sent = 0
@@ -79,6 +80,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, path: str, query: dict[str, list[str]], count: int) -> None:
         if path.startswith("/ok") or path == "/page.html":
+            self._send(200, PAGE)
+        elif path == "/echo-host":
+            self.server.hosts.append(self.headers.get("Host", ""))  # type: ignore[attr-defined]
             self._send(200, PAGE)
         elif path.startswith("/status/"):
             self._send(int(path.rsplit("/", 1)[1]), b"nope")

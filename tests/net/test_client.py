@@ -132,10 +132,15 @@ def test_private_addresses_are_refused_with_a_warning_naming_them(address: str, 
     assert named in verdict.message and address in verdict.message and "--allow-private" in verdict.message
 
 
-def test_redirect_to_a_private_address_is_refused(server: ScriptedServer) -> None:
+def test_redirect_to_a_private_address_is_refused(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard runs on every hop, so a public page cannot bounce us into the LAN."""
-    # The fake resolver calls our loopback server public, and internal.test private.
-    hops = {"127.0.0.1": ["93.184.216.34"], "internal.test": ["10.0.0.5"]}
+    from pipeline.net import fetch
+
+    # Our loopback server counts as public here (connections go to the approved address,
+    # so it must really be the server's), and internal.test resolves to the LAN.
+    real = fetch.private_kind
+    monkeypatch.setattr(fetch, "private_kind", lambda address: None if address == "127.0.0.1" else real(address))
+    hops = {"127.0.0.1": ["127.0.0.1"], "internal.test": ["10.0.0.5"]}
     client = RequestsClient(ClientOptions(allow_private=False, interval=0.0), resolve=lambda host, port: hops[host])
     url = server.base + "/to?url=http://internal.test/admin"
     verdict = client.check([url])[url]
@@ -255,3 +260,16 @@ def test_always_present(url: str, fragment: str, expected: bool) -> None:
     from pipeline.net.anchors import always_present
 
     assert always_present(fragment, url) is expected
+
+
+def test_connections_go_to_the_approved_address_not_a_second_lookup(server: ScriptedServer) -> None:
+    """DNS rebinding: the name is resolved once, checked, and connected to as approved.
+    rebind.test has no DNS record at all here, so only a pinned connection can reach the
+    server; the Host header still names the host."""
+    port = int(server.base.rsplit(":", 1)[1])
+    seen: list[str] = []
+    client = RequestsClient(FAST, resolve=lambda host, port: seen.append(host) or ["127.0.0.1"])
+    url = f"http://rebind.test:{port}/echo-host"
+    verdict = client.check([url])[url]
+    assert (verdict.kind, verdict.status) == (Kind.OK, 200)
+    assert seen == ["rebind.test"] and server.hosts == [f"rebind.test:{port}"]
