@@ -109,6 +109,7 @@ class Context:
     site: Site | None = None
     progress: Callable[[int, int], None] | None = None
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jobs: int = 1  # processes a cross-post step may use (the run's --jobs)
 
 
 class Checker(Protocol):

@@ -30,7 +30,7 @@ from pipeline.suppress import Suppressions, parse_suppressions
 
 SKIP_DIRS = frozenset({".git", "node_modules", "_site", ".jekyll-cache", ".sass-cache", "vendor", ".pipeline_cache"})
 POST_EXTS = MARKDOWN_EXTS - {".txt"}
-PARALLEL_MIN_FILES = 48  # below this, starting processes costs more than it saves
+PARALLEL_MIN_FILES = 48  # below this, starting processes costs more than it saves (see also spelling.PARALLEL_REVIEW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def make_context(mod: ModuleType, config: Config, opts: RunOptions, site: Site |
     return Context(
         options=config.section(mod.NAME), root=config.root, offline=opts.offline,
         no_cache=opts.no_cache, allow_private=opts.allow_private, cache_dir=config.cache_dir,
-        site=site, progress=opts.progress,
+        site=site, progress=opts.progress, jobs=opts.jobs or os.cpu_count() or 1,
     )
 
 

@@ -203,16 +203,60 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
         if isinstance(memo, dict):
             speller.remember(memo)
         known = sum(map(len, speller.memo().values()))
-        findings: list[Finding] = []
-        for post in linted:
-            for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
-                findings.append(_finding(post.path, miss))
+        findings = _review_all(speller, site, linted, ctx.jobs)
         if cache is not None and sum(map(len, speller.memo().values())) > known:
             cache.put_many([(memo_key, speller.memo())])
     finally:
         if cache is not None:
             cache.close()
     findings.extend(_languagetool(linted, ctx))
+    return findings
+
+
+PARALLEL_REVIEW = 400  # posts; below this the review is faster than starting processes
+_SHARED: tuple[Any, ...] | None = None  # what forked reviewers inherit: (speller, site, posts)
+
+
+def _review_all(speller: Speller, site: SiteEvidence, linted: Sequence[SpellFacts], jobs: int) -> list[Finding]:
+    """Review every linted post; on a large run, in forked processes that inherit the
+    speller and the site evidence (nothing big is pickled), each sending back its findings
+    and the per-word work it did, so the speller's memo still learns it."""
+    import multiprocessing
+    import os
+
+    if jobs <= 1 or len(linted) < PARALLEL_REVIEW or not hasattr(os, "fork"):
+        return _review_part(speller, site, linted)
+    global _SHARED
+    import concurrent.futures as cf
+
+    _SHARED = (speller, site, linted)
+    try:
+        step = -(-len(linted) // (jobs * 4))
+        bounds = [(i, min(i + step, len(linted))) for i in range(0, len(linted), step)]
+        findings: list[Finding] = []
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part, learned in pool.map(_review_bounds, bounds):
+                findings.extend(part)
+                speller.remember(learned)
+        return findings
+    finally:
+        _SHARED = None
+
+
+def _review_bounds(bounds: tuple[int, int]) -> tuple[list[Finding], dict[str, dict[str, Any]]]:
+    assert _SHARED is not None
+    speller, site, linted = _SHARED
+    before = {name: set(values) for name, values in speller.memo().items()}
+    found = _review_part(speller, site, linted[bounds[0] : bounds[1]])
+    learned = {name: {k: v for k, v in values.items() if k not in before[name]} for name, values in speller.memo().items()}
+    return found, learned
+
+
+def _review_part(speller: Speller, site: SiteEvidence, posts: Sequence[SpellFacts]) -> list[Finding]:
+    findings = []
+    for post in posts:
+        for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
+            findings.append(_finding(post.path, miss))
     return findings
 
 

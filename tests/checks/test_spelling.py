@@ -107,3 +107,23 @@ def test_languagetool_off_or_unconfigured_is_silent(tmp_path: Path) -> None:
 def test_rules_metadata() -> None:
     codes = [r.code for r in spelling.RULES]
     assert codes == sorted(set(codes)) and all(r.doc and r.summary for r in spelling.RULES)
+
+
+def test_parallel_review_finds_what_the_serial_one_finds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large runs review posts in forked processes; the findings and the speller's learned
+    suggestions must be the same as one process's."""
+    texts = ["We recieve mail.", "A seperate post.", "Teh end.", "Keras Devolopment is fun.",
+             "Nothing wrong here.", "The implmentation works.", "Definately so.", "Plain words only."]
+    posts = {f"2020-01-0{i + 1}-p.md": f"---\ntitle: T\n---\n{t}\n" for i, t in enumerate(texts)}
+    ctx = Context(options={}, root=tmp_path, no_cache=True)
+    facts = {name: spelling.collect(load_post(Path(name), text.encode()), ctx) for name, text in posts.items()}
+    serial = sorted(spelling.check_site(facts, ctx), key=lambda f: f.sort_key)
+    monkeypatch.setattr(spelling, "PARALLEL_REVIEW", 2)
+    learned: list[int] = []
+    from pipeline.spell.engine import Speller
+
+    real_remember = Speller.remember
+    monkeypatch.setattr(Speller, "remember", lambda self, memo: (learned.append(sum(map(len, memo.values()))), real_remember(self, memo))[1])
+    parallel = sorted(spelling.check_site(facts, Context(options={}, root=tmp_path, no_cache=True, jobs=2)), key=lambda f: f.sort_key)
+    assert summary(parallel) == summary(serial) and len(serial) >= 5
+    assert sum(learned) > 0  # the workers' suggestions came back to the main speller
