@@ -12,7 +12,8 @@ import fnmatch
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -245,13 +246,21 @@ def _stamp(name: str) -> tuple[int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
-def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
-    """What the cache already holds for each file (None where it has nothing)."""
+@contextmanager
+def _keyed(job: _Job) -> Iterator[tuple[list[ModuleType], str, LintCache, _StatMemo]]:
+    """The job's checkers, key salt, open cache and stat memo, for reading keys and hits."""
     checkers = [load_checker(n) for n in job.checker_names]
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir)
-    memo = _StatMemo(cache, salt)
     try:
+        yield checkers, salt, cache, _StatMemo(cache, salt)
+    finally:
+        cache.close()
+
+
+def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
+    """What the cache already holds for each file (None where it has nothing)."""
+    with _keyed(job) as (checkers, salt, cache, memo):
         found = []
         summaries = []
         for file in files:
@@ -269,17 +278,11 @@ def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
             found.append(hit)
         cache.put_many(summaries + memo.pending())
         return found
-    finally:
-        cache.close()
 
 
 def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
     """Each file's lint cache key ("" if unreadable), by stamp where possible, reading nothing else."""
-    checkers = [load_checker(n) for n in job.checker_names]
-    salt = _salt(job, checkers)
-    cache = LintCache.open(job.config.cache_dir)
-    memo = _StatMemo(cache, salt)
-    try:
+    with _keyed(job) as (_checkers, salt, cache, memo):
         keys = []
         for file in files:
             key = memo.key_of(file)
@@ -289,8 +292,6 @@ def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
             keys.append(key or "")
         cache.put_many(memo.pending())
         return keys
-    finally:
-        cache.close()
 
 
 def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
