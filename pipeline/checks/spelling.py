@@ -204,7 +204,8 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
             speller.remember(memo)
         known = sum(map(len, speller.memo().values()))
         findings = _review_all(speller, site, linted, ctx.jobs)
-        if cache is not None and sum(map(len, speller.memo().values())) > known:
+        size = sum(map(len, speller.memo().values()))
+        if cache is not None and known < size <= MEMO_LIMIT:
             cache.put_many([(memo_key, speller.memo())])
     finally:
         if cache is not None:
@@ -213,6 +214,7 @@ def check_site(facts: Mapping[str, SpellFacts | None], ctx: Context) -> Iterable
     return findings
 
 
+MEMO_LIMIT = 200_000  # per-word results kept between runs; past this a run keeps its own only
 PARALLEL_REVIEW = 400  # posts; below this the review is faster than starting processes
 _SHARED: tuple[Any, ...] | None = None  # what forked reviewers inherit: (speller, site, posts)
 
