@@ -434,9 +434,9 @@ def site_findings(mod: ModuleType, results: Sequence[FileResult], ctx: Context, 
     salt_of = getattr(mod, "site_cache_salt", None)
     salt = _guard(mod.NAME, "the site", lambda: salt_of(ctx)) if salt_of is not None and job.use_cache else None
     site_keys = ctx.site.keys if salt is not None and ctx.site is not None else {}
+    if salt is None or not all(r.key for r in results) or not all(site_keys.values()):
+        return _guard(mod.NAME, "the site", compute)  # a file without a key (unreadable): no identity
     keys = [f"L{r.key}" for r in results] + [f"I{key}" for key in site_keys.values()]
-    if salt is None or any(len(k) == 1 for k in keys):
-        return _guard(mod.NAME, "the site", compute)
     digest = hashlib.blake2b("\0".join([mod.NAME, salt, *sorted(keys)]).encode(), digest_size=20)
     key = f"site:{mod.NAME}:{digest.hexdigest()}"
     cache = LintCache.open(job.config.cache_dir)

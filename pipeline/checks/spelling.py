@@ -174,13 +174,17 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     )
 
 
+def _wordlist_path(ctx: Context) -> Path:
+    wordlist = Path(_opt(ctx, "wordlist"))
+    return wordlist if wordlist.is_absolute() else ctx.root / wordlist
+
+
 def speller_for(ctx: Context) -> Speller:
     """The speller with the project's word lists; the lexicon itself is loaded once per process."""
     from pipeline.spell.engine import Settings, Speller
     from pipeline.spell.lexicon import load_lexicon
 
-    wordlist = Path(_opt(ctx, "wordlist"))
-    accepted = read_words(wordlist if wordlist.is_absolute() else ctx.root / wordlist)
+    accepted = read_words(_wordlist_path(ctx))
     settings = Settings(
         min_length=int(_opt(ctx, "min_length")),
         repeat_count=int(_opt(ctx, "repeat_count")),
@@ -276,8 +280,7 @@ def site_cache_salt(ctx: Context) -> str | None:
         return None
     from pipeline.spell.lexicon import lexicon_key
 
-    wordlist = Path(_opt(ctx, "wordlist"))
-    path = wordlist if wordlist.is_absolute() else ctx.root / wordlist
+    path = _wordlist_path(ctx)
     try:
         listed = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except OSError:

@@ -24,24 +24,26 @@ if TYPE_CHECKING:
 
 PROSE_KEYS = ("title", "description")
 
-# Order matters: Liquid and code spans first, since they may contain anything else.
+# (pattern, texts one of which any match contains). Order matters: Liquid and code spans
+# first, since they may contain anything else. The `in` test on the triggers skips most
+# regex passes over most paragraphs.
 _MASKS = tuple(
-    re.compile(p, re.DOTALL)
-    for p in (
-        r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}",  # Liquid blocks
-        r"\{%.*?%\}|\{\{.*?\}\}",  # Liquid tags and output
-        r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)",  # code spans
-        r"\{:.*?\}",  # kramdown attribute lists
-        r"<!--.*?-->",  # HTML comments
-        r"</?[A-Za-z][^<>]*>",  # HTML tags, autolinks
-        r"\$\$.*?\$\$",  # math blocks
-        r"\]\((?:[^()\s]|\([^()]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)",  # link targets
-        r"\]\[[^\]]*\]",  # reference link labels
-        r"\[\^[^\]]*\]",  # footnote references
-        r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>()\[\]]*",  # bare URLs
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
-        r"(?<!\w):[a-z0-9_+-]+:(?!\w)",  # emoji short codes (jemoji)
-        r"&#?\w+;",  # HTML entities
+    (re.compile(p, re.DOTALL), triggers)
+    for p, triggers in (
+        (r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", ("{%",)),  # Liquid blocks
+        (r"\{%.*?%\}|\{\{.*?\}\}", ("{%", "{{")),  # Liquid tags and output
+        (r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", ("`",)),  # code spans
+        (r"\{:.*?\}", ("{:",)),  # kramdown attribute lists
+        (r"<!--.*?-->", ("<!--",)),  # HTML comments
+        (r"</?[A-Za-z][^<>]*>", ("<",)),  # HTML tags, autolinks
+        (r"\$\$.*?\$\$", ("$$",)),  # math blocks
+        (r"\]\((?:[^()\s]|\([^()]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)", ("](",)),  # link targets
+        (r"\]\[[^\]]*\]", ("][",)),  # reference link labels
+        (r"\[\^[^\]]*\]", ("[^",)),  # footnote references
+        (r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>()\[\]]*", ("://", "www.", "mailto:")),  # bare URLs
+        (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),  # e-mail addresses
+        (r"(?<!\w):[a-z0-9_+-]+:(?!\w)", (":",)),  # emoji short codes (jemoji)
+        (r"&#?\w+;", ("&",)),  # HTML entities
     )
 )
 _STRIP = "'’‘\".,:;-–—_*`"
@@ -189,7 +191,7 @@ def _liquid_block_lines(body: Sequence[str]) -> set[int]:
     found: set[int] = set()
     if "{%" not in text:
         return found
-    for m in _MASKS[0].finditer(text):
+    for m in _MASKS[0][0].finditer(text):
         first = text.count("\n", 0, m.start())
         found.update(range(first, first + m.group(0).count("\n") + 1))
     return found
@@ -233,22 +235,14 @@ def _blank(match: re.Match[str]) -> str:
     return "".join("\n" if c == "\n" else " " for c in match.group(0))
 
 
-# A mask pattern can only match text holding its trigger (same order as _MASKS): checking
-# with `in` first skips most regex passes over most paragraphs.
-_TRIGGERS = (("{%",), ("{%", "{{"), ("`",), ("{:",), ("<!--",), ("<",), ("$$",), ("](",), ("][",), ("[^",),
-             ("://", "www.", "mailto:"), ("@",), (":",), ("&",))
-
-
 def _mask(text: str, terms: set[str]) -> str:
-    for pattern, triggers in zip(_MASKS, _TRIGGERS):
-        if not any(t in text for t in triggers):
-            continue
-        found = False
-        for m in pattern.finditer(text):
-            found = True
-            terms.update(_terms(m.group(0)))
-        if found:
-            text = pattern.sub(_blank, text)
+    def blank(match: re.Match[str]) -> str:
+        terms.update(_terms(match.group(0)))
+        return _blank(match)
+
+    for pattern, triggers in _MASKS:
+        if any(t in text for t in triggers):
+            text = pattern.sub(blank, text)
     return text
 
 
@@ -261,7 +255,6 @@ def _terms(text: str) -> list[str]:
 
 
 _DELIMS = "\\s()\\[\\]{}<>\"“”„,;!?*|~="
-_CHUNK = re.compile(f"[^{_DELIMS}]+")
 _INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
 # A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
 # puts that word in group 1: the common case, handled without the general path (same result).
