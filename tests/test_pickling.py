@@ -17,7 +17,6 @@ from pipeline.spell.prose import ProseWord
 from pipeline.suppress import Suppressions
 
 SAMPLES = [
-    ProseWord("Keras", 3, 7, True, True, "Keras-like", True),
     Fix(1, 2, 3, 4, "new", False, "why"),
     Finding("a.md", 1, 2, "SP001", Severity.WARNING, "msg", Fix(1, 2, 1, 5, "x"), 1, 5, 9),
     Link("https://example.com/", 4, 2, LinkKind.IMAGE),
