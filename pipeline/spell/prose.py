@@ -266,6 +266,11 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
     for chunk in _TOKEN.finditer(masked):
         text = chunk.group(1)
         if text is not None:
+            if masked[chunk.start()] == "-" and _OPTION.match(masked, chunk.start()):
+                # A command-line option (-fvisibility, --no-cache) is code, not prose.
+                terms.update(_terms(text))
+                out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence, identifier=True))
+                continue
             if text in plain:  # lower-case by construction of `plain`: only counted
                 lowers.append(text)
                 out.total += 1
@@ -277,7 +282,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
         if not core:
             continue
         start = chunk.start() + (len(raw) - len(raw.lstrip(_STRIP)))
-        if _IDENT_CHARS.search(core) or not core.translate(_QUOTES).isascii():
+        if _IDENT_CHARS.search(core) or _OPTION.match(raw) or not core.translate(_QUOTES).isascii():
             terms.update(_terms(core))
             out.add(_make_word(core, start, masked, line_starts, first_line, start_is_sentence, identifier=True))
             continue
@@ -291,6 +296,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
 
 
 _NEWLINE = re.compile("\n")
+_OPTION = re.compile(r"--?[A-Za-z]")  # a chunk opening like a command-line option
 
 
 def _make_word(

@@ -35,6 +35,8 @@ CASES = [
      [("Edit", 1, 1), ("in", 1, 18), ("and", 1, 29)]),
     ("hyphen and apostrophe", "Don't re-use it\n", [("Don't", 1, 1), ("re", 1, 7), ("use", 1, 10), ("it", 1, 14)]),
     ("heading and list", "# Titel\n\n- itemm one\n", [("Titel", 1, 3), ("itemm", 3, 3), ("one", 3, 9)]),
+    ("command-line options are code", "Run -fvisibility=hidden or --no-cachee now - ok\n",
+     [("Run", 1, 1), ("hidden", 1, 18), ("or", 1, 25), ("now", 1, 40), ("ok", 1, 46)]),
     ("table cells", "| a | bb |\n|---|----|\n| cc | dd |\n", [("a", 1, 3), ("bb", 1, 7), ("cc", 3, 3), ("dd", 3, 8)]),
 ]
 
