@@ -67,15 +67,70 @@ def _run_options(args: argparse.Namespace, progress: Any = None) -> RunOptions:
 
 
 def check(args: argparse.Namespace, err: TextIO, fmt: str) -> tuple[Config, RunResult]:
-    from pipeline.cli import progress_printer
-
     config = _config(args)
-    progress = progress_printer(err, fmt)
-    return config, run_lint(_paths(args, config), config, _run_options(args, progress))
+    return config, run_lint(_paths(args, config), config, _run_options(args, progress_printer_for(err, fmt)))
 
 
 def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.fix_spelling and not (args.fix or args.diff):
+        raise UsageError("--fix-spelling goes with --fix or --diff")
+    if args.diff:
+        return _diff(args, out, err)
+    if args.fix:
+        _fix(args, err)  # then lint again: the report shows what is left
     _, result = check(args, err, args.format)
+    return _report(args, result, out)
+
+
+def _fixes(args: argparse.Namespace, err: TextIO) -> list[Any]:
+    """The planned fixes of a lint run; files that cannot be fixed are named on stderr."""
+    from pipeline import fixer
+    from pipeline.runner import discover
+
+    config = _config(args)
+    paths = _paths(args, config)
+    before = fixer.stamps(discover(paths, config.exclude))  # before anything is read
+    result = run_lint(paths, config, _run_options(args, progress_printer_for(err, args.format)))
+    planned, skipped = fixer.plan_fixes(result.findings, before, args.fix_spelling)
+    err.writelines(f"{s.path}: not fixed: {s.reason}\n" for s in skipped)
+    return planned
+
+
+def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    planned = _fixes(args, err)
+    out.writelines(fix.diff() for fix in planned)
+    count = sum(len(f.applied) for f in planned)
+    err.write(f"{_plural(count, 'fix', 'fixes')} in {_plural(len(planned), 'file')}"
+              + (" (apply with --fix)\n" if planned else "\n"))
+    return 1 if planned else 0
+
+
+def _fix(args: argparse.Namespace, err: TextIO) -> None:
+    from pipeline.fixer import write
+
+    written = applied = 0
+    for fix in _fixes(args, err):
+        try:
+            write(fix)
+        except OSError as exc:
+            err.write(f"{fix.path}: not fixed: cannot write it: {exc.strerror or exc}\n")
+            continue
+        written += 1
+        applied += len(fix.applied)
+    err.write(f"Fixed {_plural(applied, 'finding')} in {_plural(written, 'file')}.\n")
+
+
+def _plural(n: int, word: str, plural: str = "") -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
+
+
+def progress_printer_for(err: TextIO, fmt: str) -> Any:
+    from pipeline.cli import progress_printer
+
+    return progress_printer(err, fmt)
+
+
+def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
     buffer = io.StringIO()  # render fully first: a failed write never leaves half a report
     FORMATTERS[args.format](result.findings, len(result.files), rules_by_code(), buffer)
     if args.output:

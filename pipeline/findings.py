@@ -21,8 +21,9 @@ class Fix:
     """Replace the text from (line, col) up to, not including, (end_line, end_col).
 
     Positions are 1-based, columns count characters. Deleting whole lines 4-5 is
-    Fix(4, 1, 6, 1, ""). `safe` fixes are applied by the publisher by default; unsafe
-    ones (a spelling guess) only when the user asks for them.
+    Fix(4, 1, 6, 1, ""). `safe` fixes are applied by `lint --fix` and the publisher; a
+    spelling fix changes a word, so it needs --fix-spelling as well, and one marked unsafe
+    (several plausible candidates) is never applied.
     """
 
     line: int

@@ -27,10 +27,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_hook_manifest_matches_the_design() -> None:
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "pipeline-lint"
-    assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
-        "pipeline lint --offline", "python", ["markdown"], True)
+    lint, fix = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert (lint["id"], fix["id"]) == ("pipeline-lint", "pipeline-fix")
+    for hook, entry in ((lint, "pipeline lint --offline"), (fix, "pipeline lint --offline --fix")):
+        assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
+            entry, "python", ["markdown"], True)
 
 
 def test_project_config_runs_the_hook_on_posts() -> None:
@@ -80,10 +81,10 @@ def project(tmp_path: Path, env: dict[str, str]) -> Iterator[Path]:
     yield tmp_path
 
 
-def try_repo(hook_repo: Path, project: Path, env: dict[str, str], *files: str) -> tuple[int, str, float]:
+def try_repo(hook_repo: Path, project: Path, env: dict[str, str], *files: str, hook: str = "pipeline-lint") -> tuple[int, str, float]:
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "pipeline-lint", "--verbose", "--files", *files],
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--verbose", "--files", *files],
         cwd=project, env=env, check=False, capture_output=True, text=True, timeout=900,
     )
     return done.returncode, done.stdout + done.stderr, time.monotonic() - start
@@ -100,6 +101,17 @@ def test_try_repo_passes_clean_post_and_fails_broken_one(hook_repo: Path, projec
     assert "_posts/2020-01-02-broken.md:4:1: FM006 duplicate key 'title' (first at line 3)" in out
     record_property("try_repo_seconds", f"first (installs the hook env) {first:.1f}s, second {second:.1f}s")
     print(f"pre-commit try-repo: first run {first:.1f}s (includes building the hook env), second {second:.1f}s")
+
+
+def test_fix_hook_fixes_the_post_and_fails_the_commit(hook_repo: Path, project: Path, env: dict[str, str]) -> None:
+    post = project / "_posts" / "2020-01-02-clean.md"
+    post.write_text(CLEAN + "\n##  Heading with two spaces\n\nText.\n", encoding="utf-8")
+    subprocess.run(["git", "add", "-A"], cwd=project, env=env, check=True, capture_output=True, timeout=60)
+    code, out, _ = try_repo(hook_repo, project, env, "_posts/2020-01-02-clean.md", hook="pipeline-fix")
+    assert code == 1 and "files were modified by this hook" in out, out
+    assert post.read_text(encoding="utf-8").endswith("\n## Heading with two spaces\n\nText.\n")
+    code, out, _ = try_repo(hook_repo, project, env, "_posts/2020-01-02-clean.md", hook="pipeline-fix")
+    assert code == 0 and "Passed" in out, out
 
 
 def test_ci_example_uses_real_cli_options() -> None:

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from pipeline import frontmatter_parse as fmp
 from pipeline.findings import Fix
 from pipeline.post import Post
-from pipeline.publish.fixes import apply_fixes
+from pipeline.fixes import apply_fixes
 from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter, post_date
 
 DEFAULT_KEY_ORDER: tuple[str, ...] = ("layout", "title", "date", "categories", "tags")

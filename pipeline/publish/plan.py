@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.findings import Finding, Fix, Severity
+from pipeline.findings import Finding, Severity
+from pipeline.fixes import accepted_fix
 from pipeline.post import Post
 from pipeline.publish.frontmatter import FrontMatterError
 from pipeline.publish.normalize import NormalizeOptions, normalize
@@ -22,7 +23,6 @@ from pipeline.publish.normalize import NormalizeOptions, normalize
 # dot or dash (hidden files, option-like names) and no '..' anywhere.
 _SLUG_RE = re.compile(r"^\w[\w.~-]*$")
 _MAX_SLUG_BYTES = 200
-UNAMBIGUOUS = "unambiguous"  # an SP fix whose description starts with this has one candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +68,6 @@ def is_draft(post: Post) -> str | None:
     if post.front_matter.get("published") is False:
         return "draft (published: false)"
     return None
-
-
-def accepted_fix(finding: Finding, fix_spelling: bool) -> Fix | None:
-    """The fix the publisher applies for a finding: safe ones, and with --fix-spelling
-    the spelling fixes the SP checker marks as having a single candidate."""
-    fix = finding.fix
-    if fix is None:
-        return None
-    if fix.safe:
-        return fix
-    unambiguous = fix.description.lower().startswith(UNAMBIGUOUS)
-    return fix if fix_spelling and finding.code.startswith("SP") and unambiguous else None
 
 
 def check_slug(slug: str | None) -> str | None:

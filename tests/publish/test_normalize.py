@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.findings import Finding, Fix, Severity
+from pipeline.fixes import accepted_fix, apply_fixes
 from pipeline.post import Post, load_post
-from pipeline.publish.fixes import apply_fixes
 from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter
 from pipeline.publish.normalize import NormalizeOptions, clean_whitespace, markdown, normalize, render, same_rendering
-from pipeline.publish.plan import PlanOptions, accepted_fix, check_slug, plan_post
+from pipeline.publish.plan import PlanOptions, check_slug, plan_post
 
 SEED = Path(__file__).parent.parent / "data" / "publish" / "seed" / "in" / "2019-03-31-interview-with-francois-chollet.md"
 
@@ -145,18 +145,19 @@ def test_golden_inputs_render_the_same_after_whitespace_cleaning() -> None:
         assert same_rendering(clean_whitespace(post.body), post.body), path
 
 
-def _spelling(safe: bool, description: str) -> Finding:
-    fix = Fix(1, 1, 1, 4, "the", safe=safe, description=description)
-    return Finding("p.md", 1, 1, "SP001", Severity.ERROR, "teh", fix)
+def _finding(code: str, safe: bool) -> Finding:
+    fix = Fix(1, 1, 1, 4, "the", safe=safe, description="'teh' -> 'the'")
+    return Finding("p.md", 1, 1, code, Severity.ERROR, "teh", fix)
 
 
 @pytest.mark.parametrize(("finding", "fix_spelling", "applied"), [
-    (_spelling(False, "unambiguous: teh -> the"), False, False),
-    (_spelling(False, "unambiguous: teh -> the"), True, True),
-    (_spelling(False, "one of: the, ten, tea"), True, False),
-    (_spelling(True, ""), False, True),
+    (_finding("SP001", True), False, False),
+    (_finding("SP001", True), True, True),
+    (_finding("SP001", False), True, False),
+    (_finding("HD006", True), False, True),
+    (_finding("HD003", False), True, False),
 ])
-def test_unsafe_spelling_fixes_need_the_flag_and_a_single_candidate(finding: Finding, fix_spelling: bool, applied: bool) -> None:
+def test_spelling_fixes_need_the_flag_and_a_single_candidate(finding: Finding, fix_spelling: bool, applied: bool) -> None:
     assert (accepted_fix(finding, fix_spelling) is not None) == applied
 
 

@@ -1,4 +1,5 @@
-"""Applying Fix records to text: pure, deterministic, overlapping fixes refused.
+"""Applying Fix records to text: pure, deterministic, overlapping fixes refused. Shared by
+the publisher and `pipeline lint --fix`, so both make the same edits.
 
 Fixes come from independent checkers, so two may touch the same text. The first one in
 document order wins and the rest are skipped, never merged: a merged edit is one no
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.findings import Fix
+from pipeline.findings import Finding, Fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +76,13 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> FixResult:
         out = out[:start] + replacement + out[end:]
     return FixResult(out, tuple(spans[k] for k in chosen), tuple(skipped))
 
+
+
+def accepted_fix(finding: Finding, fix_spelling: bool) -> Fix | None:
+    """The fix to apply for a finding: safe ones, except that spelling fixes (which change
+    words) need --fix-spelling, and even then only those the SP checker marks safe (one
+    unambiguous candidate)."""
+    fix = finding.fix
+    if fix is None or not fix.safe:
+        return None
+    return fix if fix_spelling or not finding.code.startswith("SP") else None
