@@ -235,8 +235,10 @@ def _mask(text: str, terms: set[str]) -> str:
         return _blank(match)
 
     for pattern, triggers in _MASKS:
-        if any(t in text for t in triggers):
-            text = pattern.sub(blank, text)
+        for trigger in triggers:  # a loop, not any(): this runs for every pattern of every block
+            if trigger in text:
+                text = pattern.sub(blank, text)
+                break
     return text
 
 
@@ -252,8 +254,10 @@ _DELIMS = "\\s()\\[\\]{}<>\"“”„,;!?*|~="
 _INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
 # A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
 # puts that word in group 1: the common case, handled without the general path (same result).
+# One shaped like a command-line option (-fvisibility) takes the general path, which makes
+# it an identifier.
 _TOKEN = re.compile(
-    f"[{re.escape(_INNER_STRIP)}]*([A-Za-z]+)[{re.escape(_INNER_STRIP)}]*(?![^{_DELIMS}])|[^{_DELIMS}]+"
+    f"(?!--?[A-Za-z])[{re.escape(_INNER_STRIP)}]*([A-Za-z]+)[{re.escape(_INNER_STRIP)}]*(?![^{_DELIMS}])|[^{_DELIMS}]+"
 )
 _COMPOUND = re.compile(r"\w-\w")
 _PARTS = re.compile(r"[^-–—]+")
@@ -262,17 +266,12 @@ _PARTS = re.compile(r"[^-–—]+")
 def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True) -> None:
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(masked)] if "\n" in masked else [0]
     plain = out.plain if out.plain is not None else ()
-    lowers = out.lowers
+    count_plain = out.lowers.append
     for chunk in _TOKEN.finditer(masked):
         text = chunk.group(1)
         if text is not None:
-            if masked[chunk.start()] == "-" and _OPTION.match(masked, chunk.start()):
-                # A command-line option (-fvisibility, --no-cache) is code, not prose.
-                terms.update(_terms(text))
-                out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence, identifier=True))
-                continue
             if text in plain:  # lower-case by construction of `plain`: only counted
-                lowers.append(text)
+                count_plain(text)
                 out.total += 1
             else:
                 out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence))
@@ -283,6 +282,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
             continue
         start = chunk.start() + (len(raw) - len(raw.lstrip(_STRIP)))
         if _IDENT_CHARS.search(core) or _OPTION.match(raw) or not core.translate(_QUOTES).isascii():
+            # code-shaped, a command-line option (-fvisibility, --no-cache) or not English
             terms.update(_terms(core))
             out.add(_make_word(core, start, masked, line_starts, first_line, start_is_sentence, identifier=True))
             continue
