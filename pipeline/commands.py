@@ -77,13 +77,16 @@ def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.diff:
         return _diff(args, out, err)
     if args.fix:
-        _fix(args, err)  # then lint again: the report shows what is left
+        return _fix(args, out, err)
     _, result = check(args, err, args.format)
     return _report(args, result, out)
 
 
-def _fixes(args: argparse.Namespace, err: TextIO) -> list[Any]:
-    """The planned fixes of a lint run; files that cannot be fixed are named on stderr."""
+MAX_FIX_PASSES = 10  # a fix can uncover another (two copies of a paragraph above its heading)
+
+
+def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[Any], list[Any]]:
+    """A lint run, the fixes it offers and the files they cannot be applied to."""
     from pipeline import fixer
     from pipeline.runner import discover
 
@@ -91,13 +94,12 @@ def _fixes(args: argparse.Namespace, err: TextIO) -> list[Any]:
     paths = _paths(args, config)
     before = fixer.stamps(discover(paths, config.exclude))  # before anything is read
     result = run_lint(paths, config, _run_options(args, progress_printer_for(err, args.format)))
-    planned, skipped = fixer.plan_fixes(result.findings, before, args.fix_spelling)
-    err.writelines(f"{s.path}: not fixed: {s.reason}\n" for s in skipped)
-    return planned
+    return result, *fixer.plan_fixes(result.findings, before, args.fix_spelling)
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    planned = _fixes(args, err)
+    _, planned, skipped = _planned(args, err)
+    err.writelines(f"{s.path}: not fixed: {s.reason}\n" for s in skipped)
     out.writelines(fix.diff() for fix in planned)
     count = sum(len(f.applied) for f in planned)
     err.write(f"{_plural(count, 'fix', 'fixes')} in {_plural(len(planned), 'file')}"
@@ -105,19 +107,33 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if planned else 0
 
 
-def _fix(args: argparse.Namespace, err: TextIO) -> None:
+def _fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Fix, lint again, until nothing more is offered; the last run is the report."""
     from pipeline.fixer import write
 
-    written = applied = 0
-    for fix in _fixes(args, err):
-        try:
-            write(fix)
-        except OSError as exc:
-            err.write(f"{fix.path}: not fixed: cannot write it: {exc.strerror or exc}\n")
-            continue
-        written += 1
-        applied += len(fix.applied)
-    err.write(f"Fixed {_plural(applied, 'finding')} in {_plural(written, 'file')}.\n")
+    fixed: set[Path] = set()
+    applied = 0
+    not_fixed: dict[Path, str] = {}
+    for _ in range(MAX_FIX_PASSES):
+        result, planned, skipped = _planned(args, err)
+        not_fixed.update((s.path, s.reason) for s in skipped)
+        planned = [f for f in planned if f.path not in not_fixed]
+        if not planned:
+            break
+        for fix in planned:
+            try:
+                write(fix)
+            except OSError as exc:
+                not_fixed[fix.path] = f"cannot write it: {exc.strerror or exc}"
+                continue
+            fixed.add(fix.path)
+            applied += len(fix.applied)
+    else:
+        result = _planned(args, err)[0]
+        err.write(f"fixes still offered after {MAX_FIX_PASSES} passes; stopped\n")
+    err.writelines(f"{path}: not fixed: {why}\n" for path, why in not_fixed.items())
+    err.write(f"Fixed {_plural(applied, 'finding')} in {_plural(len(fixed), 'file')}.\n")
+    return _report(args, result, out)
 
 
 def _plural(n: int, word: str, plural: str = "") -> str:

@@ -134,3 +134,10 @@ def test_a_file_changed_since_the_run_began_is_not_fixed(tmp_path: Path) -> None
     assert planned == [] and [s.reason for s in skipped] == ["changed while it was being checked; run again"]
     planned, skipped = fixer.plan_fixes([finding], fixer.stamps([path]))
     assert skipped == [] and planned[0].after.splitlines()[13] == "## Where does it go next?"
+
+
+def test_fixes_run_until_nothing_more_is_offered(post: Path) -> None:
+    post.write_text("---\nlayout: post\ntitle: T\n---\n\nWhy now?\n\nWhy now?\n\n## Why now?\n\nText.\n", encoding="utf-8")
+    assert run("--diff", NAME)[0] == 1
+    assert run("--fix", NAME) == (0, "All clear: 1 file checked.\n", "Fixed 2 findings in 1 file.\n")
+    assert post.read_text(encoding="utf-8") == "---\nlayout: post\ntitle: T\n---\n\n## Why now?\n\nText.\n"
