@@ -62,28 +62,39 @@ def codespell_pairs() -> dict[str, str]:
     return {fix: rng.choice(sorted(typos)) for fix, typos in by_fix.items()}
 
 
-def inject(posts: Sequence[Post], pairs: dict[str, str], per_post: int, seed: int) -> tuple[list[Post], list[Injection]]:
-    """Replace up to `per_post` lower-case prose words per post by a real misspelling."""
+def inject(
+    posts: Sequence[Post], pairs: dict[str, str], per_post: int, seed: int, capitalised: bool = False
+) -> tuple[list[Post], list[Injection]]:
+    """Replace up to `per_post` lower-case prose words per post by a real misspelling; with
+    `capitalised`, capitalised words instead (sentence starts, headings, Windows), the
+    misspelling capitalised the same way."""
     rng = random.Random(seed)
     used: set[str] = set()
     out_posts, injections = [], []
+
+    def pair(text: str) -> str | None:
+        if not capitalised:
+            return pairs.get(text)
+        typo = pairs.get(text.lower()) if text[1:].islower() and text[:1].isupper() else None
+        return typo[0].upper() + typo[1:] if typo else None
+
     for post in posts:
-        words = [w for w in extract_post(post).words if w.text in pairs and pairs[w.text] not in used]
+        words = [w for w in extract_post(post).words if (t := pair(w.text)) is not None and t.lower() not in used]
         rng.shuffle(words)
         chosen, lines_taken = [], set()
         for w in words:
             if len(chosen) == per_post:
                 break
-            typo = pairs[w.text]
+            typo = str(pair(w.text)).lower()
             if w.line in lines_taken or {typo, typo + "s", typo.removesuffix("s")} & used:
                 continue  # one typo family once: a repeated typo reads as jargon (by design)
             chosen.append(w)
             lines_taken.add(w.line)
-            used.add(pairs[w.text])
+            used.add(typo)
         lines = list(post.lines)
         for w in chosen:
             text = lines[w.line - 1]
-            typo = pairs[w.text]
+            typo = str(pair(w.text))
             lines[w.line - 1] = text[: w.col - 1] + typo + text[w.col - 1 + len(w.text) :]
             injections.append(Injection(post.path, w.line, w.col, typo, w.text))
         out_posts.append(load_post(post.path, "\n".join(lines).encode()) if chosen else post)
@@ -162,6 +173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             got = found.get((i.path, i.line, i.col))
             if got is None or got[1] != i.fix:
                 print(f"  {i.typo} (want {i.fix}) -> {got[1] if got else 'MISSED'}")
+
+    capital_posts, capital = inject(posts, pairs, args.per_post, args.seed, capitalised=True)
+    found = run_engine(capital_posts, speller)
+    hit = [i for i in capital if (i.path, i.line, i.col) in found]
+    first = [i for i in hit if found[(i.path, i.line, i.col)][1] == i.fix]
+    print(
+        f"injected into capitalised words (sentence starts, headings, names of things): {len(capital)}, "
+        f"recall {len(hit) / len(capital):.3f}, right suggestion first {len(first) / len(capital):.3f} "
+        "(some replace surnames that are also words: Max White -> Wihite, quiet by design)"
+    )
 
     seed_found = run_engine([read_post(SEED)], speller)
     dev = [sug for word, sug in seed_found.values() if word == "Devolopment"]

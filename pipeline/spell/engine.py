@@ -32,6 +32,9 @@ _PREFIXES = {p: 5 for p in ("pre", "non", "sub", "multi", "auto", "inter", "supe
 _PREFIXES.update({p: 7 for p in ("un", "re", "de", "dis")})  # prefix -> shortest remainder
 # Derivations dictionaries leave out (profile-r, performant-ly, fill-able): suffix -> what
 # the stem must end with. Not -ed/-ing: those hide the commonest typos (begining, refered).
+# British -ise spellings of the words the lists hold only with -ize (serialise, tokenised).
+_BRITISH = (("isations", "izations"), ("isation", "ization"), ("isable", "izable"), ("ising", "izing"),
+            ("isers", "izers"), ("iser", "izer"), ("ised", "ized"), ("ises", "izes"), ("ise", "ize"))
 _SUFFIXES = (("r", "e"), ("ly", ""), ("able", ""), ("ness", ""), ("less", ""), ("ize", ""), ("izes", ""),
              ("ized", ""), ("ization", "ize"), ("izations", "ize"), ("isation", "ise"))
 
@@ -156,6 +159,11 @@ class Speller:
             return True  # plurals of rarer terms the lists hold only as singular (gists)
         if len(lower) >= 5 and lower + "s" in lex and not lower.endswith("s"):
             return True
+        for ise, ize in _BRITISH:
+            if lower.endswith(ise) and len(lower) >= len(ise) + 3:
+                if self.known(lower[: -len(ise)] + ize):
+                    return True
+                break
         for suffix, stem_end in _SUFFIXES:
             stem = lower[: -len(suffix)]
             if suffix == "ly" and stem.endswith(("l", "le")):
@@ -283,10 +291,18 @@ class Speller:
         lower = w.text.lower()
         if len(lower) - len(top.word) >= 2 and len(top.word) >= 4 and lower.startswith(top.word):
             return None  # a word plus a suffix (vendor-ing, look-ie): coined, not mistyped
-        if w.text[0].isupper() and top.word in self.lexicon.names:
-            return None  # a capitalised near-miss of a name is another name (Johan, John)
+        # At a sentence's start the capital says nothing, and the name lists hold many, just
+        # and you too: one slip from a common word there is a typo (Mnay, Ytou), near a name
+        # or not. Inside a sentence a near-miss of a name stays another name (Johan, John).
+        start_slip = w.sentence_start and not in_name_phrase and (
+            top.cost <= 0.6 or len(w.text) >= 4 and top.cost <= 1.0 and top.zipf >= 5.0)
+        if w.text[0].isupper() and top.word in self.lexicon.names and not start_slip:
+            return None
         is_name = w.text[0].isupper() and (in_name_phrase or not w.sentence_start)
-        if is_name and (len(w.text) < s.name_min_length or not s.check_capitalized):
+        # A short capitalised word is mostly a name (Mert), unless it is one slip from a very
+        # common word that no name list holds (Winodws).
+        common_slip = not in_name_phrase and top.cost <= 0.6 and top.zipf >= 5.0
+        if is_name and (len(w.text) < s.name_min_length and not common_slip or not s.check_capitalized):
             return None
         max_cost, min_zipf = (s.name_max_cost, s.name_min_zipf) if is_name else (s.max_cost, s.min_zipf)
         if w.text[0].isupper() and len(w.text) <= 4:

@@ -161,7 +161,7 @@ def extract(
     prose_blocks = sorted(_prose_ranges(tokens))
     liquid = _liquid_block_lines(lines[offset:])
     covered: set[int] = set()
-    for begin, end in prose_blocks:
+    for begin, end, heading in prose_blocks:
         if any(n in covered for n in range(begin, end)):
             continue
         covered.update(range(begin, end))
@@ -169,7 +169,7 @@ def extract(
             continue
         masked = _mask("\n".join(lines[offset + begin : offset + end]), terms)
         blocks.append((offset + begin + 1, masked))
-        _words(masked, offset + begin + 1, terms, words)
+        _words(masked, offset + begin + 1, terms, words, title_case=heading and _title_case(masked))
     body_len = len(lines) - offset
     terms.update(_terms("\n".join(lines[offset + n] for n in range(body_len) if n not in covered)))
     for key, value in (front_matter or {}).items():
@@ -191,10 +191,24 @@ def _liquid_block_lines(body: Sequence[str]) -> set[int]:
     return found
 
 
-def _prose_ranges(tokens: Iterable[Token]) -> Iterator[tuple[int, int]]:
+def _prose_ranges(tokens: Iterable[Token]) -> Iterator[tuple[int, int, bool]]:
+    """(first line, end line, is a heading) of each block of inline text."""
+    previous = ""
     for tok in tokens:
         if tok.type == "inline" and tok.map:
-            yield tok.map[0], tok.map[1]
+            yield tok.map[0], tok.map[1], previous == "heading_open"
+        previous = tok.type
+
+
+_LONG_WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def _title_case(text: str) -> bool:
+    """Is this heading or title In Title Case (most words of four letters or more
+    capitalised)? Then a capital says nothing about names: every word is read as if it
+    opened a sentence."""
+    words = _LONG_WORD.findall(text)
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) * 4 >= len(words) * 3
 
 
 def _front_matter_prose(
@@ -220,7 +234,7 @@ def _front_matter_prose(
             skip = prefix.end() if prefix else 0
             masked = _mask(" " * skip + text[skip:], terms)
             blocks.append((n, masked))
-            _words(masked, n, terms, out, start_is_sentence=n == first)
+            _words(masked, n, terms, out, start_is_sentence=n == first, title_case=key == "title" and _title_case(masked))
             used.add(n)
     return used
 
@@ -263,7 +277,9 @@ _COMPOUND = re.compile(r"\w-\w")
 _PARTS = re.compile(r"[^-–—]+")
 
 
-def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True) -> None:
+def _words(
+    masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True, title_case: bool = False
+) -> None:
     line_starts = [0] + [m.end() for m in _NEWLINE.finditer(masked)] if "\n" in masked else [0]
     plain = out.plain if out.plain is not None else ()
     count_plain = out.lowers.append
@@ -274,7 +290,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
                 count_plain(text)
                 out.total += 1
             else:
-                out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence))
+                out.add(_make_word(text, chunk.start(1), masked, line_starts, first_line, start_is_sentence, title_case))
             continue
         raw = chunk.group(0)
         core = raw.strip(_STRIP)
@@ -284,7 +300,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
         if _IDENT_CHARS.search(core) or _OPTION.match(raw) or not core.translate(_QUOTES).isascii():
             # code-shaped, a command-line option (-fvisibility, --no-cache) or not English
             terms.update(_terms(core))
-            out.add(_make_word(core, start, masked, line_starts, first_line, start_is_sentence, identifier=True))
+            out.add(_make_word(core, start, masked, line_starts, first_line, start_is_sentence, title_case, identifier=True))
             continue
         compound = core if _COMPOUND.search(core) else ""
         for part in _PARTS.finditer(core):
@@ -292,7 +308,7 @@ def _words(masked: str, first_line: int, terms: set[str], out: _Words, start_is_
             if not m:
                 continue
             pos = start + part.start() + (len(part.group(0)) - len(part.group(0).lstrip("'’")))
-            out.add(_make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence, compound=compound))
+            out.add(_make_word(m.group(0), pos, masked, line_starts, first_line, start_is_sentence, title_case, compound=compound))
 
 
 _NEWLINE = re.compile("\n")
@@ -300,12 +316,12 @@ _OPTION = re.compile(r"--?[A-Za-z]")  # a chunk opening like a command-line opti
 
 
 def _make_word(
-    word: str, pos: int, masked: str, line_starts: list[int], first_line: int, start_is_sentence: bool,
+    word: str, pos: int, masked: str, line_starts: list[int], first_line: int, start_is_sentence: bool, title_case: bool,
     identifier: bool = False, compound: str = "",
 ) -> ProseWord:
     row = bisect_right(line_starts, pos) - 1
     i = pos - 1
     while i >= 0 and (masked[i].isspace() or masked[i] in _OPENERS):
         i -= 1
-    at_start = (i < 0 and start_is_sentence) or (i >= 0 and masked[i] in _ENDERS)
+    at_start = title_case or (i < 0 and start_is_sentence) or (i >= 0 and masked[i] in _ENDERS)
     return ProseWord(word, first_line + row, pos - line_starts[row] + 1, at_start, identifier, compound)

@@ -49,6 +49,16 @@ CASES = [
      ("---\ntitle: T\n---\nThanks to Aki Tanaka, Brint O'Hearn, Yordis Prieto, Sondre Nilsen, surrim, "
       "Yanis Tzu, toshi and nusu for this release.\n"), []),
     ("clean prose", "---\ntitle: Hello\n---\nA careful post about static sites.\n", []),
+    # The name lists hold many, just and posts too: one slip from such a word is a typo at
+    # a sentence's start, or anywhere when the word is very common.
+    ("sentence-start slips of common words", "---\ntitle: T\n---\nIt works. Mnay people use it. Ytou can too.\n",
+     [(4, 11, "SP001", "Many"), (4, 31, "SP001", "You")]),
+    ("capitalised slip of a very common word", "---\ntitle: T\n---\nIt runs on Winodws and Linux.\n",
+     [(4, 12, "SP001", "Windows")]),
+    ("title-case heading", "---\ntitle: T\n---\nText here.\n\n## The Release Histroy of Jekyll Plugins\n",
+     [(6, 16, "SP001", "History")]),
+    ("a name near a name stays quiet", "---\ntitle: T\n---\nWe met Johan and Mert at the meetup.\n", []),
+    ("three letters at a sentence start are not enough", "---\ntitle: T\n---\nIt shipped. Yay for that.\n", []),
 ]
 
 

@@ -22,6 +22,8 @@ def speller() -> Speller:
         ("preconfigured", True), ("gists", True), ("profiler", True), ("sanitization", True),
         ("devolopment", False), ("recieve", False), ("seperate", False), ("untill", False),
         ("begining", False), ("fullly", False), ("releas", False), ("thoses", False),
+        ("serialise", True), ("tokenised", True), ("parallelising", True), ("customisable", True),
+        ("excercise", False), ("seperatise", False),
     ],
 )
 def test_known(speller: Speller, word: str, known: bool) -> None:
