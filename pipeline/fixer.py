@@ -42,11 +42,12 @@ class FileFix:
         return (codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8")
 
     def diff(self) -> str:
-        """A unified diff of the change, as `git diff` shows it."""
+        """A unified diff of the change, as `git diff` shows it (`git apply` takes it)."""
         name = self.path.as_posix()
-        return "".join(difflib.unified_diff(
+        lines = difflib.unified_diff(
             self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-            fromfile=f"a/{name}", tofile=f"b/{name}"))
+            fromfile=f"a/{name}", tofile=f"b/{name}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,3 +141,18 @@ def test_fixes_run_until_nothing_more_is_offered(post: Path) -> None:
     assert run("--diff", NAME)[0] == 1
     assert run("--fix", NAME) == (0, "All clear: 1 file checked.\n", "Fixed 2 findings in 1 file.\n")
     assert post.read_text(encoding="utf-8") == "---\nlayout: post\ntitle: T\n---\n\n## Why now?\n\nText.\n"
+
+
+def test_diff_of_a_file_without_final_newline_applies_with_git(post: Path) -> None:
+    import subprocess
+
+    other = post.parent / "2020-01-02-other.md"
+    other.write_text("---\nlayout: post\ntitle: Other\n---\n\nText.\n\n##  Other", encoding="utf-8")
+    code, diff, _ = run("--diff", NAME, other.name)
+    assert code == 1
+    assert diff.endswith("-##  Other\n\\ No newline at end of file\n+## Other\n\\ No newline at end of file\n")
+    subprocess.run(["git", "init", "-q"], cwd=post.parent, check=True)
+    done = subprocess.run(["git", "apply", "-"], cwd=post.parent, input=diff, text=True, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert post.read_text(encoding="utf-8") == GOLDEN
+    assert other.read_text(encoding="utf-8").endswith("Text.\n\n## Other")

@@ -350,10 +350,14 @@ def _delete_lines_fix(post: Post, block: Token, first: int, last: int) -> Fix | 
     end = last + 1
     if end <= len(post.lines) and not post.lines[end - 1].strip():
         end += 1
-    if end > len(post.lines):  # the block ends the file: take the line break before it instead
-        start_line = max(first - 1, 1)
-        start_col = len(post.lines[start_line - 1]) + 1 if first > 1 else 1
-        return Fix(start_line, start_col, len(post.lines), len(post.lines[-1]) + 1, "",
+    if end > len(post.lines):
+        # The block ends the file: take the line breaks before it (back to the last text)
+        # instead, and keep whatever ended the file (its final newline, or none).
+        start_line = first - 1
+        while start_line > 1 and not post.lines[start_line - 1].strip():
+            start_line -= 1
+        start_col = len(post.lines[start_line - 1]) + 1 if start_line >= 1 else 1
+        return Fix(max(start_line, 1), start_col, last, len(post.lines[last - 1]) + 1, "",
                    description="delete the repeated paragraph")
     return Fix(first, 1, end, 1, "", description="delete the repeated paragraph")
 

@@ -73,11 +73,16 @@ def test_repeated_paragraph_fix_deletes_it_and_its_blank_line() -> None:
     assert _apply(text, finding.fix) == FRONT + "\n## Why Keras?\n\nBecause.\n"
 
 
-def test_repeated_paragraph_after_heading_at_end_of_file() -> None:
-    text = "## Why Keras?\n\nWhy Keras?\n"
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("## Why Keras?\n\nWhy Keras?\n", "## Why Keras?\n"),
+    ("## Why Keras?\nWhy Keras?\n", "## Why Keras?\n"),  # the file's final newline stays
+    ("## Why Keras?\n\nWhy Keras?", "## Why Keras?"),  # and so does its absence
+    ("# T\n\n## Why Keras?\n\n\nWhy Keras?", "# T\n\n## Why Keras?"),
+])
+def test_repeated_paragraph_after_heading_at_end_of_file(text: str, fixed: str) -> None:
     [finding] = _check(_post(text))
     assert finding.fix is not None
-    assert _apply(text, finding.fix) == "## Why Keras?\n"
+    assert _apply(text, finding.fix) == fixed
 
 
 def test_repeated_paragraph_in_a_list_gets_no_fix() -> None:
