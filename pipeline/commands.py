@@ -98,9 +98,11 @@ def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[Any
 
 
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.format != "text":
+        raise UsageError("--diff prints a unified diff; --format does not apply to it")
     _, planned, skipped = _planned(args, err)
     err.writelines(f"{s.path}: not fixed: {s.reason}\n" for s in skipped)
-    out.writelines(fix.diff() for fix in planned)
+    _emit(args, "".join(fix.diff() for fix in planned), out)
     count = sum(len(f.applied) for f in planned)
     err.write(f"{_plural(count, 'fix', 'fixes')} in {_plural(len(planned), 'file')}"
               + (" (apply with --fix)\n" if planned else "\n"))
@@ -149,17 +151,22 @@ def progress_printer_for(err: TextIO, fmt: str) -> Any:
 def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
     buffer = io.StringIO()  # render fully first: a failed write never leaves half a report
     FORMATTERS[args.format](result.findings, len(result.files), rules_by_code(), buffer)
-    if args.output:
-        tmp = args.output.with_name(args.output.name + ".tmp")
-        try:
-            tmp.write_text(buffer.getvalue(), encoding="utf-8")
-            os.replace(tmp, args.output)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)  # never leave a half-written report behind
-            raise PathError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
-    else:
-        out.write(buffer.getvalue())
+    _emit(args, buffer.getvalue(), out)
     return 1 if result.errors and not args.exit_zero else 0
+
+
+def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
+    """The report on stdout, or replacing --output whole (never half-written)."""
+    if not args.output:
+        out.write(text)
+        return
+    tmp = args.output.with_name(args.output.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, args.output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PathError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
 
 
 def rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -189,7 +196,10 @@ def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
     config = load_config(args.config)
     path = config.root / str(config.section("spelling").get("wordlist", ".pipeline-words.txt"))
     for word in args.words:
-        added = add_word(path, word)
+        try:
+            added = add_word(path, word)
+        except ValueError as exc:
+            raise UsageError(f"{exc}; give one word per argument, not starting with '#'") from None
         out.write(f"{'added' if added else 'already listed'}: {word} ({path})\n")
     return 0
 

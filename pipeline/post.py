@@ -77,6 +77,8 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
     """(date, slug, problem) from a Jekyll file name; problem says why it is not Jekyll form."""
     m = NAME_RE.match(path.name)
     if not m:
+        if "_drafts" in path.parts:
+            return None, path.stem, None  # Jekyll's drafts carry no date in their name
         return None, path.stem, "file name is not in Jekyll form YYYY-MM-DD-slug.md"
     year, month, day, slug, _ext = m.groups()
     try:

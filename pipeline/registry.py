@@ -9,6 +9,7 @@ the link checker's HTTP stack.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class Site:
     @cached_property
     def index(self) -> Mapping[str, Any]:
         if self._load_index is None:
-            return {str(Path(p.path).resolve()): p for p in self.posts}
+            return {os.path.realpath(p.path): p for p in self.posts}
         return self._load_index()
 
     @cached_property

@@ -156,3 +156,10 @@ def test_diff_of_a_file_without_final_newline_applies_with_git(post: Path) -> No
     assert done.returncode == 0, done.stderr
     assert post.read_text(encoding="utf-8") == GOLDEN
     assert other.read_text(encoding="utf-8").endswith("Text.\n\n## Other")
+
+
+def test_diff_goes_to_output_and_refuses_other_formats(post: Path) -> None:
+    assert run("--diff", "--output", "fixes.patch", NAME) == (1, "", "2 fixes in 1 file (apply with --fix)\n")
+    assert (post.parent / "fixes.patch").read_text(encoding="utf-8") == DIFF
+    code, out, err = run("--diff", "--format", "json", NAME)
+    assert (code, out) == (2, "") and "--format does not apply" in err

@@ -105,6 +105,8 @@ CASES = [
     ("name-without-date", fm(OK), "hello.md", [(1, 1, "FM013")]),
     ("name-impossible-date", fm(OK), "2020-02-30-hello.md", [(1, 1, "FM013")]),
     ("name-without-slug", fm(OK), "2020-01-02-.md", [(1, 1, "FM013")]),
+    ("draft-without-date", fm(OK), "_drafts/hello.md", []),  # Jekyll's drafts are named so
+    ("draft-with-bad-date", fm(OK), "_drafts/2020-02-30-hello.md", [(1, 1, "FM013")]),
 ]
 
 

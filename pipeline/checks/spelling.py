@@ -10,6 +10,7 @@ evidence of every post under the posts root, even when pre-commit passes only on
 from __future__ import annotations
 
 import hashlib
+import os
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -298,7 +299,7 @@ def _site_evidence(linted: Sequence[SpellFacts], ctx: Context, cache: LintCache 
 
     mine: dict[str, SpellFacts] = {}
     for f in linted:
-        mine.setdefault(str(Path(f.path).resolve()), f)
+        mine.setdefault(os.path.realpath(f.path), f)  # not Path.resolve: it raises on a symlink loop
     other_keys = {p: k for p, k in ctx.site.keys.items() if p not in mine} if ctx.site is not None else {}
     base = None
     cache_key = None

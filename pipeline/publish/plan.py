@@ -7,10 +7,11 @@ would break the Jekyll build or the output folder (nothing overrides those).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.findings import Finding, Severity
@@ -70,6 +71,13 @@ def is_draft(post: Post) -> str | None:
     return None
 
 
+def _modified(post: Post) -> dt.date | None:
+    try:
+        return dt.date.fromtimestamp(post.path.stat().st_mtime)
+    except OSError:
+        return None
+
+
 def check_slug(slug: str | None) -> str | None:
     """Why a slug cannot be a file name inside the output folder, or None when it can."""
     if not slug:
@@ -115,6 +123,8 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     if why:
         return Held(source, f"cannot be published: {why}")
     fixes = [fix for f in findings if (fix := accepted_fix(f, opts.fix_spelling)) is not None]
+    if draft and post.name_date is None and not post.front_matter.get("date"):
+        post = replace(post, name_date=_modified(post))  # as Jekyll dates a draft: by its file's mtime
     try:
         result = normalize(post, fixes, opts.normalize)
     except FrontMatterError as exc:

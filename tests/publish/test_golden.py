@@ -21,6 +21,16 @@ CASES = sorted(p.name for p in DATA.iterdir() if (p / "in").is_dir())
 REGEN = os.environ.get("PIPELINE_REGEN_GOLDEN") == "1"
 
 
+SOURCE_TIME = 1628510400  # 2021-08-09 12:00 UTC: undated drafts are dated by mtime, as in Jekyll
+
+
+def copy_sources(case: Path, work: Path) -> None:
+    """The case's sources, every file stamped SOURCE_TIME (a checkout's own times vary)."""
+    shutil.copytree(case / "in", work / "in")
+    for path in (work / "in").rglob("*"):
+        os.utime(path, (SOURCE_TIME, SOURCE_TIME))
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
@@ -42,7 +52,7 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize("name", CASES)
 def test_golden_tree(name: str, work: Path) -> None:
     case = DATA / name
-    shutil.copytree(case / "in", work / "in")
+    copy_sources(case, work)
     _, report = publish(case, work)
     if REGEN:
         shutil.rmtree(case / "out", ignore_errors=True)
@@ -59,7 +69,7 @@ def test_golden_tree(name: str, work: Path) -> None:
 @pytest.mark.parametrize("name", CASES)
 def test_publishing_twice_is_byte_identical_and_writes_nothing(name: str, work: Path) -> None:
     case = DATA / name
-    shutil.copytree(case / "in", work / "in")
+    copy_sources(case, work)
     code, _ = publish(case, work)
     first = tree(work / "site")
     stamps = {p: p.stat().st_mtime_ns for p in (work / "site").rglob("*")}
@@ -70,7 +80,7 @@ def test_publishing_twice_is_byte_identical_and_writes_nothing(name: str, work: 
 
 
 def test_removed_source_disappears_from_output(work: Path) -> None:
-    shutil.copytree(DATA / "basic" / "in", work / "in")
+    copy_sources(DATA / "basic", work)
     publish(DATA / "basic", work)
     assert (work / "site/_posts/2020-01-03-dated.md").exists()
     (work / "in/2020-01-03-dated.md").unlink()
@@ -80,7 +90,7 @@ def test_removed_source_disappears_from_output(work: Path) -> None:
 
 
 def test_held_back_post_is_published_with_force(work: Path) -> None:
-    shutil.copytree(DATA / "basic" / "in", work / "in")
+    copy_sources(DATA / "basic", work)
     code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--select", "FM", "--force"],
                     stdout=io.StringIO(), stderr=io.StringIO())
     assert code == 1  # drafts are still held back
@@ -89,7 +99,7 @@ def test_held_back_post_is_published_with_force(work: Path) -> None:
 
 @pytest.mark.parametrize("out", ["in", "in/site", "in/2020-01-03-dated.md", "."])
 def test_output_folder_overlapping_the_sources_is_refused(work: Path, out: str) -> None:
-    shutil.copytree(DATA / "basic" / "in", work / "in")
+    copy_sources(DATA / "basic", work)
     err = io.StringIO()
     code = cli.main(["publish", "in", "--out", out, "--no-cache", "--select", "FM"], stdout=io.StringIO(), stderr=err)
     assert code == 2, err.getvalue()

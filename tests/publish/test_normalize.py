@@ -175,3 +175,17 @@ def test_drafts_flag_drops_published_false() -> None:
     assert "draft (published: false)" in getattr(held, "reason", "")
     out = plan_post(post, [], PlanOptions(drafts=True, normalize=NormalizeOptions(drop_published=True)))
     assert b"published" not in getattr(out, "data", b"published")
+
+
+def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) -> None:
+    import os
+
+    source = tmp_path / "_drafts" / "my-draft.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: T\nlayout: post\n---\nx\n", encoding="utf-8")
+    os.utime(source, (dt.datetime(2021, 5, 6, 12).timestamp(),) * 2)
+    post = load_post(source, source.read_bytes())
+    assert "--drafts publishes it" in getattr(plan_post(post, [], PlanOptions()), "reason", "")
+    out = plan_post(post, [], PlanOptions(drafts=True))
+    assert getattr(out, "relpath", None) == "_posts/2021-05-06-my-draft.md"
+    assert b"date: 2021-05-06\n" in getattr(out, "data", b"")
