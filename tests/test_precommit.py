@@ -9,6 +9,7 @@ needs pip and the package index; the environment is built once per module.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,9 @@ def test_hook_manifest_matches_the_design() -> None:
     for hook, entry in ((lint, "pipeline lint --offline"), (fix, "pipeline lint --offline --fix")):
         assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
             entry, "python", ["markdown"], True)
+        posts = re.compile(hook["files"])  # pre-commit matches `files` with re.search
+        assert [bool(posts.search(f)) for f in ("_posts/2020-01-01-a.md", "blog/_drafts/b.md", "posts/c.md",
+                                                 "README.md", "about.md", "docs/posts.md")] == [True] * 3 + [False] * 3
 
 
 def test_project_config_runs_the_hook_on_posts() -> None:
