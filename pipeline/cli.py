@@ -102,6 +102,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
         return int(commands.dispatch(args, out, err))
     except PipelineError as exc:
+        if verbose and exc.__cause__ is not None:  # a checker's crash: the bug's own traceback
+            import traceback
+
+            traceback.print_exception(exc.__cause__, file=err)
         err.write(f"pipeline: error: {exc}\n")
         return ExitCode.ERROR
     except KeyboardInterrupt:

@@ -232,6 +232,9 @@ def test_checker_crash_is_one_line_naming_checker_and_file(site: Path, monkeypat
     assert (code, out) == (2, "")
     assert err == ("pipeline: error: internal error in the frontmatter checker on 2020-01-02-missing-title.md: "
                    "ZeroDivisionError: division by zero\n")
+    code, _, err = run("lint", "--select", "FM", "--no-cache", "--verbose", "2020-01-02-missing-title.md")
+    assert code == 2 and err.startswith("Traceback (most recent call last):\n")
+    assert "in boom\n" in err and err.endswith("division by zero\n")
 
 
 def test_ctrl_c_exits_130(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
