@@ -129,6 +129,16 @@ def test_sarif_uris_are_relative_to_the_working_directory(site: Path, sarif_vali
     assert [row[:4] for row in sarif_results(doc)] == [("2020-01-02-duplicate-key.md", 4, 1, "FM006")]
 
 
+def test_sarif_uris_are_percent_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2020-08-01-c #1%.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    code, out, _ = run("lint", "--select", "FM009", "--format", "sarif", "posts")
+    doc = json.loads(out)
+    assert code == 1 and list(sarif_validator.iter_errors(doc)) == []
+    assert [row[0] for row in sarif_results(doc)] == ["posts/2020-08-01-c%20%231%25.md"]
+
+
 def test_sarif_warning_level_and_clean_run_validate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: Any) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "2020-01-02-x.md").write_text("---\ntitle: x\nlayout: post\ndate: 2020-01-03\n---\n", encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from pipeline import __version__
 from pipeline.findings import Finding, Severity
@@ -21,7 +22,7 @@ def _uri(path: str) -> str:
             p = p.relative_to(Path.cwd())
         except ValueError:
             return p.as_uri()
-    return str(PurePosixPath(*p.parts))
+    return quote(str(PurePosixPath(*p.parts)), safe="/")  # a URI: spaces, '#' and '%' escaped
 
 
 def _level(severity: Severity) -> str:
