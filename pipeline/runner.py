@@ -159,7 +159,7 @@ def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Cont
         collect = getattr(mod, "collect", None)
         if collect is not None:
             facts[mod.NAME] = _guard(mod.NAME, post.display_path, lambda: collect(post, ctx))
-    return FileResult(post.display_path, tuple(findings), facts, parse_suppressions(post.lines), dict(post.front_matter))
+    return FileResult(post.display_path, tuple(findings), facts, parse_suppressions(post.lines, post.tokens, post.body_start_line), dict(post.front_matter))
 
 
 @dataclass(frozen=True, slots=True)
