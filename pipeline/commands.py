@@ -36,7 +36,7 @@ def _config(args: argparse.Namespace) -> Config:
     known = tuple(r.code for r in all_rules())
     for option in ("select", "ignore", "extend_select", "extend_ignore"):
         _check_codes(getattr(args, option) or (), known, "--" + option.replace("_", "-"))
-    _check_codes((*config.select, *config.ignore), known, str(config.source or "config"))
+    _check_codes((*config.select, *config.ignore, *config.severity), known, str(config.source or "config"))
     return config.with_cli(args.select, args.ignore, args.extend_select, args.extend_ignore)
 
 

@@ -120,8 +120,14 @@ def post(folder: Path, body: str, name: str = "2020-01-02-x.md") -> Path:
          ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
           "Found 1 error and 0 warnings in 1 of 1 file.\n")),
         ("ignore = ['FM012']\n", "All clear: 1 file checked.\n"),
+        ("severity = {FM = 'error'}\n",  # a prefix, as in select and ignore
+         ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+          "Found 1 error and 0 warnings in 1 of 1 file.\n")),
+        ("severity = {FM = 'error', FM012 = 'warning'}\n",  # the longer prefix wins
+         ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+          "Found 0 errors and 1 warning in 1 of 1 file.\n")),
     ],
-    ids=["default-warning", "raised-to-error", "ignored"],
+    ids=["default-warning", "raised-to-error", "ignored", "prefix", "longest-prefix-wins"],
 )
 def test_severity_override_and_ignore_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:
     monkeypatch.chdir(tmp_path)
@@ -141,3 +147,12 @@ def test_explicit_config_flag_beats_discovery(tmp_path: Path, monkeypatch: pytes
     code = cli.main(["lint", "--config", "other.toml", "--select", "FM", "2020-01-02-x.md"], stdout=out, stderr=io.StringIO())
     assert code == 1
     assert out.getvalue().splitlines()[0] == "2020-01-02-x.md:3:1: FM009 missing required key 'author'"
+
+
+def test_severity_of_an_unknown_code_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pipeline.toml", "severity = {XX001 = 'error'}\n")
+    post(tmp_path, "title: x\nlayout: post\n")
+    err = io.StringIO()
+    code = cli.main(["lint", "--select", "FM", "2020-01-02-x.md"], stdout=io.StringIO(), stderr=err)
+    assert code == 2 and "unknown rule code or prefix 'XX001'" in err.getvalue()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import build_config
 from pipeline.runner import RunOptions, _Job, _map_files, cached_results, make_decision, select_checkers
 
@@ -38,3 +40,27 @@ def test_unchanged_files_come_from_the_cache_and_edits_do_not(tmp_path: Path) ->
     assert again[1] is None and again[0] is not None and again[2] is not None
     _map_files([files[1]], job)
     assert cached_results(files, job)[1].key not in {r.key for r in computed}
+
+
+def test_editing_the_site_config_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """_config.yml `defaults` decide FM009: a cached verdict must not outlive an edit to it."""
+    import io
+
+    from pipeline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: T\n---\n\nBody.\n", encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("title: site\n", encoding="utf-8")
+
+    def lint() -> str:
+        out = io.StringIO()
+        cli.main(["lint", "--offline", "--select", "FM009", "_posts"], stdout=out, stderr=io.StringIO())
+        return out.getvalue()
+
+    assert "FM009 missing required key 'layout'" in lint()
+    (tmp_path / "_config.yml").write_text(
+        "title: site\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\n", encoding="utf-8")
+    assert lint() == "All clear: 1 file checked.\n"
+    (tmp_path / "_config.yml").write_text("title: site\n", encoding="utf-8")
+    assert "FM009" in lint()

@@ -138,8 +138,9 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
 
 
 @functools.lru_cache(maxsize=256)
-def _config_defaults(config_file: Path) -> frozenset[tuple[str, str]]:
-    """(scope path, key) pairs from `defaults` in a Jekyll _config.yml whose type is posts."""
+def _config_defaults(config_file: Path, _stamp: tuple[int, int] = (0, 0)) -> frozenset[tuple[str, str]]:
+    """(scope path, key) pairs from `defaults` in a Jekyll _config.yml whose type is posts.
+    Cached per file and (mtime, size) stamp, so an edited config is read again."""
     import yaml
 
     try:
@@ -162,7 +163,9 @@ def jekyll_defaults(path: Path) -> frozenset[str]:
         config_file = folder / "_config.yml"
         if config_file.is_file():
             rel = path.relative_to(folder).as_posix()
-            return frozenset(k for scope, k in _config_defaults(config_file) if rel.startswith(scope.strip("/")))
+            st = config_file.stat()
+            defaults = _config_defaults(config_file, (st.st_mtime_ns, st.st_size))
+            return frozenset(k for scope, k in defaults if rel.startswith(scope.strip("/")))
     return frozenset()
 
 
