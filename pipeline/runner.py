@@ -373,7 +373,7 @@ def site_config_salt(files: Sequence[Path]) -> str:
     _config.toml above each folder): their `defaults` and the site root they mark change
     verdicts (FM009, LK003), so editing one must miss the lint cache like editing a post."""
     found: set[str] = set()
-    for folder in {os.path.dirname(os.path.realpath(f)) for f in files}:
+    for folder in {os.path.realpath(folder or ".") for folder in {os.path.dirname(f) for f in files}}:
         for name in SITE_CONFIGS:
             here = folder
             while True:
