@@ -66,13 +66,13 @@ class Extracted:
 
 # Regions whose text is not prose: blanked before scanning. Jekyll's {% highlight %} and
 # {% comment %} blocks, HTML comments, {% raw %} and kramdown IALs like {:target="_blank"}.
-_BLANK = re.compile(
+_NOT_PROSE = (
     r"\{%-?\s*highlight\b.*?\{%-?\s*endhighlight\s*-?%\}"
     r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
     r"|<!--.*?-->"
-    r"|\{:[^}\n]*\}",
-    re.DOTALL,
 )
+_BLANK = re.compile(_NOT_PROSE + r"|\{:[^}\n]*\}", re.DOTALL)
+_BLANK_KEEP_ATTRIBUTES = re.compile(_NOT_PROSE, re.DOTALL)
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
@@ -98,12 +98,13 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
-def mask(body: str, code_lines: Iterable[int] = ()) -> str:
-    """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments."""
+def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False) -> str:
+    """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments,
+    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``)."""
     lines = body.split("\n")
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
-    for pattern in (_BLANK, _CODE_SPAN):
+    for pattern in (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK, _CODE_SPAN):
         for m in reversed(list(pattern.finditer(text))):
             text = _blank(text, m.start(), m.end())
     return text
@@ -303,7 +304,11 @@ def resolve(link: Link) -> Resolved:
 
 def _with_scheme(url: str, scheme: str) -> Resolved:
     if scheme in ("http", "https"):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - raises on a port out of range or not a number
+        except ValueError as exc:  # 'http://[::1/x': an unclosed IPv6 bracket, a bad port
+            return Resolved(Target.MALFORMED, url, problem=f"'{url}' is not a valid URL: {exc}")
         if not url.lower().startswith(f"{scheme}://") or not parts.hostname:
             return Resolved(Target.MALFORMED, url, problem=f"'{url}' has no host")
         return Resolved(Target.EXTERNAL, url)

@@ -2,7 +2,8 @@
 
 Slug rules: kramdown's (`basic_generate_id`) and GitHub's / kramdown-parser-gfm's
 (`generate_gfm_header_id`, Jekyll's default since it parses GFM), both with the
-`-1`, `-2` suffixes each adds to repeated ids.
+`-1`, `-2` suffixes each adds to repeated ids. kramdown also gives ids to footnotes,
+attribute lists and the `{:toc}` list, which links may target as well.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.links_extract import mask
 from pipeline.post import POST_MEMO, Post, inline_children
 
 if TYPE_CHECKING:
@@ -106,10 +108,51 @@ def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
     return tuple(zip(kram, gh))
 
 
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}(\[\^\w[\w-]*\]):", re.MULTILINE)
+_FOOTNOTE_MARK = re.compile(r"\[\^(\w[\w-]*)\]")
+_IAL = re.compile(r"\{:(?!\w[\w-]*:)([^}\n]*)\}")  # not an ALD ({:name: ...}): that only names attributes
+_MAY_NAME = re.compile(r"\{:[^}\n]*(?:#|\btoc\b)")
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+
+
+def footnote_ids(text: str) -> set[str]:
+    """kramdown's footnote ids: 'fn:NAME' on the note, 'fnref:NAME' on its first reference and
+    'fnref:NAME:1', 'fnref:NAME:2' ... on repeats; a note is rendered only if defined and referenced."""
+    definitions = {m.start(1): m.group(1)[2:-1] for m in _FOOTNOTE_DEF.finditer(text)}
+    uses = Counter(m.group(1) for m in _FOOTNOTE_MARK.finditer(text) if m.start() not in definitions)
+    ids: set[str] = set()
+    for name, count in uses.items():
+        if name in definitions.values():
+            ids.update({f"fn:{name}", f"fnref:{name}"}, (f"fnref:{name}:{n}" for n in range(1, count)))
+    return ids
+
+
+def attribute_ids(text: str) -> set[str]:
+    """Ids set by kramdown attribute lists ('{: #intro}'), and 'markdown-toc' for a '{:toc}' list without one."""
+    ids: set[str] = set()
+    for m in _IAL.finditer(text):
+        words = _QUOTED.sub(" ", m.group(1)).split()
+        named = [w[1:] for w in words if w.startswith("#") and len(w) > 1]
+        ids.update(named)
+        if "toc" in words and not named:
+            ids.add("markdown-toc")
+    return ids
+
+
+def kramdown_ids(post: Post) -> set[str]:
+    """Ids kramdown gives to footnotes, attribute lists and the {:toc} list, outside code."""
+    if "[^" not in post.body and not _MAY_NAME.search(post.body):
+        return set()  # most posts ({:target="_blank"} at most): no second scan of the body
+    code = {i for tok in post.tokens if tok.type in ("fence", "code_block") and tok.map for i in range(*tok.map)}
+    text = mask(post.body, code, keep_attributes=True)
+    return footnote_ids(text) | attribute_ids(text)
+
+
 @functools.lru_cache(maxsize=POST_MEMO)
 def anchors(post: Post) -> frozenset[str]:
-    """Every fragment a link may target in this post: heading ids by both rules, HTML ids."""
+    """Every fragment a link may target in this post: heading ids by both rules, kramdown's generated ids, HTML ids."""
     ids: set[str] = {a for pair in heading_ids(post) for a in pair}
+    ids |= kramdown_ids(post)
     for tok in post.tokens:
         if tok.type == "html_block":
             ids.update(_HTML_ID.findall(tok.content))

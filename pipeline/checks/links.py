@@ -7,6 +7,7 @@ Extraction is in ``pipeline.links_extract`` (pure); the network sits behind
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -50,7 +51,8 @@ RULES: tuple[Rule, ...] = (
          doc="Relative paths are looked up beside the post and under the site root; '/paths' under the site root.\n\n"
              "Bad:\n    ![chart](/assets/chrat.png)\nGood:\n    ![chart](/assets/chart.png)"),
     Rule("LK004", "missing-anchor", "A #fragment names no heading or id in the target post.",
-         doc="Heading ids follow kramdown's and GitHub's slug rules; {#custom} ids and HTML ids count too.\n\n"
+         doc="Heading ids follow kramdown's and GitHub's slug rules; {#custom} ids and HTML ids count too,\n"
+             "and so do kramdown's: footnotes (#fn:name, #fnref:name), ids set by {: #id} and the {:toc} list (#markdown-toc).\n\n"
              "Bad:\n    [setup](#instalation)\n\n    ## Installation\nGood:\n    [setup](#installation)"),
     Rule("LK005", "broken-link", "An external link is definitely broken (404, 410, DNS failure, refused, redirect loop).",
          doc="Checked over HTTP unless --offline; successes are cached for a day.\n\n"
@@ -123,8 +125,28 @@ def parse_accept(items: Iterable[object]) -> frozenset[int]:
     return frozenset(codes)
 
 
+# Lowest value of each numeric option, and whether the bound itself is allowed. A zero timeout
+# would time out every URL (checking silently off), a negative redirect count fail every link.
+_BOUNDS: Mapping[str, tuple[float, bool]] = MappingProxyType({
+    "timeout": (0, False), "request_timeout": (0, False), "max_retries": (0, True), "backoff": (0, True),
+    "max_retry_after": (0, True), "max_redirects": (0, True), "per_host": (1, True), "interval": (0, True),
+    "workers": (1, True), "max_body": (1, True), "cache_max_age": (0, True), "cache_max_age_failures": (0, True),
+})
+
+
+def check_ranges(options: Mapping[str, Any], where: str) -> None:
+    """Numeric options within their bounds (and finite: TOML allows nan and inf), else one ConfigError line."""
+    for key, (low, inclusive) in _BOUNDS.items():
+        value = options.get(key, OPTIONS[key].default)
+        if isinstance(value, (int, float)) and math.isfinite(value) and (value >= low if inclusive else value > low):
+            continue
+        kind = "an integer" if OPTIONS[key].type is int else "a number"
+        raise ConfigError(f"{where}: '{key}' must be {kind} {'>=' if inclusive else '>'} {low:g}, got {value!r}")
+
+
 def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
-    """Check regexes, status codes and headers at config time, so a typo is exit 2, not a crash."""
+    """Check ranges, regexes, status codes and headers at config time, so a typo is exit 2, not a crash."""
+    check_ranges(options, where)
     for key in ("include", "exclude"):
         for pattern in options[key]:
             try:
@@ -142,8 +164,10 @@ def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str
 
 
 def client_options(options: Mapping[str, Any], ctx: Context) -> ClientOptions:
+    """The client's knobs; ranges are checked again for options that did not come through a config file."""
     from pipeline.net.client import ClientOptions
 
+    check_ranges(options, "[links]")
     return ClientOptions(
         timeout=float(options["timeout"]), request_timeout=float(options["request_timeout"]),
         max_retries=int(options["max_retries"]), backoff=float(options["backoff"]),

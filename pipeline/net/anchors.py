@@ -31,7 +31,10 @@ def always_present(fragment: str, url: str = "") -> bool:
     if fragment == "" or fragment.lower() == "top":
         return True
     if url and _LINE_ANCHOR.fullmatch(fragment):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unparsable URL is reported by the fetch, not here
+            return False
         host = (parts.hostname or "").lower()
         on_host = any(host == h or host.endswith("." + h) for h in _CODE_HOSTS)
         return on_host or any(p in parts.path for p in _CODE_PATHS)

@@ -94,8 +94,16 @@ def interleave_hosts(urls: Iterable[str]) -> list[str]:
     """
     by_host: dict[str, list[str]] = {}
     for url in urls:
-        by_host.setdefault((urlsplit(url).hostname or "").lower(), []).append(url)
+        by_host.setdefault(_host(url), []).append(url)
     return [url for batch in itertools.zip_longest(*by_host.values()) for url in batch if url is not None]
+
+
+def _host(url: str) -> str:
+    """Lower-case host of ``url``; '' when it cannot be parsed (the fetch reports that URL as invalid)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _judge_fragments(base: str, fragments: set[str | None], outcome: Outcome, options: ClientOptions) -> dict[str, Verdict]:

@@ -118,11 +118,9 @@ class Fetcher:
         """
         with self._lock:
             if not self._sessions:
-                import requests
-
                 from pipeline.net.pinning import pinned_adapter
 
-                session = requests.Session()
+                session = _manual_redirect_session()
                 # Environment proxies are looked up once per host (_environment), not per request:
                 # requests re-reads os.environ on every call, a third of its CPU time per URL here.
                 session.trust_env = False
@@ -168,8 +166,14 @@ class Fetcher:
                 return replace(result, final_url=current if len(chain) > 1 else None)
             location = result.headers.get("location")
             if result.status_code in _REDIRECTS and location:
-                result.close()
-                current = urljoin(current, location).partition("#")[0]
+                self._release(result)  # requests no longer reads redirect bodies for us (_manual_redirect_session)
+                target = _redirect_target(current, location)
+                if target is None:
+                    return Outcome(
+                        Kind.ERROR, Reason.INVALID, f"redirects to an invalid URL: {location!r}", result.status_code,
+                        current if len(chain) > 1 else None,
+                    )
+                current = target
                 if current in chain:
                     loop = " -> ".join([*chain[chain.index(current):], current])
                     return Outcome(Kind.ERROR, Reason.REDIRECT_LOOP, f"redirect loop: {loop}", result.status_code)
@@ -185,7 +189,10 @@ class Fetcher:
 
     def _guard(self, url: str) -> tuple[str, Outcome | None]:
         """Reject bad URLs, unresolvable hosts and (unless allowed) private addresses before any request."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError as exc:  # 'http://[::1/x': urlsplit raises rather than returning parts
+            return "", Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {url} ({exc})")
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return "", Outcome(Kind.ERROR, Reason.INVALID, f"not a checkable http(s) URL: {url}")
         try:
@@ -259,7 +266,10 @@ class Fetcher:
         return Outcome(Kind.WARNING, Reason.RATE_LIMITED, "HTTP 429 Too Many Requests", 429, retryable=True)
 
     def _send(self, url: str, method: str, host: str, deadline: _Budget) -> requests.Response | Outcome:
+        import http.client
+
         import requests
+        from urllib3.exceptions import LocationValueError
 
         with self._gate.slot(host, deadline.at):
             deadline.begin()
@@ -276,7 +286,10 @@ class Fetcher:
                 return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out after {timeout:.3g} s", retryable=True)
             except requests.exceptions.ConnectionError as exc:
                 return _connection_outcome(exc, host)
-            except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema) as exc:
+            except (
+                requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
+                LocationValueError, http.client.InvalidURL,
+            ) as exc:
                 return Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {exc}")
 
     def _judge(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget, final_url: str | None) -> Outcome:
@@ -337,6 +350,32 @@ class Fetcher:
         except (requests.exceptions.RequestException, OSError):
             response.close()  # the verdict stands on the status line; the connection is just not reused
         response.close()
+
+
+def _manual_redirect_session() -> requests.Session:
+    """A session that leaves Location headers to :meth:`Fetcher._follow`.
+
+    Even with ``allow_redirects=False`` requests parses the next URL (for ``Response.next``),
+    and a bad Location ('http://[::1') raises ValueError there, losing the response and
+    stopping the whole run; ``get_redirect_target`` is requests' hook for finding it.
+    """
+    import requests
+
+    class Session(requests.Session):
+        def get_redirect_target(self, resp: requests.Response) -> None:
+            return None
+
+    return Session()
+
+
+def _redirect_target(current: str, location: str) -> str | None:
+    """The absolute URL a Location header points to (fragment dropped), or None if it cannot be parsed."""
+    try:
+        target = urljoin(current, location).partition("#")[0]
+        urlsplit(target)
+    except ValueError:
+        return None
+    return target
 
 
 def _codec(encoding: str | None) -> str:

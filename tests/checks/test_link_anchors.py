@@ -1,0 +1,92 @@
+"""LK004 knows the ids kramdown generates besides headings: footnotes, attribute lists, the {:toc} list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.checks import links
+from pipeline.markdown import attribute_ids, footnote_ids
+from pipeline.post import load_post
+from pipeline.registry import Context
+
+FM = "---\ntitle: T\nlayout: post\n---\n"  # body starts on file line 5
+NOTE = "Text[^note].\n\n[^note]: The note.\n\n"
+
+
+def lk004(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int]]:
+    """(file, line, column) of each LK004 in a throwaway site, checked offline."""
+    (tmp_path / "_config.yml").write_text("title: site\n")
+    posts = []
+    for name, text in files.items():
+        path = tmp_path / "_posts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(FM + text, encoding="utf-8")
+        posts.append(load_post(path, (FM + text).encode()))
+    options = {name: opt.default for name, opt in links.OPTIONS.items()}
+    ctx = Context(options=options, root=tmp_path, offline=True, no_cache=True, allow_private=False, cache_dir=tmp_path / ".c")
+    found = [f for post in posts for f in links.check(post, ctx)]
+    found += links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx)
+    return sorted((Path(f.path).name, f.line, f.col) for f in found if f.code == "LK004")
+
+
+SAME_POST = [
+    ("footnote and its reference", NOTE + "[a](#fn:note) [b](#fnref:note)", []),
+    ("repeated reference", "One[^n] two[^n] three[^n].\n\n[^n]: N.\n\n[a](#fnref:n:1) [b](#fnref:n:2) [c](#fnref:n:3)", [(9, 37)]),
+    ("single reference has no repeat id", NOTE + "[a](#fnref:note:1)", [(9, 5)]),
+    ("footnote never referenced is not rendered", "[^lonely]: Alone.\n\n[a](#fn:lonely)", [(7, 5)]),
+    ("reference to an undefined footnote is text", "Text[^ghost].\n\n[a](#fn:ghost) [b](#fnref:ghost)", [(7, 5), (7, 20)]),
+    ("footnote name is case-sensitive", NOTE + "[a](#fn:Note)", [(9, 5)]),
+    ("footnote in code is not a footnote", "`x[^c]`\n\n```\n[^c]: in code\n```\n\n[a](#fn:c)", [(11, 5)]),
+    ("toc list", "* TOC\n{:toc}\n\n## Heading\n\n[c](#markdown-toc) [h](#heading)", []),
+    ("numbered toc list", "1. TOC\n{:toc}\n\n[c](#markdown-toc)", []),
+    ("toc list with its own id", "* TOC\n{:toc #contents}\n\n[c](#contents) [d](#markdown-toc)", [(8, 20)]),
+    ("toc in a code span is not a toc", "Write `{:toc}` under a list.\n\n[c](#markdown-toc)", [(7, 5)]),
+    ("block attribute list id", "A paragraph.\n{: #para .lead}\n\n[p](#para)", []),
+    ("quoted value is not an id", "A paragraph.\n{: title=\"#nope\"}\n\n[p](#nope)", [(8, 5)]),
+    ("attribute definition is not an element", "{:ref: #defined}\n\n[p](#defined)", [(7, 5)]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [(b, e) for _, b, e in SAME_POST], ids=[i for i, _, _ in SAME_POST])
+def test_kramdown_ids_in_the_same_post(tmp_path: Path, body: str, expected: list[tuple[int, int]]) -> None:
+    assert [(line, col) for _, line, col in lk004(tmp_path, {"2020-01-01-a.md": body + "\n"})] == expected
+
+
+def test_kramdown_ids_of_another_post(tmp_path: Path) -> None:
+    files = {
+        "2020-01-01-a.md": "[a]({% post_url 2020-01-02-b %}#fn:note) [b]({% post_url 2020-01-02-b %}#markdown-toc)"
+                           " [c]({% post_url 2020-01-02-b %}#fn:other)\n",
+        "2020-01-02-b.md": "* TOC\n{:toc}\n\n" + NOTE,
+    }
+    assert lk004(tmp_path, files) == [("2020-01-01-a.md", 5, 92)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a[^1] b[^1]\n\n[^1]: one\n", {"fn:1", "fnref:1", "fnref:1:1"}),
+        ("a[^x-y_z]\n\n   [^x-y_z]: indented up to three spaces\n", {"fn:x-y_z", "fnref:x-y_z"}),
+        ("a[^1]\n\n    [^1]: four spaces is not a definition\n", set()),
+        ("[^1]: defined only\n", set()),
+        ("no footnotes [^] here\n", set()),
+    ],
+)
+def test_footnote_ids(text: str, expected: set[str]) -> None:
+    assert footnote_ids(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("* TOC\n{:toc}\n", {"markdown-toc"}),
+        ("* TOC\n{: toc}\n", {"markdown-toc"}),
+        ("* TOC\n{:toc #mine}\n", {"mine"}),
+        ("para\n{:#a .b}\n*x*{: #span}\n", {"a", "span"}),
+        ("{:target=\"_blank\"} {:.no_toc} {: #}\n", set()),
+        ("{:name: #in-a-definition}\n", set()),
+    ],
+)
+def test_attribute_ids(text: str, expected: set[str]) -> None:
+    assert attribute_ids(text) == expected
