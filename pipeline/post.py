@@ -8,6 +8,8 @@ plus FM findings in `load_findings`: flake8's E902 pattern, not a crash.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -157,12 +159,21 @@ def empty_post(path: Path, findings: tuple[Finding, ...], raw: str = "") -> Post
     )
 
 
+def _is_loop(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def read_post(path: Path) -> Post:
     """Read a file from disk and load it; unreadable files become a finding, not an exception."""
     try:
         if path.is_symlink():
             if not path.exists():
-                return empty_post(path, (_finding(path, 1, "FM001", "broken symbolic link"),))
+                why = "symbolic link loop" if _is_loop(path) else "broken symbolic link"
+                return empty_post(path, (_finding(path, 1, "FM001", why),))
             target, home = path.resolve(), path.parent.resolve()
             if not target.is_relative_to(home):
                 msg = f"symbolic link points outside its folder (to {target}); not read"

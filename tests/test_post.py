@@ -142,3 +142,24 @@ def test_symlink_inside_its_folder_is_read(tmp_path: Path) -> None:
     link = tmp_path / "2020-01-02-alias.md"
     link.symlink_to(real)
     assert read_post(link).load_findings == () and read_post(link).front_matter["title"] == "s"
+
+
+def test_symlink_loops_are_a_finding_in_every_checker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from pipeline import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-self.md").symlink_to("2020-01-01-self.md")
+    (tmp_path / "_posts" / "2020-01-02-a.md").symlink_to("2020-01-03-b.md")
+    (tmp_path / "_posts" / "2020-01-03-b.md").symlink_to("2020-01-02-a.md")
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["lint", "--offline", "--no-cache", "_posts"], stdout=out, stderr=err)
+    assert (code, err.getvalue()) == (1, "")
+    assert out.getvalue() == (
+        "_posts/2020-01-01-self.md:1:1: FM001 symbolic link loop\n"
+        "_posts/2020-01-02-a.md:1:1: FM001 symbolic link loop\n"
+        "_posts/2020-01-03-b.md:1:1: FM001 symbolic link loop\n"
+        "Found 3 errors and 0 warnings in 3 of 3 files.\n"
+    )

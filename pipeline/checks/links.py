@@ -312,7 +312,7 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
     """The links that need other posts, the disk or the network, plus this post's anchors."""
     links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
     return LinkFacts(
-        post.display_path, str(post.path.resolve()), post.ok, post.slug,
+        post.display_path, os.path.realpath(post.path), post.ok, post.slug,  # realpath: a symlink loop does not raise
         anchors(post) if post.ok else frozenset(), links,
     )
 
@@ -450,7 +450,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
             yield _finding(post.path, link, "LK003", f"no such file: '{res.value}' under {index.root_for(post)}{hint}")
             return
-        target = index.facts(str(file.resolve()))
+        target = index.facts(os.path.realpath(file))
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
 
