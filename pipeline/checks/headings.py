@@ -418,8 +418,10 @@ def _multiple_spaces(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:
             continue
         m = _ATX_OPEN.match(post.lines[h.line - 1])
         if m and len(m.group(2)) > 1:
+            gap = m.group(2)
             col = m.start(2) + 2  # markdownlint points at the first extra space
-            fix = Fix(h.line, col, h.line, m.end(2) + 1, "", description="keep one space after the hashes")
+            what = "spaces" if not gap.strip(" ") else "tabs" if not gap.strip("\t") else "spaces and tabs"
+            fix = Fix(h.line, m.start(2) + 1, h.line, m.end(2) + 1, " ", description="keep one space after the hashes")
             yield Finding(post.display_path, h.line, col, "HD006", Severity.WARNING,
-                          f"{len(m.group(2))} spaces after '{m.group(1)}'; use one", fix,
+                          f"{len(gap)} {what} after '{m.group(1)}'; use one space", fix,
                           end_line=h.line, end_col=m.end(2) + 1)

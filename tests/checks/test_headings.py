@@ -90,6 +90,17 @@ def test_repeated_paragraph_in_a_list_gets_no_fix() -> None:
     assert finding.code == "HD003" and finding.fix is None
 
 
+@pytest.mark.parametrize(("text", "col", "message", "fixed"), [
+    ("##   For the readers\n", 4, "3 spaces after '##'; use one space", "## For the readers\n"),
+    ("##\t\tFor the readers\n", 4, "2 tabs after '##'; use one space", "## For the readers\n"),
+    ("### \tFor the readers\n", 5, "2 spaces and tabs after '###'; use one space", "### For the readers\n"),
+])
+def test_multiple_spaces_message_and_fix(text: str, col: int, message: str, fixed: str) -> None:
+    [finding] = _check(_post(text))
+    assert (finding.code, finding.col, finding.message) == ("HD006", col, message)
+    assert finding.fix is not None and _apply(text, finding.fix) == fixed
+
+
 def test_multiple_space_fix_keeps_one_space() -> None:
     text = "##   For the readers\n"
     [finding] = _check(_post(text))
