@@ -35,7 +35,8 @@ OTHER_CODE = "SP104"
 DISABLED_RULES = ("MORFOLOGIK_RULE_EN_US", "MORFOLOGIK_RULE_EN_GB", "WHITESPACE_RULE", "EN_QUOTES")
 _MARKUP = re.compile(r"^[ \t]*(?:[#>]+|[-+*]|\d+[.)])[ \t]+|[*_`~|\[\]]", re.MULTILINE)
 SETUP_HINT = (
-    "set [tool.pipeline.spelling] languagetool_url to a running LanguageTool server "
+    "set languagetool_url under [spelling] in pipeline.toml (or [tool.pipeline.spelling] in "
+    "pyproject.toml) to a running LanguageTool server "
     "(e.g. 'http://localhost:8081' from `docker run -p 8081:8010 erikvl87/languagetool`), "
     "or languagetool = 'off'"
 )
