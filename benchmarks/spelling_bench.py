@@ -114,6 +114,16 @@ def run_engine(posts: Sequence[Post], speller: Speller) -> dict[tuple[Path, int,
     return found
 
 
+def score(
+    posts: Sequence[Post], injections: Sequence[Injection], speller: Speller
+) -> tuple[dict[tuple[Path, int, int], tuple[str, str]], float, float]:
+    """(findings, recall, share with the right suggestion first) of the injected misspellings."""
+    found = run_engine(posts, speller)
+    hit = [i for i in injections if (i.path, i.line, i.col) in found]
+    first = [i for i in hit if found[(i.path, i.line, i.col)][1] == i.fix]
+    return found, len(hit) / len(injections), len(first) / len(injections)
+
+
 def codespell_run(texts: dict[str, str]) -> list[tuple[str, int, str]]:
     """Run the real codespell (default dictionary) over the texts: (file, line, typo) hits."""
     import subprocess
@@ -161,13 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     pairs = codespell_pairs()
     injected_posts, injections = inject(posts, pairs, args.per_post, args.seed)
-    found = run_engine(injected_posts, speller)
-    hit = [i for i in injections if (i.path, i.line, i.col) in found]
-    first = [i for i in hit if found[(i.path, i.line, i.col)][1] == i.fix]
-    print(
-        f"injected: {len(injections)} real misspellings, recall {len(hit) / len(injections):.3f}, "
-        f"right suggestion first {len(first) / len(injections):.3f}"
-    )
+    found, recall, first = score(injected_posts, injections, speller)
+    print(f"injected: {len(injections)} real misspellings, recall {recall:.3f}, right suggestion first {first:.3f}")
     if args.verbose:
         for i in injections:
             got = found.get((i.path, i.line, i.col))
@@ -175,12 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {i.typo} (want {i.fix}) -> {got[1] if got else 'MISSED'}")
 
     capital_posts, capital = inject(posts, pairs, args.per_post, args.seed, capitalised=True)
-    found = run_engine(capital_posts, speller)
-    hit = [i for i in capital if (i.path, i.line, i.col) in found]
-    first = [i for i in hit if found[(i.path, i.line, i.col)][1] == i.fix]
+    _, recall, first = score(capital_posts, capital, speller)
     print(
         f"injected into capitalised words (sentence starts, headings, names of things): {len(capital)}, "
-        f"recall {len(hit) / len(capital):.3f}, right suggestion first {len(first) / len(capital):.3f} "
+        f"recall {recall:.3f}, right suggestion first {first:.3f} "
         "(some replace surnames that are also words: Max White -> Wihite, quiet by design)"
     )
 
