@@ -92,6 +92,12 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
     return date, slug, None
 
 
+# Liquid blocks whose content Jekyll never renders as Markdown prose: code, raw text or
+# comments. Spelling, suppression comments and the like treat what is inside as code.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)  # `code`, ``co`de``
+LIQUID_CODE_BLOCK = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.DOTALL)
+
+
 def _markdown() -> Any:
     from markdown_it import MarkdownIt
 

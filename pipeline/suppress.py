@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.findings import Finding
+from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK
 from pipeline.records import fast_pickle
 
 if TYPE_CHECKING:
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
 
 PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->")
 ALL = ""  # the empty prefix matches every code
-# As in pipeline/spell/prose.py: Liquid blocks whose content is code, then code spans.
-_LIQUID_BLOCK = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.DOTALL)
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 _VALUE_START = ":-[{,?="  # a quote opens a string only where a value starts (YAML, TOML)
 _NONE: frozenset[str] = frozenset()
@@ -124,10 +122,10 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
     cannot be told apart; code spans are then found line by line."""
     text = "\n".join(body)
     if "{%" in text:
-        text = _LIQUID_BLOCK.sub(_blank, text)
+        text = LIQUID_CODE_BLOCK.sub(_blank, text)
     lines = text.split("\n") if body else []
     if not tokens:
-        return [_CODE_SPAN.sub(_blank, t) if "`" in t else t for t in lines]
+        return [CODE_SPAN.sub(_blank, t) if "`" in t else t for t in lines]
     spans_done: set[tuple[int, int]] = set()  # the cells of a table row share its line
     for tok in tokens:
         if not tok.map:
@@ -139,7 +137,7 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
             spans_done.add((first, end))
             block = "\n".join(lines[first:end])
             if "`" in block:
-                lines[first:end] = _CODE_SPAN.sub(_blank, block).split("\n")
+                lines[first:end] = CODE_SPAN.sub(_blank, block).split("\n")
     return lines
 
 

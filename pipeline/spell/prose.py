@@ -17,6 +17,8 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
@@ -30,9 +32,9 @@ PROSE_KEYS = ("title", "description")
 _MASKS = tuple(
     (re.compile(p, re.DOTALL), triggers)
     for p, triggers in (
-        (r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", ("{%",)),  # Liquid blocks
+        (LIQUID_CODE_BLOCK.pattern, ("{%",)),  # Liquid blocks
         (r"\{%.*?%\}|\{\{.*?\}\}", ("{%", "{{")),  # Liquid tags and output
-        (r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", ("`",)),  # code spans
+        (CODE_SPAN.pattern, ("`",)),  # code spans
         (r"\{:.*?\}", ("{:",)),  # kramdown attribute lists
         (r"<!--.*?-->", ("<!--",)),  # HTML comments
         (r"</?[A-Za-z][^<>]*>", ("<",)),  # HTML tags, autolinks
@@ -102,7 +104,7 @@ class Prose:
 class _Words:
     """Accumulates words as `_words` finds them; plain words are only counted."""
 
-    __slots__ = ("plain", "words", "positions", "lowers", "total", "capital_at")
+    __slots__ = ("capital_at", "lowers", "plain", "positions", "total", "words")
 
     def __init__(self, plain: Container[str] | None) -> None:
         self.plain = plain
