@@ -267,8 +267,10 @@ def _near_duplicates(post: Post, heads: Sequence[_Head], md024: Mapping[_Head, _
             continue
         for earlier in heads[:i]:
             if earlier.md_text != head.md_text and _near(earlier.norm, head.norm, threshold, max_words):
-                yield _twin(post, "HD002", head, earlier,
-                               f"heading '{head.heading.text}' nearly repeats '{earlier.heading.text}'")
+                same = head.heading.text == earlier.heading.text  # ## Usage and ## Usage {#usage-2}
+                how = "repeats" if same else "nearly repeats"
+                tail = "; only an {: } or {#id} attribute tells them apart" if same else ""
+                yield _twin(post, "HD002", head, earlier, f"heading '{head.heading.text}' {how} '{earlier.heading.text}'{tail}")
                 break
 
 

@@ -47,6 +47,16 @@ def test_siblings_only_allows_same_heading_under_other_parents() -> None:
     assert [(f.line, f.code) for f in _check(_post(text), siblings_only=True)] == [(11, "HD001")]
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("## Training the model\n\n## Training the model again\n",
+     "heading 'Training the model again' nearly repeats 'Training the model' (first at line 1)"),
+    ("## Usage\n\n## Usage {#usage-2}\n",
+     "heading 'Usage' repeats 'Usage'; only an {: } or {#id} attribute tells them apart (first at line 1)"),
+])
+def test_near_duplicate_messages(text: str, message: str) -> None:
+    assert [(f.code, f.message) for f in _check(_post(text))] == [("HD002", message)]
+
+
 def test_similarity_threshold_is_configurable() -> None:
     text = "## Training the model\n\n## Training the model again\n"
     assert [f.code for f in _check(_post(text))] == ["HD002"]
