@@ -71,6 +71,17 @@ def is_draft(post: Post) -> str | None:
     return None
 
 
+def _unreadable(post: Post) -> str | None:
+    """Why Jekyll could not build the post from this file, or None."""
+    if not post.ok:
+        return post.load_findings[0].message if post.load_findings else "the file cannot be read"
+    if post.fm_format is None:
+        return "no front matter: Jekyll would copy the file as it is, not build a post"
+    if not post.fm_ok:
+        return "its front matter cannot be read"
+    return None
+
+
 def _modified(post: Post) -> dt.date | None:
     try:
         return dt.date.fromtimestamp(post.path.stat().st_mtime)
@@ -117,8 +128,9 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     draft = is_draft(post)
     if draft and not opts.drafts:
         return Held(source, f"{draft}; --drafts publishes it")
-    if not post.ok or not post.fm_ok or post.fm_format is None:
-        return Held(source, "cannot be published: the file or its front matter cannot be read")
+    unreadable = _unreadable(post)
+    if unreadable:
+        return Held(source, f"cannot be published: {unreadable}")
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")

@@ -189,3 +189,14 @@ def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) 
     out = plan_post(post, [], PlanOptions(drafts=True))
     assert getattr(out, "relpath", None) == "_posts/2021-05-06-my-draft.md"
     assert b"date: 2021-05-06\n" in getattr(out, "data", b"")
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"", "no front matter: Jekyll would copy the file as it is, not build a post"),
+    (b"Just text.\n", "no front matter: Jekyll would copy the file as it is, not build a post"),
+    (b"---\ntitle: [x\n---\nBody\n", "its front matter cannot be read"),
+    (b"---\ntitle: x\n\x00\n---\n", "file contains NUL bytes: binary, not a text post"),
+])
+def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
+    post = load_post(Path("2020-01-02-x.md"), data)
+    assert getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None) == f"cannot be published: {reason}"
