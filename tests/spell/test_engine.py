@@ -24,6 +24,10 @@ def speller() -> Speller:
         ("begining", False), ("fullly", False), ("releas", False), ("thoses", False),
         ("serialise", True), ("tokenised", True), ("parallelising", True), ("customisable", True),
         ("excercise", False), ("seperatise", False),
+        # the affix rules would make these (poss-able, genera-ly, through-ly), but each is one
+        # slip from a common word that is not its stem: typos
+        ("possable", False), ("accessable", False), ("generaly", False), ("throughly", False),
+        ("reusable", True), ("performantly", True), ("fillable", True),
     ],
 )
 def test_known(speller: Speller, word: str, known: bool) -> None:
