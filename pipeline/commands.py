@@ -9,7 +9,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline.config import Config, load_config
 from pipeline.errors import PathError, UsageError
@@ -17,6 +17,9 @@ from pipeline.findings import Severity
 from pipeline.registry import all_rules, rules_by_code
 from pipeline.report import FORMATTERS
 from pipeline.runner import RunOptions, RunResult, run_lint
+
+if TYPE_CHECKING:
+    from pipeline.fixer import FileFix, Skipped
 
 
 def dispatch(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -85,7 +88,7 @@ def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 MAX_FIX_PASSES = 10  # a fix can uncover another (two copies of a paragraph above its heading)
 
 
-def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[Any], list[Any]]:
+def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[FileFix], list[Skipped]]:
     """A lint run, the fixes it offers and the files they cannot be applied to."""
     from pipeline import fixer
     from pipeline.runner import discover
