@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import threading
+import sys
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from pipeline.checks import links
 from pipeline.post import load_post
 from pipeline.registry import Context
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "net"))
+from loopback_server import serve
 
 FM = "---\ntitle: T\nlayout: post\n---\n"  # body starts on file line 5
 
@@ -46,37 +49,16 @@ def test_unparsable_url_in_a_post_is_malformed(tmp_path: Path, body: str, expect
     assert lint(tmp_path, body + "\n", offline=True) == expected
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_HEAD(self) -> None:
-        status, location = {"/ok": (200, ""), "/bad-location": (301, "http://[::1")}.get(self.path, (404, ""))
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-
 @pytest.fixture
 def base() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve() as server:  # the link client's scripted loopback server (tests/net)
+        yield server.base
 
 
 def test_bad_location_header_is_one_finding_and_the_rest_is_checked(tmp_path: Path, base: str) -> None:
-    body = f"<{base}/bad-location>\n<{base}/ok>\n<{base}/gone>\n"
+    bad = f"{base}/to?url={quote('http://[::1')}"
+    body = f"<{bad}>\n<{base}/ok>\n<{base}/status/404>\n"
     assert lint(tmp_path, body, offline=False) == [
-        (5, 2, "LK005", f"{base}/bad-location: redirects to an invalid URL: 'http://[::1'"),
-        (7, 2, "LK005", f"{base}/gone: HTTP 404 Not Found"),
+        (5, 2, "LK005", f"{bad}: redirects to an invalid URL: 'http://[::1'"),
+        (7, 2, "LK005", f"{base}/status/404: HTTP 404 Not Found"),
     ]
