@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from urllib.parse import unquote, urlsplit
 
+from pipeline.post import blank
 from pipeline.records import fast_pickle
 
 
@@ -94,10 +95,6 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def _blank(text: str, start: int, end: int) -> str:
-    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
-
-
 def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False) -> str:
     """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments,
     and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``)."""
@@ -105,8 +102,7 @@ def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = Fals
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
     for pattern in (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK, _CODE_SPAN):
-        for m in reversed(list(pattern.finditer(text))):
-            text = _blank(text, m.start(), m.end())
+        text = pattern.sub(blank, text)
     return text
 
 

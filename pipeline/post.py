@@ -96,6 +96,12 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
 # comments. Spelling, suppression comments and the like treat what is inside as code.
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)  # `code`, ``co`de``
 LIQUID_CODE_BLOCK = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.DOTALL)
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blank(match: re.Match[str]) -> str:
+    """A match as spaces, newlines kept (for `re.sub`): every offset and line stays put."""
+    return _NOT_NEWLINE.sub(" ", match.group())
 
 
 def _markdown() -> Any:

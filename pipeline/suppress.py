@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.findings import Finding
-from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK
+from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK, blank
 from pipeline.records import fast_pickle
 
 if TYPE_CHECKING:
@@ -91,10 +91,6 @@ def _split(state: Mapping[str, bool]) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(p for p, h in state.items() if h), frozenset(p for p, h in state.items() if not h)
 
 
-def _blank(match: re.Match[str]) -> str:
-    return "".join("\n" if c == "\n" else " " for c in match.group(0))
-
-
 def _comment(text: str) -> str:
     """The `# comment` of a front matter line, or '': a `#` in a quoted value is text.
 
@@ -122,10 +118,10 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
     cannot be told apart; code spans are then found line by line."""
     text = "\n".join(body)
     if "{%" in text:
-        text = LIQUID_CODE_BLOCK.sub(_blank, text)
+        text = LIQUID_CODE_BLOCK.sub(blank, text)
     lines = text.split("\n") if body else []
     if not tokens:
-        return [CODE_SPAN.sub(_blank, t) if "`" in t else t for t in lines]
+        return [CODE_SPAN.sub(blank, t) if "`" in t else t for t in lines]
     spans_done: set[tuple[int, int]] = set()  # the cells of a table row share its line
     for tok in tokens:
         if not tok.map:
@@ -137,7 +133,7 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
             spans_done.add((first, end))
             block = "\n".join(lines[first:end])
             if "`" in block:
-                lines[first:end] = CODE_SPAN.sub(_blank, block).split("\n")
+                lines[first:end] = CODE_SPAN.sub(blank, block).split("\n")
     return lines
 
 

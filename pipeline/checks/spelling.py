@@ -103,6 +103,14 @@ class Packed:
             numbers.extend((i, w.line, w.col, flags))
         return cls("\n".join(texts), numbers.tobytes())
 
+    def screening(self) -> tuple[list[str], list[int], array[int]]:
+        """(entries `word<TAB>compound`, kinds, indexes) of packed words, as
+        `Speller.review_screened` takes them, without building a word object each."""
+        if not self.text:
+            return [], [], array("I")
+        nums = array("I", self.numbers)
+        return self.text.split("\n"), [flags & 3 for flags in nums[3::4]], nums[0::4]
+
     def to_words(self) -> list[tuple[int, ProseWord]]:
         from pipeline.spell.prose import ProseWord
 
@@ -262,7 +270,8 @@ def _review_bounds(bounds: tuple[int, int]) -> tuple[list[Finding], dict[str, di
 def _review_part(speller: Speller, site: SiteEvidence, posts: Sequence[SpellFacts]) -> list[Finding]:
     findings = []
     for post in posts:
-        for miss in speller.with_words(post.own_words).review_indexed(post.indexed(), post.total, site):
+        entries, kinds, indexes = post.packed_words.screening()
+        for miss in speller.with_words(post.own_words).review_screened(entries, kinds, indexes, post.total, site, post.indexed):
             findings.append(_finding(post.path, miss))
     return findings
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -112,7 +112,7 @@ class Speller:
         self._ranked: dict[str, tuple[Suggestion, ...]] = {}
         self._known: dict[str, bool] = {}
         self._obvious: dict[str, bool] = {}
-        self._site_memo: tuple[SiteEvidence | None, dict[tuple[str, bool, bool, str], tuple[bool, bool]]] = (None, {})
+        self._site_memo: tuple[SiteEvidence | None, tuple[dict[str, tuple[bool, bool]], ...]] = (None, ())
 
     def memo(self) -> dict[str, dict[str, Any]]:
         """The per-word results worth keeping between runs (suggestions, one-edit tests)."""
@@ -208,25 +208,29 @@ class Speller:
         Plain words (lower-case, in the dictionary, not code or a compound) cannot change any
         verdict except by their place in the crowding window, which the indexes give.
         """
-        # What a word's text and flags say is the same wherever it stands (for one site and
-        # word list), and names and jargon recur across posts: judged once per run.
-        if self._site_memo[0] is not site:
-            self._site_memo = (site, {})
-        memo = self._site_memo[1]
+        entries = [f"{w.text}\t{w.compound}" for _, w in kept]
+        kinds = [w.sentence_start | w.identifier << 1 for _, w in kept]
+        return self.review_screened(entries, kinds, [i for i, _ in kept], total, site, lambda: list(kept))
+
+    def review_screened(
+        self, entries: Sequence[str], kinds: Sequence[int], indexes: Sequence[int], total: int, site: SiteEvidence,
+        unpack: Callable[[], Sequence[tuple[int, ProseWord]]],
+    ) -> list[Misspelling]:
+        """`review_indexed` for words given as `word<TAB>compound` entries and kinds
+        (sentence_start | identifier << 1): the per-word verdicts need only those, so the
+        whole words are built (`unpack`) only for a post that has a suspect, about one in
+        twenty. Saves most of the site step, where each post has hundreds of kept words."""
         odd: list[int] = []
-        suspects: list[tuple[int, ProseWord]] = []
-        for i, w in kept:
-            key = (w.text, w.sentence_start, w.identifier, w.compound)
-            verdict = memo.get(key)
-            if verdict is None:
-                suspect = (not w.identifier and not self._repeated(w, site) and self._suspect_shape(w, site)
-                           and not self._foreign_compound(w, site))
-                verdict = memo[key] = (self._odd(w, site), suspect)
-            if verdict[0]:
-                odd.append(i)
-            if verdict[1]:
-                suspects.append((i, w))
-        suspects = [(i, w) for i, w in suspects if not _crowded(i, odd, total)]
+        suspect_at: list[int] = []
+        for k, (is_odd, suspect) in enumerate(self._screen(entries, kinds, site)):
+            if is_odd:
+                odd.append(indexes[k])
+            if suspect:
+                suspect_at.append(k)
+        if not suspect_at:
+            return []
+        kept = unpack()
+        suspects = [kept[k] for k in suspect_at if not _crowded(indexes[k], odd, total)]
         if not suspects:
             return []
         in_names = _name_phrases(kept)
@@ -236,6 +240,24 @@ class Speller:
             if found:
                 out.append(found)
         return out
+
+    def _screen(self, entries: Iterable[str], kinds: Iterable[int], site: SiteEvidence) -> Iterator[tuple[bool, bool]]:
+        """(odd, suspect) of each word. What a word's text and flags say is the same wherever it
+        stands (for one site and word list), and names and jargon recur across posts: each is
+        judged once per run, memoised by kind then entry (no key tuple built per word)."""
+        if self._site_memo[0] is not site:
+            self._site_memo = (site, ({}, {}, {}, {}))
+        memos = self._site_memo[1]
+        for entry, kind in zip(entries, kinds):
+            memo = memos[kind]
+            verdict = memo.get(entry)
+            if verdict is None:
+                text, _, compound = entry.partition("\t")
+                w = ProseWord(text, 0, 0, bool(kind & 1), bool(kind & 2), compound)
+                suspect = (not w.identifier and not self._repeated(w, site) and self._suspect_shape(w, site)
+                           and not self._foreign_compound(w, site))
+                verdict = memo[entry] = (self._odd(w, site), suspect)
+            yield verdict
 
     def _odd(self, w: ProseWord, site: SiteEvidence) -> bool:
         """What crowds a line of credits: handles, unknown words, names (not the site's own

@@ -17,7 +17,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK
+from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK, blank
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -241,19 +241,15 @@ def _front_matter_prose(
     return used
 
 
-def _blank(match: re.Match[str]) -> str:
-    return "".join("\n" if c == "\n" else " " for c in match.group(0))
-
-
 def _mask(text: str, terms: set[str]) -> str:
-    def blank(match: re.Match[str]) -> str:
+    def blank_noting(match: re.Match[str]) -> str:
         terms.update(_terms(match.group(0)))
-        return _blank(match)
+        return blank(match)
 
     for pattern, triggers in _MASKS:
         for trigger in triggers:  # a loop, not any(): this runs for every pattern of every block
             if trigger in text:
-                text = pattern.sub(blank, text)
+                text = pattern.sub(blank_noting, text)
                 break
     return text
 
