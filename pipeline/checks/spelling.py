@@ -134,7 +134,7 @@ class SpellFacts:
     path: str
     ok: bool
     own_words: frozenset[str]
-    packed_counts: Packed  # lower-cased prose word -> occurrences
+    packed_counts: Packed  # lower-cased prose word -> occurrences (but Lexicon.uncounted)
     packed_terms: str  # lower-cased terms seen outside prose, one a line
     total: int  # prose words in all
     packed_words: Packed  # the kept words with their index among all `total`
@@ -175,10 +175,13 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     from pipeline.spell.lexicon import load_lexicon
     from pipeline.spell.prose import Prose, extract_post
 
-    prose = extract_post(post, plain=load_lexicon().freq) if post.ok else Prose((), frozenset())
+    lexicon = load_lexicon()
+    prose = extract_post(post, plain=lexicon.freq) if post.ok else Prose((), frozenset())
+    uncounted = lexicon.uncounted  # their counts never decide a verdict: half the entries, less to sum
     return SpellFacts(
         post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
-        Packed.counts(prose.counts), "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
+        Packed.counts({w: n for w, n in prose.counts.items() if w not in uncounted}),
+        "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
     )
 

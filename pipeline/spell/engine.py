@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from pipeline.spell.lexicon import Lexicon
+from pipeline.spell.lexicon import COMMON_ZIPF, Lexicon
 from pipeline.spell.prose import Prose, ProseWord
 from pipeline.spell.suggest import Suggestion, match_case, near_common, rank
 
@@ -268,7 +268,7 @@ class Speller:
         if len(w.text) < self.settings.min_length:
             return not w.text.isupper() and not self.known(w.text)
         capital = w.text[0].isupper() and not w.sentence_start and site.counts.get(lower, 0) <= 10
-        if capital and (lower in self.lexicon.names or self.lexicon.zipf(lower) < 4.5):
+        if capital and (lower in self.lexicon.names or self.lexicon.zipf(lower) < COMMON_ZIPF):
             return True
         if self._suspect_shape(w, site):
             return not self._obvious_typo(lower)  # a plain typo does not make a credits line

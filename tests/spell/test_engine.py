@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.spell.engine import SiteEvidence, Speller
 from pipeline.spell.lexicon import load_lexicon
@@ -95,3 +97,34 @@ def test_crowded_credit_lists_are_skipped(speller: Speller) -> None:
 
 def test_accepted_words_case_insensitive(speller: Speller) -> None:
     assert speller.with_words({"Frobnik"}).known("frobnik")
+
+
+
+# Common words, capitalised ones, name-list words (many, john), typos, plurals, jargon.
+_VOCAB = ["the", "The", "Development", "development", "This", "Title", "many", "Many", "John", "Keras",
+          "devolopment", "Devolopment", "recieve", "gists", "gist", "works", "Works", "Friday", "can", "Can",
+          "kerasify", "Kerasify", "matchers", "Mert", "people", "People", "seperate", "Winodws", "windows"]
+
+
+@given(
+    vocab=st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=8, unique=True),
+    counts=st.dictionaries(st.sampled_from(sorted({v.lower() for v in _VOCAB} | {v.lower() + "s" for v in _VOCAB})),
+                           st.sampled_from([1, 2, 3, 11, 50])),
+)
+@settings(max_examples=200, deadline=None)
+def test_uncounted_words_never_change_a_verdict(speller: Speller, vocab: list[str], counts: dict[str, int]) -> None:
+    """The site step sums word counts without Lexicon.uncounted: each word's verdict (odd,
+    suspect), all a review reads of the site, must be the same either way."""
+    drop = speller.lexicon.uncounted
+    full = SiteEvidence(counts, {w: 2 for w in counts})
+    lean = SiteEvidence({w: n for w, n in counts.items() if w not in drop}, {w: 2 for w in counts if w not in drop})
+    entries = [f"{v}\t" for v in vocab for _ in (0, 1)]
+    kinds = [0, 1] * len(vocab)  # inside a sentence, then opening one
+    fresh = lambda: Speller(speller.lexicon)  # noqa: E731  (each with its own verdict memo)
+    assert list(fresh()._screen(entries, kinds, full)) == list(fresh()._screen(entries, kinds, lean))
+
+
+def test_uncounted_holds_common_words_but_no_names(speller: Speller) -> None:
+    drop = speller.lexicon.uncounted
+    assert {"the", "development", "people", "because"} <= drop
+    assert not {"many", "john", "friday", "keras", "gist"} & drop  # name lists hold the first three
