@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -89,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--drafts", action="store_true", help="publish drafts too")
     publish.add_argument("--fix-spelling", action="store_true", help="apply unambiguous spelling fixes")
     return parser
+
+
+def run() -> NoReturn:
+    """The process entry (console script, `python -m pipeline`): `main` plus process-wide settings."""
+    # A lint run allocates a few hundred thousand short-lived objects per thousand posts, and
+    # almost none form cycles: collecting the young generation every 10,000 allocations
+    # instead of every 700 saves about 4% of a cold run (benchmarks/lint_bench.py).
+    gc.set_threshold(10_000, 10, 10)
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -126,6 +126,8 @@ class Checker(Protocol):
     - `summarize(facts) -> small facts` (optional): what the site index keeps of a post
       that is not being linted (word counts rather than every word with its position);
       the index is cached in that form, so one-post runs on a large site stay fast.
+    - `prepare()` (optional): load what every worker needs (a dictionary) once, before the
+      runner forks them.
     """
 
     NAME: str

@@ -358,6 +358,11 @@ def _parallel_map(files: Sequence[Path], job: _Job, jobs: int) -> list[FileResul
     parts = [files[i : i + chunk] for i in range(0, len(files), chunk)]
     worker_job = replace(job, opts=replace(job.opts, progress=None))
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    if ctx.get_start_method() == "fork":
+        for name in job.checker_names:  # what every worker needs and this process needs later
+            prepare = getattr(load_checker(name), "prepare", None)  # (the spelling lexicon): load once
+            if prepare is not None:
+                prepare()
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         out: list[FileResult] = []
         for part in pool.map(_map_files, parts, [worker_job] * len(parts)):

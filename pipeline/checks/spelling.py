@@ -171,6 +171,14 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     return ()
 
 
+def prepare() -> None:
+    """Load the lexicon before the runner forks its workers: they inherit it, and the site
+    step needs it here too, so it is loaded once instead of once per process."""
+    from pipeline.spell.lexicon import load_lexicon
+
+    load_lexicon()
+
+
 def collect(post: Post, ctx: Context) -> SpellFacts:
     from pipeline.spell.lexicon import load_lexicon
     from pipeline.spell.prose import Prose, extract_post
