@@ -1,7 +1,8 @@
 """All file output of the publisher: safe paths, the manifest, one atomic swap of DIR.
 
 The whole output folder is built next to DIR and swapped in with one rename, so an
-interrupted run leaves either the old output or the new one, never a mix. On Linux the
+interrupted run leaves either the old output or the new one, never a mix (a killed run's
+half-built folder, named with its process id, is removed by the next run). On Linux the
 swap is renameat2(RENAME_EXCHANGE), atomic even when DIR already exists; elsewhere it
 is two renames with the old tree parked beside DIR in between. A run whose output is
 byte-identical to what is there writes nothing (pelican's "no double write").
@@ -134,15 +135,44 @@ def _swap(new: Path, out: Path) -> None:
     _fsync(out.parent)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, another user's
+    return True
+
+
+def remove_stale(out: Path) -> list[Path]:
+    """Remove the build folders that killed runs left beside `out` (`.NAME.pipeline-PID-*`,
+    and the `.old` tree of a two-rename swap), once their process is gone; a running
+    publish's folder is left alone. Returns what was removed."""
+    removed = []
+    prefix = f".{out.name}.pipeline-"
+    try:
+        siblings = list(out.parent.iterdir())
+    except OSError:
+        return removed
+    for path in siblings:
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if path.name.startswith(prefix) and pid.isdigit() and path.is_dir() and not path.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def write_site(files: Mapping[str, bytes], out: Path) -> bool:
     """Make `out` hold exactly `files` (relative POSIX path -> bytes). True when it changed."""
+    remove_stale(out)
     if out.is_dir() and _read_tree(out) == dict(files):
         return False
     for relpath in files:
         safe_join(out, relpath)  # refuse before building anything
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-", dir=out.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.pipeline-{os.getpid()}-", dir=out.parent))
     except OSError as exc:
         raise PathError(f"--out {out}: cannot create a folder next to it: {exc.strerror or exc}") from None
     try:

@@ -118,3 +118,38 @@ def test_manifest_is_sorted_and_stable() -> None:
     doc = json.loads(text)
     assert [p["path"] for p in doc["posts"]] == ["_posts/a.md", "_posts/b.md"]
     assert doc["generator"] == writer.GENERATOR and text.endswith("}\n") and "É" in text
+
+
+_KILLED_MID_BUILD = """
+import os, sys, time
+from pathlib import Path
+from pipeline.publish import writer
+real = os.fsync
+def stall(fd):
+    real(fd)
+    print("building", flush=True)
+    time.sleep(60)
+os.fsync = stall
+writer.write_site({"_posts/a.md": b"new", "manifest.json": b"{}"}, Path(sys.argv[1]))
+"""
+
+
+def test_a_killed_publish_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "site"
+    writer.write_site(files(a="old"), out)
+    child = subprocess.Popen([sys.executable, "-c", _KILLED_MID_BUILD, str(out)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline() == "building\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    left = [p.name for p in tmp_path.iterdir() if p.name != "site"]
+    assert left and all(name.startswith(f".site.pipeline-{child.pid}-") for name in left)
+    assert tree(out) == files(a="old")  # the kill changed nothing that is published
+    running = tmp_path / f".site.pipeline-{os.getppid()}-abc"  # a live process's: not touched
+    running.mkdir()
+    assert writer.write_site(files(a="new"), out)
+    assert tree(out) == files(a="new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["site", running.name])
