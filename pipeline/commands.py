@@ -208,7 +208,12 @@ def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pipeline import fixer
     from pipeline.publish import run_publish
+    from pipeline.runner import discover
 
-    config, result = check(args, err, "text")
-    return int(run_publish(result, config, args, out))
+    config = _config(args)
+    paths = _paths(args, config)
+    before = fixer.stamps(discover(paths, config.exclude))  # the publisher reads the files again
+    result = run_lint(paths, config, _run_options(args, progress_printer_for(err, "text")))
+    return int(run_publish(result, config, args, out, before))

@@ -58,10 +58,10 @@ class Skipped:
 
 def stamps(files: Iterable[Path]) -> dict[Path, Stamp | None]:
     """Each file's (size, mtime_ns) now, to tell later whether it changed meanwhile."""
-    return {f: _stamp(f) for f in files}
+    return {f: stamp(f) for f in files}
 
 
-def _stamp(path: Path) -> Stamp | None:
+def stamp(path: Path) -> Stamp | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -89,7 +89,7 @@ def plan_fixes(
     planned: list[FileFix] = []
     skipped: list[Skipped] = []
     for path, fixes in by_file.items():
-        if _stamp(path) is None or _stamp(path) != before.get(path):
+        if stamp(path) is None or stamp(path) != before.get(path):
             skipped.append(Skipped(path, "changed while it was being checked; run again"))
             continue
         try:

@@ -13,13 +13,16 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline.config import Config
 from pipeline.errors import ConfigError, UsageError
 from pipeline.findings import Severity
 from pipeline.registry import Option
 from pipeline.runner import RunResult
+
+if TYPE_CHECKING:
+    from pipeline.fixer import Stamp
 
 OPTIONS: Mapping[str, Option] = MappingProxyType({
     "threshold": Option("error", str, "lowest severity that holds a post back: 'error' or 'warning'"),
@@ -64,11 +67,18 @@ def _sources(result: RunResult, config: Config, args: argparse.Namespace) -> lis
     return [*given, *result.files]
 
 
-def run_publish(result: RunResult, config: Config, args: argparse.Namespace, out: TextIO) -> int:
-    """Publish the posts of a finished lint run into args.out; 1 when any was held back."""
+def run_publish(
+    result: RunResult, config: Config, args: argparse.Namespace, out: TextIO,
+    stamps: Mapping[Path, Stamp | None] | None = None,
+) -> int:
+    """Publish the posts of a finished lint run into args.out; 1 when any was held back.
+
+    `stamps` are the files' (size, mtime) from before the lint run read them: a post changed
+    since is held back, since what would be published is not what was checked."""
+    from pipeline.fixer import stamp
     from pipeline.post import read_post
     from pipeline.publish import writer
-    from pipeline.publish.plan import plan
+    from pipeline.publish.plan import Held, Plan, plan
 
     out_dir = Path(os.path.abspath(args.out))
     if out_dir.is_symlink():
@@ -77,7 +87,12 @@ def run_publish(result: RunResult, config: Config, args: argparse.Namespace, out
     posts = result.posts or tuple(read_post(f) for f in result.files)
     if not posts:
         raise UsageError(f"no posts found, so nothing to publish; {args.out} is left as it is")
-    decided = plan(posts, result.findings, _plan_options(config.section("publish"), args))
+    changed = {p.display_path for p in posts if stamps is not None and p.path in stamps and stamp(p.path) != stamps[p.path]}
+    decided = plan([p for p in posts if p.display_path not in changed], result.findings,
+                   _plan_options(config.section("publish"), args))
+    if changed:
+        late = tuple(Held(p, "changed while it was being checked; run publish again") for p in sorted(changed))
+        decided = Plan(decided.outputs, decided.held + late)
     files = {o.relpath: o.data for o in decided.outputs}
     files[writer.MANIFEST] = writer.manifest_text(o.entry for o in decided.outputs).encode("utf-8")
     changed = writer.write_site(files, out_dir)

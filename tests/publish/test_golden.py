@@ -134,3 +134,33 @@ def test_bad_threshold_is_a_config_error(work: Path) -> None:
     err = io.StringIO()
     assert cli.main(["publish", "in", "--out", "site"], stdout=io.StringIO(), stderr=err) == 2
     assert "'threshold' must be 'error' or 'warning'" in err.getvalue()
+
+
+def test_a_post_edited_during_the_check_is_held_back(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The publisher reads the files again after the lint run: a post edited in between
+    would be published unchecked, so it is held back instead."""
+    from pipeline import commands
+
+    posts = work / "in"
+    posts.mkdir()
+    clean = "---\ntitle: Fine\nlayout: post\n---\n\nA clean post.\n"
+    (posts / "2021-08-09-a.md").write_text(clean, encoding="utf-8")
+    (posts / "2021-08-09-b.md").write_text(clean, encoding="utf-8")
+    real = commands.run_lint
+
+    def lint_then_edit(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)
+        with open(posts / "2021-08-09-b.md", "a", encoding="utf-8") as fh:
+            fh.write("Now with a Devolopment typo nobody checked.\n")
+        return result
+
+    monkeypatch.setattr(commands, "run_lint", lint_then_edit)
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache"], stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert out.getvalue().splitlines() == [
+        "published  in/2021-08-09-a.md -> _posts/2021-08-09-a.md",
+        "held back  in/2021-08-09-b.md: changed while it was being checked; run publish again",
+        "site: 1 published, 1 held back (written)",
+    ]
+    assert sorted(tree(work / "site")) == ["_posts/2021-08-09-a.md", "manifest.json"]
