@@ -20,7 +20,7 @@ SAMPLES = [
     Fix(1, 2, 3, 4, "new", False, "why"),
     Finding("a.md", 1, 2, "SP001", Severity.WARNING, "msg", Fix(1, 2, 1, 5, "x"), 1, 5, 9),
     Link("https://example.com/", 4, 2, LinkKind.IMAGE),
-    LinkFacts("a.md", "/s/a.md", False, "a", frozenset({"top"}), (Link("x", 1, 1, LinkKind.INLINE),)),
+    LinkFacts("a.md", "/s/a.md", False, "a", frozenset({"top"}), (Link("x", 1, 1, LinkKind.INLINE),), "/2020/01/01/a.html"),
     SpellFacts("a.md", False, frozenset({"Keras"}), Packed.counts({"a": 1}), "kerasify", 7,
                Packed.words([(2, ProseWord("Keras", 1, 1, True))]), ((1, "text"),)),
     SpellSummary(False, Packed.counts({"a": 1}), "kerasify"),

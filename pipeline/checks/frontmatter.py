@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -13,6 +12,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Severity
+from pipeline.jekyll import default_keys
 from pipeline.post import Post, parse_name
 from pipeline.registry import Context, Option, Rule
 
@@ -115,7 +115,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         return
     fm, lines = post.front_matter, post.key_lines
     where = max(post.fm_end_line, 1)
-    defaults = jekyll_defaults(post.path.resolve()) if ctx.options.get("jekyll_defaults", True) else frozenset()
+    defaults = default_keys(post.path.resolve()) if ctx.options.get("jekyll_defaults", True) else frozenset()
     for key in ctx.options.get("required", ["title", "layout"]):
         value = fm.get(key)
         if key not in fm and key in defaults:
@@ -135,38 +135,6 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     schema = ctx.options.get("schema")
     if schema:
         yield from _check_schema(post, schema, ctx)
-
-
-@functools.lru_cache(maxsize=256)
-def _config_defaults(config_file: Path, _stamp: tuple[int, int] = (0, 0)) -> frozenset[tuple[str, str]]:
-    """(scope path, key) pairs from `defaults` in a Jekyll _config.yml whose type is posts.
-    Cached per file and (mtime, size) stamp, so an edited config is read again."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return frozenset()
-    pairs = set()
-    for entry in (data or {}).get("defaults", []) if isinstance(data, dict) else []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
-            continue
-        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
-        if scope.get("type", "posts") in ("posts", None):
-            pairs.update((str(scope.get("path") or ""), str(k)) for k in entry["values"])
-    return frozenset(pairs)
-
-
-def jekyll_defaults(path: Path) -> frozenset[str]:
-    """Keys Jekyll fills in for this post from the nearest _config.yml `defaults`."""
-    for folder in list(path.parents)[:6]:
-        config_file = folder / "_config.yml"
-        if config_file.is_file():
-            rel = path.relative_to(folder).as_posix()
-            st = config_file.stat()
-            defaults = _config_defaults(config_file, (st.st_mtime_ns, st.st_size))
-            return frozenset(k for scope, k in defaults if rel.startswith(scope.strip("/")))
-    return frozenset()
 
 
 def _check_types(post: Post) -> Iterable[Finding]:

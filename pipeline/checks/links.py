@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from pipeline import jekyll
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Severity
 from pipeline.links_extract import (
@@ -77,6 +79,13 @@ RULES: tuple[Rule, ...] = (
              "Configure the generic phrases with [links] generic_link_texts.\n\n"
              "Bad:\n    [Ir](https://example.com/interview-with-chollet)\n"
              "Good:\n    [the interview on Hacker Noon](https://example.com/interview-with-chollet)"),
+    Rule("LK012", "relative-link-breaks-on-site", "A relative link finds its file from the source folder, but not from the post's URL.",
+         doc="A browser resolves a relative link against the page's URL. Jekyll publishes a post at its\n"
+             "permalink (/2020/03/03/hello.html with the default style), so 'assets/cat.png' or\n"
+             "'../assets/cat.png', which work in the repository and in GitHub's preview, ask the built site\n"
+             "for /2020/03/03/assets/cat.png. Checked when the site's _config.yml is found, for posts\n"
+             "under _posts/; links to .md files are left to jekyll-relative-links.\n\n"
+             "Bad:\n    ![a cat](../assets/cat.png)\nGood:\n    ![a cat](/assets/cat.png)"),
 )
 
 GENERIC_LINK_TEXTS = ("click here", "here", "link", "more", "read more", "this", "this link", "click", "this page")
@@ -303,6 +312,7 @@ class LinkFacts:
     slug: str | None
     anchors: frozenset[str]
     links: tuple[Link, ...]
+    url: str | None = None  # where Jekyll publishes the post (/2020/03/03/hello.html), when known
 
 
 _SITE_TARGETS = frozenset({Target.EXTERNAL, Target.POST_URL, Target.LIQUID_LINK, Target.PATH})
@@ -311,10 +321,20 @@ _SITE_TARGETS = frozenset({Target.EXTERNAL, Target.POST_URL, Target.LIQUID_LINK,
 def collect(post: Post, ctx: Context) -> LinkFacts:
     """The links that need other posts, the disk or the network, plus this post's anchors."""
     links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
+    resolved = os.path.realpath(post.path)  # realpath: a symlink loop does not raise
     return LinkFacts(
-        post.display_path, os.path.realpath(post.path), post.ok, post.slug,  # realpath: a symlink loop does not raise
-        anchors(post) if post.ok else frozenset(), links,
+        post.display_path, resolved, post.ok, post.slug, anchors(post) if post.ok else frozenset(), links,
+        _published_at(post, Path(resolved)) if any(resolve(link).target is Target.PATH for link in links) else None,
     )
+
+
+def _published_at(post: Post, resolved: Path) -> str | None:
+    """The post's URL on the built site: for a Jekyll post (under _posts/ of a folder with a
+    site config) whose permalink can be worked out; else None."""
+    if "_posts" not in resolved.parts:
+        return None  # a page (posts/x.md) is published at its own path: relative links hold
+    site = jekyll.nearest_site(resolved)
+    return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site) if site is not None else None
 
 
 class _SiteIndex:
@@ -445,7 +465,15 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         absolute = res.target is Target.LIQUID_LINK or res.value.startswith("/")
         if res.target is Target.PATH and res.value.startswith("/") and not _has_site_config(index.root_for(post)):
             return  # a site page (/about/) can only be judged against the site's source, not posts alone
-        file = index.path(post, res.value, absolute)
+        file = None
+        if not absolute and post.url is not None and not res.value.lower().endswith((".md", ".markdown")):
+            # As a browser resolves it: against the post's URL (links to .md files are
+            # rewritten by jekyll-relative-links, so those are judged as in the source).
+            file, problem = _on_the_built_site(post, res.value, index)
+            if problem:
+                yield _finding(post.path, link, "LK012", problem)
+                return
+        file = file or index.path(post, res.value, absolute)
         if file is None:
             hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
             yield _finding(post.path, link, "LK003", f"no such file: '{res.value}' under {index.root_for(post)}{hint}")
@@ -453,6 +481,34 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         target = index.facts(os.path.realpath(file))
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[Path | None, str]:
+    """(the file a relative link reaches on the built site, or None; the LK012 problem when
+    it reaches a file only from the source folder). Neither: LK003 decides as usual."""
+    assert post.url is not None
+    folder = jekyll.url_folder(post.url)
+    built = posixpath.normpath(posixpath.join(folder, unquote(value)))
+    on_site = index.path(post, built, absolute=True)
+    if on_site is not None or folder == "/":
+        return on_site, ""
+    source = index.path(post, value, absolute=False)
+    if source is None:
+        return None, ""
+    # The same target written from the site root, as the source folder or the root found it.
+    root = index.root_for(post)
+    here = Path(post.resolved).parent
+    bases = [here.relative_to(root).as_posix()] if here.is_relative_to(root) else []
+    rooted = next((r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))) for b in [*bases, ""])
+                   if index.path(post, r, absolute=True) is not None), "")
+    site = jekyll.nearest_site(Path(post.resolved))
+    base = site.baseurl if site is not None else ""
+    if rooted and not any(part.startswith(("_", ".")) for part in rooted.split("/")):
+        better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
+    else:
+        better = f" (Jekyll does not publish '{rooted.lstrip('/') or source}' at all)"
+    return None, (f"'{value}' works from the source folder, but the post is published at {base}{post.url}, so "
+                  f"the browser asks for {base}{built}, which the site does not have{better}")
 
 
 def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, client: LinkClient | None) -> Iterator[Finding]:

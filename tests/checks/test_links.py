@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from pipeline.checks import links
+from pipeline.findings import Severity
 from pipeline.links_extract import LinkKind, extract
 from pipeline.net.verdict import Kind, Reason, Verdict
 from pipeline.post import Post, load_post
@@ -115,7 +116,10 @@ RULE_CASES = [
     ("LK002 post_url found", "[p]({% post_url 2020-01-02-other %})", []),
     ("LK003 relative file missing", "![i](img/none.png)", [(5, 6, "LK003")]),
     ("LK003 root file found", "![i](/assets/pic.png) ![j]({{ site.baseurl }}/assets/pic.png)", []),
-    ("LK003 relative file beside post", "[d](notes.txt)", []),
+    ("LK012 relative file beside post", "[d](notes.txt)", [(5, 5, "LK012")]),  # _posts/ is not published
+    ("LK012 relative asset", "![i](assets/pic.png) ![j](../assets/pic.png)", [(5, 6, "LK012"), (5, 27, "LK012")]),
+    ("LK012 relative link to a post's URL", "[o](../02/other.html) [p](2020-01-02-other.md)", []),
+    ("LK012 relative page link", "[a](../../../about.html) [b](../about.html)", [(5, 30, "LK012")]),
     ("LK003 liquid link missing", "{% link assets/missing.pdf %}", [(5, 1, "LK003")]),
     ("LK003 liquid link found", "{% link about.md %} [a](/about/) [b](/about.html)", []),
     ("LK003 post permalink", "[b](/2020/01/02/other.html)", []),
@@ -296,3 +300,24 @@ def test_site_targets_are_fetched_one_by_one_not_the_whole_index(tmp_path: Path)
     found = [(f.code, f.message) for f in links.check_site(linted, _replace(ctx, site=site))]
     assert [code for code, _ in found] == ["LK002"]  # gone is reported, b#intro exists
     assert fetched == ["2020-01-02-b.md"]
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("title: site\n", "'../assets/pic.png' works from the source folder, but the post is published at "
+         "/2020/01/01/main.html, so the browser asks for /2020/01/assets/pic.png, which the site does not have; "
+         "link to '/assets/pic.png'"),
+        ("baseurl: /blog\n", "'../assets/pic.png' works from the source folder, but the post is published at "
+         "/blog/2020/01/01/main.html, so the browser asks for /blog/2020/01/assets/pic.png, which the site does not "
+         "have; link to '{{ '/assets/pic.png' | relative_url }}'"),
+        ("permalink: /:title.html\n", None),  # posts published at the root: the link works there too
+    ],
+)
+def test_relative_link_judged_from_the_post_url(tmp_path: Path, config: str, expected: str | None) -> None:
+    posts = write_site(tmp_path, {"_posts/2020-01-01-main.md": FM + "![a cat](../assets/pic.png)\n", "assets/pic.png": "png"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [f.message for f in found] == ([expected] if expected else [])
+    assert all((f.code, f.line, f.col, f.severity) == ("LK012", 5, 10, Severity.ERROR) for f in found)

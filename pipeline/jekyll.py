@@ -1,0 +1,190 @@
+"""What Jekyll itself decides about a post: the site's `_config.yml`, its `defaults`, and
+the post's URL on the built site.
+
+Read from the nearest `_config.yml` (or `_config.toml`), cached per file and stamp; the
+lint cache's keys cover the same files (`runner.site_config_salt`), so cached verdicts
+follow edits. Permalinks follow jekyll/lib/jekyll/document.rb and drops/url_drop.rb.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAMES = ("_config.yml", "_config.toml")
+# Jekyll's built-in permalink styles (Jekyll::Utils / Document#permalink_template).
+STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    """One `defaults` entry: scope path and type, and the values it sets."""
+
+    path: str
+    type: str | None
+    values: Mapping[str, Any]
+
+    def applies_to_post(self, rel: str) -> bool:
+        """Does it set values for the post at `rel` (its path from the site folder)?"""
+        return self.type in ("posts", None) and rel.startswith(self.path.strip("/"))
+
+
+@dataclass(frozen=True, slots=True)
+class SiteConfig:
+    root: Path
+    permalink: str = "date"
+    defaults: tuple[Default, ...] = ()
+    baseurl: str = ""  # the site's path prefix when served below a domain's root (/blog)
+
+    def post_defaults(self, post: Path) -> dict[str, Any]:
+        """The values `defaults` give the post at `post`, the most specific scope last (winning)."""
+        rel = post.relative_to(self.root).as_posix() if post.is_relative_to(self.root) else post.name
+        merged: dict[str, Any] = {}
+        for entry in sorted((d for d in self.defaults if d.applies_to_post(rel)), key=lambda d: len(d.path.strip("/"))):
+            merged.update(entry.values)
+        return merged
+
+
+def nearest_site(path: Path, depth: int = 6) -> SiteConfig | None:
+    """The site a post belongs to: the nearest folder above it with a Jekyll config."""
+    for folder in list(path.parents)[:depth]:
+        for name in CONFIG_NAMES:
+            config = folder / name
+            try:
+                st = config.stat()
+            except OSError:
+                continue
+            return _read_config(config, (st.st_mtime_ns, st.st_size))
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
+    """The parts of a config the checks use; an unreadable config counts as an empty one
+    (Jekyll itself would stop on it, and says why)."""
+    try:
+        data = _parse(config)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # YAMLError and TOMLDecodeError are ValueErrors here
+        data = None
+    if not isinstance(data, dict):
+        return SiteConfig(config.parent)
+    defaults = []
+    for entry in data.get("defaults") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
+        kind = scope.get("type", "posts")
+        defaults.append(Default(str(scope.get("path") or ""), None if kind is None else str(kind), dict(entry["values"])))
+    permalink = data.get("permalink")
+    baseurl = data.get("baseurl")
+    return SiteConfig(
+        config.parent, permalink if isinstance(permalink, str) and permalink else "date", tuple(defaults),
+        baseurl.rstrip("/") if isinstance(baseurl, str) else "",
+    )
+
+
+def _parse(config: Path) -> Any:
+    text = config.read_text(encoding="utf-8")
+    if config.suffix == ".toml":
+        import tomllib
+
+        return tomllib.loads(text)
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list[str] | None:
+    """Front matter `categories`/`category` plus the folders above `_posts`, lower-cased and
+    unique in order, as url_drop.rb joins them; None when a value is not a plain word list."""
+    found: list[str] = []
+    for key in ("categories", "category"):
+        value = front_matter.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            found += value.split()
+        elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            found += [str(v) for v in value]
+        else:
+            return None
+    rel = post.relative_to(root).parts if post.is_relative_to(root) else ()
+    if "_posts" in rel:
+        found = [*rel[: rel.index("_posts")], *found]
+    return list(dict.fromkeys(c.lower() for c in found if c))
+
+
+def _date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.datetime | None:
+    value = front_matter.get("date")
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
+        if m:
+            try:
+                return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return None
+    return dt.datetime(name_date.year, name_date.month, name_date.day) if name_date else None
+
+
+def post_url(
+    post: Path, front_matter: Mapping[str, Any], name_date: dt.date | None, slug: str | None, site: SiteConfig
+) -> str | None:
+    """The post's URL path on the built site (`/2020/03/03/hello.html`), or None when it
+    cannot be known here: no date or slug, or a permalink placeholder this module does not
+    model. The day may differ from Jekyll's for a `date` with a time near midnight in
+    another time zone; the folders and name otherwise follow Jekyll's rules."""
+    template = front_matter.get("permalink") or site.post_defaults(post).get("permalink") or site.permalink
+    if not isinstance(template, str):
+        return None
+    template = STYLES.get(template, template)
+    when = _date(front_matter, name_date)
+    title = front_matter.get("slug") or slug
+    categories = _categories(front_matter, post, site.root)
+    if when is None or not title or categories is None:
+        return None
+    values = {
+        "year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
+        "i_month": str(when.month), "i_day": str(when.day), "short_year": f"{when.year % 100:02d}",
+        "hour": f"{when.hour:02d}", "minute": f"{when.minute:02d}", "second": f"{when.second:02d}",
+        "y_day": f"{when.timetuple().tm_yday:03d}", "week": f"{when.isocalendar()[1]:02d}",
+        "short_day": when.strftime("%a"), "long_day": when.strftime("%A"),
+        "short_month": when.strftime("%b"), "long_month": when.strftime("%B"),
+        "title": str(title), "slug": str(title), "name": str(title),
+        "categories": "/".join(categories), "output_ext": ".html",
+    }
+    unknown = [p for p in _PLACEHOLDER.findall(template) if p not in values]
+    if unknown:
+        return None
+    url = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+    return "/" + re.sub(r"/{2,}", "/", url).lstrip("/")
+
+
+def url_folder(url: str) -> str:
+    """The folder part of a URL path, against which a browser resolves relative links."""
+    return url[: url.rfind("/") + 1] or "/"
+
+
+def default_keys(post: Path) -> frozenset[str]:
+    """Keys Jekyll fills in for this post from the nearest config's `defaults`."""
+    site = nearest_site(post)
+    return frozenset(site.post_defaults(post)) if site is not None else frozenset()
+
