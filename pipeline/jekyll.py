@@ -9,6 +9,7 @@ follow edits. Permalinks follow jekyll/lib/jekyll/document.rb and drops/url_drop
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import functools
 import re
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CONFIG_NAMES = ("_config.yml", "_config.toml")
+CONFIG_NAMES = ("_config.yml", "_config.yaml", "_config.toml")  # the order Jekyll looks in
 # Jekyll's built-in permalink styles (Jekyll::Utils / Document#permalink_template).
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -26,6 +27,15 @@ STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
+_LEGACY_TYPES = {"post": "posts", "page": "pages", "draft": "drafts"}  # Jekyll still accepts these
+
+
+def slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
+    """Jekyll's Utils.slugify in its default and "pretty" modes: runs of other characters
+    than letters, marks and digits (and, pretty, `._~!$&'()+,;=@`) become one '-'."""
+    keep = re.escape("._~!$&'()+,;=@") if pretty else ""
+    slug = re.sub(rf"(?:[^\w{keep}]|_)+" if not pretty else rf"[^\w{keep}]+", "-", text).strip("-")
+    return slug if cased else slug.lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +46,20 @@ class Default:
     type: str | None
     values: Mapping[str, Any]
 
-    def applies_to_post(self, rel: str) -> bool:
-        """Does it set values for the post at `rel` (its path from the site folder)?"""
-        return self.type in ("posts", None) and rel.startswith(self.path.strip("/"))
+    def applies_to_post(self, rel: str, collections_dir: str = "") -> bool:
+        """Does it set values for the post at `rel` (its path from the collections folder)?
+        As FrontmatterDefaults#applies?: the type (old singular names too), and the path as a
+        prefix, or as a glob (`_posts/*`) one of whose matches is a prefix."""
+        if self.type is not None and _LEGACY_TYPES.get(self.type, self.type) != "posts":
+            return False
+        scope = self.path.strip("/")
+        if collections_dir and scope.startswith(collections_dir + "/"):
+            scope = scope[len(collections_dir) + 1 :]  # a scope may name the posts with or without it
+        if "*" not in scope:
+            return rel.startswith(scope)
+        want = scope.split("/")
+        parts = rel.split("/")
+        return len(parts) >= len(want) and all(fnmatch.fnmatchcase(p, w) for p, w in zip(parts, want))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +68,17 @@ class SiteConfig:
     permalink: str = "date"
     defaults: tuple[Default, ...] = ()
     baseurl: str = ""  # the site's path prefix when served below a domain's root (/blog)
+    collections_dir: str = ""  # where _posts lives, when not in the site folder itself
+
+    @property
+    def collections(self) -> Path:
+        return self.root / self.collections_dir if self.collections_dir else self.root
 
     def post_defaults(self, post: Path) -> dict[str, Any]:
         """The values `defaults` give the post at `post`, the most specific scope last (winning)."""
-        rel = post.relative_to(self.root).as_posix() if post.is_relative_to(self.root) else post.name
+        rel = post.relative_to(self.collections).as_posix() if post.is_relative_to(self.collections) else post.name
         merged: dict[str, Any] = {}
-        for entry in sorted((d for d in self.defaults if d.applies_to_post(rel)), key=lambda d: len(d.path.strip("/"))):
+        for entry in sorted((d for d in self.defaults if d.applies_to_post(rel, self.collections_dir)), key=lambda d: len(d.path.strip("/"))):
             merged.update(entry.values)
         return merged
 
@@ -89,9 +115,11 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         defaults.append(Default(str(scope.get("path") or ""), None if kind is None else str(kind), dict(entry["values"])))
     permalink = data.get("permalink")
     baseurl = data.get("baseurl")
+    collections_dir = data.get("collections_dir")
     return SiteConfig(
         config.parent, permalink if isinstance(permalink, str) and permalink else "date", tuple(defaults),
         baseurl.rstrip("/") if isinstance(baseurl, str) else "",
+        collections_dir.strip("/") if isinstance(collections_dir, str) else "",
     )
 
 
@@ -110,8 +138,9 @@ def _parse(config: Path) -> Any:
 
 
 def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list[str] | None:
-    """Front matter `categories`/`category` plus the folders above `_posts`, lower-cased and
-    unique in order, as url_drop.rb joins them; None when a value is not a plain word list."""
+    """The folders above `_posts` (from `root`, the collections folder), then `categories`
+    and `category`, lower-cased and unique in order, as url_drop.rb joins them; None when a
+    value is not a plain word list."""
     found: list[str] = []
     for key in ("categories", "category"):
         value = front_matter.get(key)
@@ -152,15 +181,17 @@ def post_url(
     cannot be known here: no date or slug, or a permalink placeholder this module does not
     model. The day may differ from Jekyll's for a `date` with a time near midnight in
     another time zone; the folders and name otherwise follow Jekyll's rules."""
-    template = front_matter.get("permalink") or site.post_defaults(post).get("permalink") or site.permalink
+    data = {**site.post_defaults(post), **front_matter}  # Jekyll merges defaults under the post's own
+    # A style name (pretty) means a style only in _config.yml; in a post it is a literal URL.
+    template = data.get("permalink") or STYLES.get(site.permalink, site.permalink)
     if not isinstance(template, str):
         return None
-    template = STYLES.get(template, template)
-    when = _date(front_matter, name_date)
-    title = front_matter.get("slug") or slug
-    categories = _categories(front_matter, post, site.root)
-    if when is None or not title or categories is None:
+    when = _date(data, name_date)
+    named = data.get("slug") or slug
+    categories = _categories(data, post, site.collections)
+    if when is None or not named or categories is None:
         return None
+    stem = post.stem
     values = {
         "year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
         "i_month": str(when.month), "i_day": str(when.day), "short_year": f"{when.year % 100:02d}",
@@ -168,14 +199,14 @@ def post_url(
         "y_day": f"{when.timetuple().tm_yday:03d}", "week": f"{when.isocalendar()[1]:02d}",
         "short_day": when.strftime("%a"), "long_day": when.strftime("%A"),
         "short_month": when.strftime("%b"), "long_month": when.strftime("%B"),
-        "title": str(title), "slug": str(title), "name": str(title),
+        "title": slugify(str(named), pretty=True, cased=True), "slug": slugify(str(named)), "name": slugify(stem),
         "categories": "/".join(categories), "output_ext": ".html",
     }
     unknown = [p for p in _PLACEHOLDER.findall(template) if p not in values]
     if unknown:
         return None
     url = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
-    return "/" + re.sub(r"/{2,}", "/", url).lstrip("/")
+    return "/" + re.sub(r"/{2,}", "/", url.replace("..", "/").replace("./", "")).lstrip("/")  # URL#sanitize_url
 
 
 def url_folder(url: str) -> str:

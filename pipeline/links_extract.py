@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from urllib.parse import unquote, urlsplit
 
-from pipeline.post import blank
+from pipeline import spans
+from pipeline.post import blank, blank_text
 from pipeline.records import fast_pickle
 
 
@@ -67,13 +68,12 @@ class Extracted:
 
 # Regions whose text is not prose: blanked before scanning. Jekyll's {% highlight %} and
 # {% comment %} blocks, HTML comments, {% raw %} and kramdown IALs like {:target="_blank"}.
-_NOT_PROSE = (
-    r"\{%-?\s*highlight\b.*?\{%-?\s*endhighlight\s*-?%\}"
-    r"|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}"
-    r"|<!--.*?-->"
-)
-_BLANK = re.compile(_NOT_PROSE + r"|\{:[^}\n]*\}", re.DOTALL)
-_BLANK_KEEP_ATTRIBUTES = re.compile(_NOT_PROSE, re.DOTALL)
+# Matched as `OPEN.*?CLOSE` in linear time (pipeline.spans), as `re` is not on unclosed ones.
+_HIGHLIGHT = spans.Alternative(re.compile(r"\{%-?\s*highlight\b"), (re.compile(r"\{%-?\s*endhighlight\s*-?%\}"),))
+_COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
+_IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
+_BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
+_BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
@@ -101,9 +101,8 @@ def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = Fals
     lines = body.split("\n")
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
-    for pattern in (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK, _CODE_SPAN):
-        text = pattern.sub(blank, text)
-    return text
+    text = (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK).sub(blank_text, text)
+    return _CODE_SPAN.sub(blank, text)
 
 
 def _fenced_lines(lines: Sequence[str]) -> Iterable[int]:

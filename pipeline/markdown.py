@@ -22,7 +22,7 @@ from pipeline.post import POST_MEMO, Post, inline_children
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^}]*\}\s*$")
+_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^{}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -110,8 +110,11 @@ def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
 
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}(\[\^\w[\w-]*\]):", re.MULTILINE)
 _FOOTNOTE_MARK = re.compile(r"\[\^(\w[\w-]*)\]")
-_IAL = re.compile(r"\{:(?!\w[\w-]*:)([^}\n]*)\}")  # not an ALD ({:name: ...}): that only names attributes
-_MAY_NAME = re.compile(r"\{:[^}\n]*(?:#|\btoc\b)")
+# An attribute list's text never runs into the next '{:', so an unclosed one is not read to
+# the end of its line from every opener (quadratic on a line of 10,000 '{: ').
+_IAL_TEXT = r"(?:[^{}\n]|\{(?!:))*"
+_IAL = re.compile(rf"\{{:(?!\w[\w-]*:)({_IAL_TEXT})\}}")  # not an ALD ({:name: ...}): that only names attributes
+_MAY_NAME = re.compile(rf"\{{:{_IAL_TEXT}?(?:#|\btoc\b)")
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 
 

@@ -92,16 +92,20 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
     return date, slug, None
 
 
-# Liquid blocks whose content Jekyll never renders as Markdown prose: code, raw text or
-# comments. Spelling, suppression comments and the like treat what is inside as code.
 CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)  # `code`, ``co`de``
-LIQUID_CODE_BLOCK = re.compile(r"\{%-?\s*(highlight|raw|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.DOTALL)
+# Liquid blocks whose content Jekyll never renders as Markdown prose (code, raw text,
+# comments) are found by pipeline.spans.LIQUID_CODE_BLOCKS, in linear time.
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
+def blank_text(text: str) -> str:
+    """Text as spaces, newlines kept: every offset and line after it stays put."""
+    return _NOT_NEWLINE.sub(" ", text)
+
+
 def blank(match: re.Match[str]) -> str:
-    """A match as spaces, newlines kept (for `re.sub`): every offset and line stays put."""
-    return _NOT_NEWLINE.sub(" ", match.group())
+    """`blank_text` of a match (for `re.sub`)."""
+    return blank_text(match.group())
 
 
 def _markdown() -> Any:

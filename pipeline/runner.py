@@ -26,6 +26,7 @@ from pipeline.findings import Finding, Severity
 from pipeline.lintcache import LintCache, content_key
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
 from pipeline.records import fast_pickle
+from pipeline.jekyll import CONFIG_NAMES
 from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
 from pipeline.suppress import Suppressions, parse_suppressions
 
@@ -370,16 +371,15 @@ def _parallel_map(files: Sequence[Path], job: _Job, jobs: int) -> list[FileResul
     return out
 
 
-SITE_CONFIGS = ("_config.yml", "_config.toml")
 
 
 def site_config_salt(files: Sequence[Path]) -> str:
-    """A digest of the Jekyll configs the files answer to (the nearest _config.yml and
-    _config.toml above each folder): their `defaults` and the site root they mark change
+    """A digest of the Jekyll configs the files answer to (the nearest _config.yml,
+    _config.yaml and _config.toml above each folder): their `defaults` and the site root they mark change
     verdicts (FM009, LK003), so editing one must miss the lint cache like editing a post."""
     found: set[str] = set()
     for folder in {os.path.realpath(folder or ".") for folder in {os.path.dirname(f) for f in files}}:
-        for name in SITE_CONFIGS:
+        for name in CONFIG_NAMES:
             here = folder
             while True:
                 if os.path.isfile(os.path.join(here, name)):

@@ -30,13 +30,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.findings import Finding
-from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK, blank
+from pipeline.post import CODE_SPAN, blank, blank_text
+from pipeline.spans import LIQUID_CODE_BLOCKS
 from pipeline.records import fast_pickle
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)\b([^>]*?)-->")
+PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)\b([^<>]*?)-->")  # [^<>]: an unclosed one stops at the next <
 ALL = ""  # the empty prefix matches every code
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 _VALUE_START = ":-[{,?="  # a quote opens a string only where a value starts (YAML, TOML)
@@ -118,7 +119,7 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
     cannot be told apart; code spans are then found line by line."""
     text = "\n".join(body)
     if "{%" in text:
-        text = LIQUID_CODE_BLOCK.sub(blank, text)
+        text = LIQUID_CODE_BLOCKS.sub(blank_text, text)
     lines = text.split("\n") if body else []
     if not tokens:
         return [CODE_SPAN.sub(blank, t) if "`" in t else t for t in lines]

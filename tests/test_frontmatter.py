@@ -89,6 +89,10 @@ CASES = [
     ("published-string", fm(OK + b"published: 'no'\n"), NAME, [(4, 1, "FM010")]),
     ("published-bool", fm(OK + b"published: false\n"), NAME, []),
     ("title-mapping", fm(b"title: {a: 1}\nlayout: post\n"), NAME, [(2, 1, "FM010")]),
+    ("title-number", fm(b"title: 1984\nlayout: post\n"), NAME, []),  # Jekyll prints it
+    ("title-yes-is-a-boolean", fm(b"title: Yes\nlayout: post\n"), NAME, [(2, 1, "FM010")]),  # YAML 1.1: true
+    ("permalink-number", fm(OK + b"permalink: 123\n"), NAME, [(4, 1, "FM010")]),  # Jekyll's build stops on it
+    ("permalink-text", fm(OK + b"permalink: /:title/\n"), NAME, []),
     # dates
     ("date-day", fm(OK + b"date: 2020-01-02\n"), NAME, []),
     ("date-time-offset", fm(OK + b"date: 2020-01-02 10:00:00 +0100\n"), NAME, []),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +58,60 @@ def test_config_is_read_again_after_an_edit(tmp_path: Path) -> None:
 
 def test_url_folder() -> None:
     assert [jekyll.url_folder(u) for u in ("/2020/03/04/a.html", "/a/", "/a.html")] == ["/2020/03/04/", "/a/", "/"]
+
+
+def test_collections_dir_and_defaults_as_jekyll_reads_them(tmp_path: Path) -> None:
+    config = site(tmp_path, (
+        "collections_dir: coll\nbaseurl: /b/\n"
+        "defaults:\n"
+        "  - scope: {path: '', type: post}\n    values: {categories: [Blog, news]}\n"  # old singular type name
+        "  - scope: {path: '_posts/2020*'}\n    values: {permalink: '/:categories/:title/'}\n"  # a glob
+        "  - scope: {path: coll/_posts/x}\n    values: {author: me}\n"  # named with the collections dir
+    ))
+    post = tmp_path / "coll" / "_posts" / "2020-03-04-hello.md"
+    assert jekyll.post_url(post, {}, dt.date(2020, 3, 4), "hello", config) == "/blog/news/hello/"
+    assert jekyll.post_url(post, {"categories": []}, dt.date(2020, 3, 4), "hello", config) == "/hello/"
+    assert jekyll.default_keys(tmp_path / "coll" / "_posts" / "x-1.md") == {"categories", "author"}
+    assert config.baseurl == "/b"
+
+
+# Posts and what Debian's Jekyll 4.3 built for them (checked by hand, and by the test below).
+JEKYLL_CASES = {
+    "blog/_posts/2020-03-04-a.md": ("---\ncategories: [News, tech]\ncategory: Rust\n---\nx\n", "/blog/news/tech/rust/2020/03/04/a.html"),
+    "_posts/2020-03-04-b.md": ('---\nslug: "Hello World_x!"\n---\nx\n', "/2020/03/04/Hello-World_x!.html"),
+    "_posts/2020-03-04-My_Post.md": ("---\npermalink: /:name/:slug/:title/\n---\nx\n", "/2020-03-04-my-post/my-post/My_Post/"),
+    "_posts/2020-03-05-c.md": ("---\npermalink: pretty\n---\nx\n", "/pretty"),  # a style name only in _config.yml
+    "_posts/2020-03-06-d.md": ("---\ndate: 2021-01-02 10:00:00\n---\nx\n", "/2021/01/02/d.html"),
+}
+
+
+def test_post_urls_from_the_table(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    for rel, (text, url) in JEKYLL_CASES.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    from pipeline.post import read_post
+
+    for rel, (_, url) in JEKYLL_CASES.items():
+        post = read_post(tmp_path / rel)
+        config = jekyll.nearest_site(tmp_path / rel)
+        assert config is not None
+        assert jekyll.post_url(post.path, post.front_matter, post.name_date, post.slug, config) == url, rel
+
+
+@pytest.mark.skipif(shutil.which("jekyll") is None, reason="jekyll is not installed (apt-get install jekyll)")
+def test_post_urls_match_what_jekyll_builds(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src).mkdir()
+    (src / "_config.yml").write_text("timezone: UTC\ndisable_disk_cache: true\n", encoding="utf-8")
+    for rel, (text, _) in JEKYLL_CASES.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text, encoding="utf-8")
+    subprocess.run(["jekyll", "build", "-q", "-s", str(src), "-d", str(tmp_path / "out")], check=True,
+                   capture_output=True, timeout=300)
+    built = sorted("/" + p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    # The file Jekyll writes for a URL: /x/ -> /x/index.html, /x -> /x.html, /x.html as is.
+    expected = sorted(url + "index.html" if url.endswith("/") else url + ("" if "." in url.rsplit("/", 1)[-1] else ".html")
+                      for _, url in JEKYLL_CASES.values())
+    assert built == expected

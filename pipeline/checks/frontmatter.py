@@ -149,7 +149,9 @@ def _check_types(post: Post) -> Iterable[Finding]:
     if "published" in fm and not isinstance(fm["published"], bool):
         yield _err(post, lines.get("published", 1), "FM010", f"'published' must be true or false, got {_kind(fm['published'])}")
     for key in ("title", "description", "excerpt", "permalink", "layout"):
-        if key in fm and fm[key] is not None and not isinstance(fm[key], (str, int, float)):
+        # Jekyll turns a number into text, except in a permalink, where the build stops (gsub on an Integer)
+        allowed = str if key == "permalink" else (str, int, float)
+        if key in fm and fm[key] is not None and (not isinstance(fm[key], allowed) or isinstance(fm[key], bool)):
             yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be text, got {_kind(fm[key])}")
 
 

@@ -412,7 +412,7 @@ class _SiteIndex:
 def _site_root(folder: Path, fallback: Path) -> Path:
     """The Jekyll site a post belongs to: the nearest folder with _config.yml, else the parent of _posts."""
     for parent in (folder, *folder.parents):
-        if (parent / "_config.yml").is_file() or (parent / "_config.toml").is_file():
+        if any((parent / name).is_file() for name in jekyll.CONFIG_NAMES):
             return parent
     if "_posts" in folder.parts:
         return Path(*folder.parts[: folder.parts.index("_posts")])
@@ -421,7 +421,7 @@ def _site_root(folder: Path, fallback: Path) -> Path:
 
 @functools.lru_cache(maxsize=256)
 def _has_site_config(root: Path) -> bool:
-    return (root / "_config.yml").is_file() or (root / "_config.toml").is_file()
+    return any((root / name).is_file() for name in jekyll.CONFIG_NAMES)
 
 
 def summarize(facts: LinkFacts) -> LinkFacts:

@@ -37,12 +37,25 @@ def private_kind(address: str) -> str | None:
     return None
 
 
+# getaddrinfo answers that mean the name does not exist. Every other failure (EAI_AGAIN
+# "temporary failure", EAI_FAIL, a resolver that cannot be reached) says nothing about the
+# link: reported as doubtful, never as broken, so one resolver hiccup in CI does not fail
+# the build or hold every post with an external link back.
+_NO_SUCH_NAME = frozenset(getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA", "EAI_ADDRFAMILY") if hasattr(socket, name))
+
+
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The addresses of a host, or why there are none."""
+    """The addresses of a host, or why there are none (`lasting`: the name does not exist)."""
 
     addresses: tuple[str, ...]
     error: str | None = None
+    lasting: bool = True
+
+
+def lasting_dns_failure(exc: BaseException) -> bool:
+    """Does this lookup failure say the name does not exist (not that the lookup failed)?"""
+    return isinstance(exc, socket.gaierror) and exc.errno in _NO_SUCH_NAME or isinstance(exc, UnicodeError)
 
 
 class HostResolver:
@@ -61,10 +74,8 @@ class HostResolver:
             return found
         try:
             result = Resolution(tuple(self._resolve(host, port)))
-        except (socket.gaierror, UnicodeError) as exc:
-            result = Resolution((), f"DNS lookup of {host} failed ({exc})")
-        except OSError as exc:
-            result = Resolution((), f"DNS lookup of {host} failed ({exc})")
+        except (OSError, UnicodeError) as exc:  # socket.gaierror is an OSError
+            result = Resolution((), f"DNS lookup of {host} failed ({exc})", lasting_dns_failure(exc))
         with self._lock:
             self._done.setdefault(key, result)
         return result

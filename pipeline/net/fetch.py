@@ -16,7 +16,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.net.address import HostResolver, private_kind
+from pipeline.net.address import HostResolver, lasting_dns_failure, private_kind
 from pipeline.net.anchors import always_present, scan_anchors
 from pipeline.net.options import ClientOptions
 from pipeline.net.politeness import DeadlineExceeded, HostGate, parse_retry_after
@@ -202,7 +202,7 @@ class Fetcher:
         host = parts.hostname
         found = self._resolver.lookup(host, port)
         if found.error is not None:
-            return host, Outcome(Kind.ERROR, Reason.DNS, found.error)
+            return host, Outcome(Kind.ERROR if found.lasting else Kind.WARNING, Reason.DNS, found.error)
         if not self._opts.allow_private:
             for address in found.addresses:
                 kind = private_kind(address)
@@ -396,8 +396,11 @@ def _connection_outcome(exc: Exception, host: str) -> Outcome:
     for cause in _causes(exc):
         if isinstance(cause, ConnectionRefusedError):
             return Outcome(Kind.ERROR, Reason.REFUSED, f"connection to {host} refused", retryable=True)
-        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":
-            return Outcome(Kind.ERROR, Reason.DNS, f"DNS lookup of {host} failed")
+        if isinstance(cause, socket.gaierror):
+            kind = Kind.ERROR if lasting_dns_failure(cause) else Kind.WARNING
+            return Outcome(kind, Reason.DNS, f"DNS lookup of {host} failed ({cause})")
+        if type(cause).__name__ == "NameResolutionError":  # urllib3's, should it come without its cause
+            return Outcome(Kind.WARNING, Reason.DNS, f"DNS lookup of {host} failed")
         if isinstance(cause, (TimeoutError, socket.timeout)) or "timed out" in str(cause).lower():
             return Outcome(Kind.WARNING, Reason.TIMEOUT, f"connection to {host} timed out", retryable=True)
     return Outcome(Kind.WARNING, Reason.CONNECTION, f"connection to {host} failed: {_innermost(exc)}", retryable=True)

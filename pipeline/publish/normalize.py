@@ -19,6 +19,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from pipeline import frontmatter_parse as fmp
+from pipeline import spans
 from pipeline.findings import Fix
 from pipeline.post import Post
 from pipeline.fixes import apply_fixes
@@ -61,14 +62,18 @@ def render(text: str) -> str:
     return markdown().render(text)
 
 
-_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL)
+_PRE = spans.Lazy(spans.Alternative(re.compile(r"<pre\b"), (spans.literal("</pre>"),)))  # <pre.*?</pre>, linear
 
 
 def same_rendering(a: str, b: str) -> bool:
     """Equal HTML, ignoring whitespace before line ends outside <pre> (browsers ignore it too)."""
     def canon(text: str) -> list[str]:
-        parts = _PRE.split(render(text))
-        return [p if i % 2 else re.sub(r"[ \t]+\n", "\n", p) for i, p in enumerate(parts)]
+        html = render(text)
+        parts, last = [], 0
+        for start, end in _PRE.finditer(html):
+            parts += (re.sub(r"[ \t]+\n", "\n", html[last:start]), html[start:end])
+            last = end
+        return [*parts, re.sub(r"[ \t]+\n", "\n", html[last:])]
 
     return canon(a) == canon(b)
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pipeline.findings import Finding, Severity
+from pipeline.findings import Finding, Fix, Severity
 from pipeline.fixes import accepted_fix
 from pipeline.post import Post
 from pipeline.publish.frontmatter import FrontMatterError
@@ -123,6 +123,13 @@ def _entry(relpath: str, data: bytes, fm: dict[str, Any], slug: str) -> dict[str
             "sha256": hashlib.sha256(data).hexdigest()}
 
 
+def _within(finding: Finding, fix: Fix) -> bool:
+    """Does the finding's whole span lie in the text the fix replaces?"""
+    start = (finding.line, finding.col)
+    end = (finding.end_line or finding.line, finding.end_col or finding.col)
+    return (fix.line, fix.col) <= start and end <= (fix.end_line, fix.end_col)
+
+
 def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Output | Held:
     source = post.display_path
     draft = is_draft(post)
@@ -141,10 +148,13 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
         result = normalize(post, fixes, opts.normalize)
     except FrontMatterError as exc:
         return Held(source, f"cannot be published: {exc}")
-    # A finding whose fix was applied is gone from the published post: it does not hold it back.
+    # A finding whose fix was applied is gone from the published post, and so is one in text
+    # an applied fix deleted (a typo in the paragraph HD003 removes): neither holds it back.
     applied = set(result.applied)
+    deleted = [fix for fix in applied if not fix.replacement]
     blocking = [f for f in _blocking(findings, opts.threshold)
-                if (fix := accepted_fix(f, opts.fix_spelling)) is None or fix not in applied]
+                if ((fix := accepted_fix(f, opts.fix_spelling)) is None or fix not in applied)
+                and not any(_within(f, d) for d in deleted)]
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
     relpath = f"_posts/{result.date.isoformat()}-{post.slug}.md"

@@ -17,7 +17,8 @@ from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pipeline.post import CODE_SPAN, LIQUID_CODE_BLOCK, blank
+from pipeline import spans
+from pipeline.post import CODE_SPAN, blank_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -28,17 +29,18 @@ PROSE_KEYS = ("title", "description")
 
 # (pattern, texts one of which any match contains). Order matters: Liquid and code spans
 # first, since they may contain anything else. The `in` test on the triggers skips most
-# regex passes over most paragraphs.
-_MASKS = tuple(
-    (re.compile(p, re.DOTALL), triggers)
+# regex passes over most paragraphs. The `OPEN.*?CLOSE` ones are pipeline.spans matchers:
+# `re` would take quadratic time on a paragraph of unclosed `{%` or `<!--`.
+_MASKS: tuple[tuple[spans.Lazy | re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(p, re.DOTALL) if isinstance(p, str) else p, triggers)
     for p, triggers in (
-        (LIQUID_CODE_BLOCK.pattern, ("{%",)),  # Liquid blocks
-        (r"\{%.*?%\}|\{\{.*?\}\}", ("{%", "{{")),  # Liquid tags and output
+        (spans.LIQUID_CODE_BLOCKS, ("{%",)),  # Liquid blocks
+        (spans.LIQUID_TAGS, ("{%", "{{")),  # Liquid tags and output
         (CODE_SPAN.pattern, ("`",)),  # code spans
-        (r"\{:.*?\}", ("{:",)),  # kramdown attribute lists
-        (r"<!--.*?-->", ("<!--",)),  # HTML comments
+        (spans.KRAMDOWN_ATTRIBUTES, ("{:",)),  # kramdown attribute lists
+        (spans.HTML_COMMENTS, ("<!--",)),  # HTML comments
         (r"</?[A-Za-z][^<>]*>", ("<",)),  # HTML tags, autolinks
-        (r"\$\$.*?\$\$", ("$$",)),  # math blocks
+        (spans.MATH_BLOCKS, ("$$",)),  # math blocks
         (r"\]\((?:[^()\s]|\([^()]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)", ("](",)),  # link targets
         (r"\]\[[^\]]*\]", ("][",)),  # reference link labels
         (r"\[\^[^\]]*\]", ("[^",)),  # footnote references
@@ -187,9 +189,9 @@ def _liquid_block_lines(body: Sequence[str]) -> set[int]:
     found: set[int] = set()
     if "{%" not in text:
         return found
-    for m in _MASKS[0][0].finditer(text):
-        first = text.count("\n", 0, m.start())
-        found.update(range(first, first + m.group(0).count("\n") + 1))
+    for start, end in spans.LIQUID_CODE_BLOCKS.finditer(text):
+        first = text.count("\n", 0, start)
+        found.update(range(first, first + text.count("\n", start, end) + 1))
     return found
 
 
@@ -242,9 +244,10 @@ def _front_matter_prose(
 
 
 def _mask(text: str, terms: set[str]) -> str:
-    def blank_noting(match: re.Match[str]) -> str:
-        terms.update(_terms(match.group(0)))
-        return blank(match)
+    def blank_noting(match: re.Match[str] | str) -> str:
+        found = match if isinstance(match, str) else match.group(0)
+        terms.update(_terms(found))
+        return blank_text(found)
 
     for pattern, triggers in _MASKS:
         for trigger in triggers:  # a loop, not any(): this runs for every pattern of every block

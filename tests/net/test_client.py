@@ -111,13 +111,22 @@ def test_refused_connection_is_an_error(refused_url: str) -> None:
     assert (verdict.kind, verdict.reason) == (Kind.ERROR, Reason.REFUSED)
 
 
-def test_dns_failure_is_an_error_without_any_request() -> None:
+@pytest.mark.parametrize(
+    ("errno", "kind"),
+    [
+        (socket.EAI_NONAME, Kind.ERROR),  # no such name: the link is broken
+        (socket.EAI_AGAIN, Kind.WARNING),  # "temporary failure in name resolution": says nothing of the link
+        (socket.EAI_FAIL, Kind.WARNING),
+    ],
+)
+def test_dns_failure_without_any_request(errno: int, kind: Kind) -> None:
     def resolve(host: str, port: int) -> Sequence[str]:
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        raise socket.gaierror(errno, "lookup failed")
 
     url = "http://no-such-host.invalid/page"
     verdict = RequestsClient(FAST, resolve=resolve).check([url])[url]
-    assert (verdict.kind, verdict.reason) == (Kind.ERROR, Reason.DNS)
+    assert (verdict.kind, verdict.reason) == (kind, Reason.DNS)
+    assert verdict.message == "DNS lookup of no-such-host.invalid failed ([Errno %d] lookup failed)" % errno
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,106 @@
+"""Linear-time `OPEN.*?CLOSE` (DOTALL) matching for the maskers.
+
+`re` tries a lazy pattern at every opener; an opener with no closer after it scans to the
+end of the text and fails, so 20,000 unclosed `<!--` (or `{%`, `{:`) cost 20,000 scans of
+the whole post: minutes for a post near the size limit. `Lazy` finds exactly the matches
+`re.finditer` finds (leftmost first, first alternative first, each step at the first match
+after the previous one), but remembers which step found nothing from where: a later
+attempt that would search from there on fails without scanning again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """`start` (a pattern that never runs to the end of the text), then each of `steps`
+    searched from where the last one ended: the regex `start.*?step1.*?step2` (DOTALL).
+    `named(m)` may pick the steps from the start's match (a backreference, as in
+    `{% raw %}...{% endraw %}`); then `steps` is ignored."""
+
+    start: re.Pattern[str]
+    steps: tuple[re.Pattern[str], ...] = ()
+    named: Callable[[re.Match[str]], tuple[re.Pattern[str], ...]] | None = None
+
+
+class Lazy:
+    """A union of alternatives, matched like one `re` pattern `A|B|...`."""
+
+    def __init__(self, *alternatives: Alternative) -> None:
+        self.alternatives = alternatives
+        self._starts = re.compile("|".join(f"(?:{a.start.pattern})" for a in alternatives), re.DOTALL)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each match, left to right, not overlapping."""
+        failed: dict[tuple[int, str], int] = {}  # (alternative, step pattern) -> searched from here, found none
+        pos = 0
+        while True:
+            found = self._starts.search(text, pos)
+            if found is None:
+                return
+            at = found.start()
+            for k, alt in enumerate(self.alternatives):
+                end = self._try(k, alt, text, at, failed)
+                if end is not None:
+                    yield at, end
+                    pos = end if end > at else at + 1
+                    break
+            else:
+                pos = at + 1
+
+    @staticmethod
+    def _try(k: int, alt: Alternative, text: str, at: int, failed: dict[tuple[int, str], int]) -> int | None:
+        m = alt.start.match(text, at)
+        if m is None:
+            return None
+        end = m.end()
+        for step in alt.named(m) if alt.named is not None else alt.steps:
+            key = (k, step.pattern)
+            gave_up = failed.get(key)
+            if gave_up is not None and end >= gave_up:
+                return None  # searched from earlier than here already, in vain
+            hit = step.search(text, end)
+            if hit is None:
+                failed[key] = min(end, gave_up) if gave_up is not None else end
+                return None
+            end = hit.end()
+        return end
+
+    def sub(self, repl: Callable[[str], str], text: str) -> str:
+        """`re.sub` with a function of the matched text."""
+        out: list[str] = []
+        last = 0
+        for start, end in self.finditer(text):
+            out += (text[last:start], repl(text[start:end]))
+            last = end
+        if not out:
+            return text
+        out.append(text[last:])
+        return "".join(out)
+
+
+def literal(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text))
+
+
+def between(opener: str, closer: str) -> Alternative:
+    """The regex `OPENER.*?CLOSER` (DOTALL), both literal."""
+    return Alternative(literal(opener), (literal(closer),))
+
+
+_LIQUID_END = {name: re.compile(rf"\{{%-?\s*end{name}\s*-?%\}}") for name in ("highlight", "raw", "comment")}
+_TAG_END = literal("%}")
+
+# {% highlight x %}...{% endhighlight %}, {% raw %}, {% comment %}: post.LIQUID_CODE_BLOCK.
+LIQUID_CODE_BLOCKS = Lazy(Alternative(
+    re.compile(r"\{%-?\s*(highlight|raw|comment)\b"), named=lambda m: (_TAG_END, _LIQUID_END[m.group(1)]),
+))
+LIQUID_TAGS = Lazy(between("{%", "%}"), between("{{", "}}"))
+KRAMDOWN_ATTRIBUTES = Lazy(between("{:", "}"))
+HTML_COMMENTS = Lazy(between("<!--", "-->"))
+MATH_BLOCKS = Lazy(between("$$", "$$"))
+
