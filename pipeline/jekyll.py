@@ -69,6 +69,7 @@ class SiteConfig:
     defaults: tuple[Default, ...] = ()
     baseurl: str = ""  # the site's path prefix when served below a domain's root (/blog)
     collections_dir: str = ""  # where _posts lives, when not in the site folder itself
+    include: tuple[str, ...] = ()  # names Jekyll publishes although they start with '_' or '.'
 
     @property
     def collections(self) -> Path:
@@ -120,6 +121,7 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         config.parent, permalink if isinstance(permalink, str) and permalink else "date", tuple(defaults),
         baseurl.rstrip("/") if isinstance(baseurl, str) else "",
         collections_dir.strip("/") if isinstance(collections_dir, str) else "",
+        tuple(str(i).strip("/") for i in data.get("include") or () if isinstance(i, (str, int))) if isinstance(data.get("include"), list) else (),
     )
 
 

@@ -85,6 +85,8 @@ CASES = [
     # types
     ("tags-nested-list", fm(OK + b"tags: [a, [b]]\n"), NAME, [(4, 1, "FM010")]),
     ("tags-mapping", fm(OK + b"tags: {a: 1}\n"), NAME, [(4, 1, "FM010")]),
+    ("tags-yaml-boolean", fm(OK + b"tags: [jekyll, on]\n"), NAME, [(4, 1, "FM010")]),
+    ("tags-null-item", fm(OK + b"tags: [a, ~]\n"), NAME, [(4, 1, "FM010")]),
     ("categories-string", fm(OK + b"categories: a b\n"), NAME, []),
     ("published-string", fm(OK + b"published: 'no'\n"), NAME, [(4, 1, "FM010")]),
     ("published-bool", fm(OK + b"published: false\n"), NAME, []),

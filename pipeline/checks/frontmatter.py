@@ -137,6 +137,9 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         yield from _check_schema(post, schema, ctx)
 
 
+_OK = object()
+
+
 def _check_types(post: Post) -> Iterable[Finding]:
     fm, lines = post.front_matter, post.key_lines
     for key in _LIST_OR_STRING:
@@ -144,8 +147,13 @@ def _check_types(post: Post) -> Iterable[Finding]:
         if key in fm and value is not None:
             if isinstance(value, str):
                 continue
-            if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+            if not isinstance(value, list):
                 yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be a list of words or a string, got {_kind(value)}")
+                continue
+            bad = next((v for v in value if not isinstance(v, (str, int, float)) or isinstance(v, bool)), _OK)
+            if bad is not _OK:  # YAML reads on/off/yes/no/null as true/false/null: quote them
+                yield _err(post, lines.get(key, 1), "FM010",
+                           f"'{key}' must be a list of words or a string, but one item is {_kind(bad)} (quote it)")
     if "published" in fm and not isinstance(fm["published"], bool):
         yield _err(post, lines.get("published", 1), "FM010", f"'published' must be true or false, got {_kind(fm['published'])}")
     for key in ("title", "description", "excerpt", "permalink", "layout"):
@@ -156,6 +164,8 @@ def _check_types(post: Post) -> Iterable[Finding]:
 
 
 def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
     if isinstance(value, (dict, list)):

@@ -355,6 +355,7 @@ class _SiteIndex:
             self.by_name.setdefault(stem, []).append(resolved)
         self.ctx = ctx
         self._roots: dict[str, Path] = {}  # by the post's folder
+        self._pages: dict[Path, dict[str, Path]] = {}  # by site root: pages by their permalink
 
     def facts(self, resolved: str) -> LinkFacts | None:
         found = self._facts.get(resolved)
@@ -385,8 +386,12 @@ class _SiteIndex:
             self._roots[folder] = root
         return root
 
-    def path(self, post: LinkFacts, raw: str, absolute: bool) -> Path | None:
-        """The existing file a local link names, trying Jekyll's page forms for page-like paths."""
+    def path(self, post: LinkFacts, raw: str, absolute: bool, published: bool = False) -> Path | None:
+        """The existing file a local link names, trying Jekyll's page forms for page-like paths.
+
+        `published`: the path is a URL path of the built site, so files Jekyll does not
+        publish (under `_data/`, `.github/` ...) do not count, and pages answer at their
+        front matter `permalink` too."""
         rel = unquote(raw).lstrip("/") if absolute else unquote(raw)
         root = self.root_for(post)
         bases = [root] if absolute else [Path(post.resolved).parent, root]
@@ -398,14 +403,70 @@ class _SiteIndex:
                 stem = target.with_suffix("") if suffix else target
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
             for candidate in candidates:
-                if candidate.exists():
+                if candidate.exists() and not (published and self._unpublished(root, candidate)):
                     return candidate
+        if absolute and published and suffix in _PAGE_SUFFIXES:
+            page = self._permalinks(root).get(_page_key(rel))
+            if page is not None:
+                return page
         if absolute and suffix in _PAGE_SUFFIXES:
             slug = Path(rel.rstrip("/")).with_suffix("").name
             for paths in self.by_name.values():
                 if any(parse_name(Path(p))[1] == slug for p in paths):
                     return Path(paths[0])  # a post permalink such as /2019/01/02/hello.html
         return None
+
+
+    def _unpublished(self, root: Path, file: Path) -> bool:
+        """Is `file` one Jekyll leaves out of the site: under a folder (or named) with a leading
+        '_' or '.', unless the config's `include` names it."""
+        try:
+            parts = file.relative_to(root).parts
+        except ValueError:
+            return False
+        site = jekyll.nearest_site(root / "_")
+        keep = site.include if site is not None else ()
+        return any(part.startswith(("_", ".")) and part not in keep for part in parts)
+
+    def _permalinks(self, root: Path) -> dict[str, Path]:
+        """Pages that set a `permalink` in their front matter, by the URL it gives (about/
+        for /about/): read once per run, and only when a link names no file."""
+        found = self._pages.get(root)
+        if found is None:
+            found = self._pages[root] = _page_permalinks(root)
+        return found
+
+
+def _page_key(url: str) -> str:
+    """/about/, /about and /about.html name one page."""
+    url = url.strip("/")
+    return url[:-5] if url.endswith(".html") else url
+
+
+_PERMALINK = re.compile(r"^permalink:[ \t]*(['\"]?)(/[^'\"\n]*)\1[ \t]*$", re.MULTILINE)
+_NOT_SITE = frozenset({"node_modules", "vendor", "_site"})
+
+
+def _page_permalinks(root: Path) -> dict[str, Path]:
+    """Pages under `root` (not in `_`/`.` folders) and the fixed permalinks they declare."""
+    found: dict[str, Path] = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", ".")) and d not in _NOT_SITE]
+        for name in files:
+            if not name.endswith((".md", ".markdown", ".html", ".htm")):
+                continue
+            path = Path(folder) / name
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(4096).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if not head.startswith("---"):
+                continue
+            m = _PERMALINK.search(head.split("\n---", 1)[0])
+            if m and ":" not in m.group(2):  # a template (/:basename/) is not a fixed URL
+                found.setdefault(_page_key(m.group(2)), path)
+    return found
 
 
 @functools.lru_cache(maxsize=1024)
@@ -473,10 +534,16 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             if problem:
                 yield _finding(post.path, link, "LK012", problem)
                 return
-        file = file or index.path(post, res.value, absolute)
+        file = file or index.path(post, res.value, absolute, published=res.target is Target.PATH and absolute)
         if file is None:
-            hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
-            yield _finding(post.path, link, "LK003", f"no such file: '{res.value}' under {index.root_for(post)}{hint}")
+            hidden = res.target is Target.PATH and absolute and index.path(post, res.value, True) is not None
+            if hidden:
+                message = (f"'{res.value}' is not on the built site: Jekyll leaves out files under folders starting "
+                           "with '_' or '.' (list it under `include` in _config.yml to publish it)")
+            else:
+                hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
+                message = f"no such file: '{res.value}' under {index.root_for(post)}{hint}"
+            yield _finding(post.path, link, "LK003", message)
             return
         target = index.facts(os.path.realpath(file))
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
@@ -487,10 +554,14 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     """(the file a relative link reaches on the built site, or None; the LK012 problem when
     it reaches a file only from the source folder). Neither: LK003 decides as usual."""
     assert post.url is not None
-    folder = jekyll.url_folder(post.url)
-    built = posixpath.normpath(posixpath.join(folder, unquote(value)))
-    on_site = index.path(post, built, absolute=True)
-    if on_site is not None or folder == "/":
+    site = jekyll.nearest_site(Path(post.resolved))
+    base = site.baseurl if site is not None else ""
+    # As the browser resolves it, baseurl included: climbing above it leaves the site.
+    full = posixpath.normpath(posixpath.join(base + jekyll.url_folder(post.url), unquote(value)))
+    full += "/" if value.endswith("/") and not full.endswith("/") else ""
+    inside = not base or full == base or full.startswith(base + "/")
+    on_site = index.path(post, full[len(base) :] or "/", absolute=True, published=True) if inside else None
+    if on_site is not None:
         return on_site, ""
     source = index.path(post, value, absolute=False)
     if source is None:
@@ -500,15 +571,14 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     here = Path(post.resolved).parent
     bases = [here.relative_to(root).as_posix()] if here.is_relative_to(root) else []
     rooted = next((r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))) for b in [*bases, ""])
-                   if index.path(post, r, absolute=True) is not None), "")
-    site = jekyll.nearest_site(Path(post.resolved))
-    base = site.baseurl if site is not None else ""
-    if rooted and not any(part.startswith(("_", ".")) for part in rooted.split("/")):
+                   if index.path(post, r, absolute=True, published=True) is not None), "")
+    if rooted:
         better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
     else:
-        better = f" (Jekyll does not publish '{rooted.lstrip('/') or source}' at all)"
+        shown = source.relative_to(root).as_posix() if source.is_relative_to(root) else source
+        better = f" (Jekyll does not publish '{shown}' at all)"
     return None, (f"'{value}' works from the source folder, but the post is published at {base}{post.url}, so "
-                  f"the browser asks for {base}{built}, which the site does not have{better}")
+                  f"the browser asks for {full}, which the site does not have{better}")
 
 
 def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, client: LinkClient | None) -> Iterator[Finding]:

@@ -321,3 +321,37 @@ def test_relative_link_judged_from_the_post_url(tmp_path: Path, config: str, exp
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [f.message for f in found] == ([expected] if expected else [])
     assert all((f.code, f.line, f.col, f.severity) == ("LK012", 5, 10, Severity.ERROR) for f in found)
+
+
+SITE_PAGES = {
+    "pages/about.md": "---\ntitle: About\npermalink: /about/\n---\nhi\n",
+    "pages/tpl.md": "---\npermalink: /:basename/\n---\nhi\n",  # a template: no fixed URL
+    "_data/x.json": "{}",
+    ".github/notes.md": "x",
+    "_redirects": "x",
+    "assets/pic.png": "png",
+}
+
+
+@pytest.mark.parametrize(
+    ("config", "markdown", "expected"),
+    [
+        ("title: t\n", "[a](/about/) [b](/about) [c](../../../about/) [d](/tpl/)", [(5, 51, "LK003")]),
+        ("title: t\n", "[d](/_data/x.json) [g](/.github/notes.md) [r](/_redirects)",
+         [(5, 5, "LK003"), (5, 24, "LK003"), (5, 47, "LK003")]),
+        ("include: [_redirects]\n", "[r](/_redirects)", []),
+        ("permalink: /:title.html\n", "![i](img.png)", [(5, 6, "LK012")]),  # _posts/img.png is never published
+        ("permalink: /:title.html\n", "![i](assets/pic.png)", []),
+    ],
+)
+def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdown: str,
+                                             expected: list[tuple[int, int, str]]) -> None:
+    files = {**SITE_PAGES, "_posts/img.png": "png", "_posts/2020-01-01-main.md": FM + markdown + "\n"}
+    posts = write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.line, f.col, f.code) for f in found] == expected
+    hidden = [f.message for f in found if "/_data/" in f.message]
+    assert hidden in ([], ["'/_data/x.json' is not on the built site: Jekyll leaves out files under folders starting "
+                           "with '_' or '.' (list it under `include` in _config.yml to publish it)"])
