@@ -1,7 +1,7 @@
 """What Jekyll itself decides about a post: the site's `_config.yml`, its `defaults`, and
 the post's URL on the built site.
 
-Read from the nearest `_config.yml` (or `_config.toml`), cached per file and stamp; the
+Read from the nearest `_config.yml` (`.yaml`, `.toml`), cached per file and stamp; the
 lint cache's keys cover the same files (`runner.site_config_salt`), so cached verdicts
 follow edits. Permalinks follow jekyll/lib/jekyll/document.rb and drops/url_drop.rb.
 """

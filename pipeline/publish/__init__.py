@@ -87,11 +87,11 @@ def run_publish(
     posts = result.posts or tuple(read_post(f) for f in result.files)
     if not posts:
         raise UsageError(f"no posts found, so nothing to publish; {args.out} is left as it is")
-    changed = {p.display_path for p in posts if stamps is not None and p.path in stamps and stamp(p.path) != stamps[p.path]}
-    decided = plan([p for p in posts if p.display_path not in changed], result.findings,
+    edited = {p.display_path for p in posts if stamps is not None and p.path in stamps and stamp(p.path) != stamps[p.path]}
+    decided = plan([p for p in posts if p.display_path not in edited], result.findings,
                    _plan_options(config.section("publish"), args))
-    if changed:
-        late = tuple(Held(p, "changed while it was being checked; run publish again") for p in sorted(changed))
+    if edited:
+        late = tuple(Held(p, "changed while it was being checked; run publish again") for p in sorted(edited))
         decided = Plan(decided.outputs, decided.held + late)
     files = {o.relpath: o.data for o in decided.outputs}
     files[writer.MANIFEST] = writer.manifest_text(o.entry for o in decided.outputs).encode("utf-8")
