@@ -28,6 +28,14 @@ STYLES = {
 }
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 _LEGACY_TYPES = {"post": "posts", "page": "pages", "draft": "drafts"}  # Jekyll still accepts these
+DEFAULT_EXCLUDE = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+                   "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
+
+
+def _matches(patterns: tuple[str, ...], path: str, name: str) -> bool:
+    """EntryFilter#glob_include?: a pattern matches a path as a glob or as its prefix."""
+    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) or path.startswith(p) or path + "/" == p
+               for p in patterns)  # a plain string prefix, as Jekyll's start_with? (notes also hides notesx)
 
 
 def slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
@@ -70,6 +78,22 @@ class SiteConfig:
     baseurl: str = ""  # the site's path prefix when served below a domain's root (/blog)
     collections_dir: str = ""  # where _posts lives, when not in the site folder itself
     include: tuple[str, ...] = ()  # names Jekyll publishes although they start with '_' or '.'
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # Jekyll 4 adds its defaults to the site's own
+    future: bool = False  # publish posts dated after the build
+
+    def published(self, rel: str) -> bool:
+        """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
+        EntryFilter's rules at every level of the path: not a name starting with '_', '.'
+        or '#' or ending with '~', nor matching `exclude` (a glob, or a prefix), unless
+        `include` names it."""
+        parts = [p for p in rel.split("/") if p]
+        for i, name in enumerate(parts):
+            path = "/".join(parts[: i + 1])
+            if _matches(self.include, path, name):
+                continue
+            if name.startswith(("_", ".", "#")) or name.endswith("~") or _matches(self.exclude, path, name):
+                return False
+        return True
 
     @property
     def collections(self) -> Path:
@@ -115,14 +139,23 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         kind = scope.get("type", "posts")
         defaults.append(Default(str(scope.get("path") or ""), None if kind is None else str(kind), dict(entry["values"])))
     permalink = data.get("permalink")
+    collections = data.get("collections")
+    posts = collections.get("posts") if isinstance(collections, dict) else None
+    if isinstance(posts, dict) and isinstance(posts.get("permalink"), str) and posts["permalink"]:
+        permalink = posts["permalink"]  # the posts collection's own setting wins
     baseurl = data.get("baseurl")
     collections_dir = data.get("collections_dir")
     return SiteConfig(
         config.parent, permalink if isinstance(permalink, str) and permalink else "date", tuple(defaults),
-        baseurl.rstrip("/") if isinstance(baseurl, str) else "",
+        "/" + baseurl.strip("/") if isinstance(baseurl, str) and baseurl.strip("/") else "",
         collections_dir.strip("/") if isinstance(collections_dir, str) else "",
-        tuple(str(i).strip("/") for i in data.get("include") or () if isinstance(i, (str, int))) if isinstance(data.get("include"), list) else (),
+        _names(data.get("include")), tuple(dict.fromkeys(DEFAULT_EXCLUDE + _names(data.get("exclude")))),
+        data.get("future") is True,
     )
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(v).strip("/") for v in value if isinstance(v, (str, int))) if isinstance(value, list) else ()
 
 
 def _parse(config: Path) -> Any:
@@ -158,6 +191,12 @@ def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list
     if "_posts" in rel:
         found = [*rel[: rel.index("_posts")], *found]
     return list(dict.fromkeys(c.lower() for c in found if c))
+
+
+def post_date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.date | None:
+    """The post's date: front matter `date`, else the file name's."""
+    when = _date(front_matter, name_date)
+    return when.date() if when is not None else None
 
 
 def _date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.datetime | None:

@@ -263,6 +263,7 @@ class Resolved:
     value: str
     fragment: str | None = None
     problem: str = ""
+    site_relative: bool = False  # written after {{ site.baseurl }}: a path below the site's baseurl
 
 
 @functools.lru_cache(maxsize=8192)
@@ -280,6 +281,9 @@ def resolve(link: Link) -> Resolved:
     prefix = _LIQUID_PREFIX.match(url)
     if prefix:  # {{ site.baseurl }}/assets/x.png is a path under the site root
         url = "/" + url[prefix.end():].lstrip("/")
+        if "{{" not in url and "{%" not in url and _SCHEME.match(url) is None:
+            path, hash_, frag = url.partition("#")
+            return Resolved(Target.PATH, path.partition("?")[0], frag if hash_ else None, site_relative=True)
     if "{{" in url or "{%" in url:
         return Resolved(Target.SKIP, url)
     if not url:

@@ -6,6 +6,7 @@ Extraction is in ``pipeline.links_extract`` (pure); the network sits behind
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import os
@@ -313,6 +314,8 @@ class LinkFacts:
     anchors: frozenset[str]
     links: tuple[Link, ...]
     url: str | None = None  # where Jekyll publishes the post (/2020/03/03/hello.html), when known
+    date: str = ""  # the post's date (ISO), which decides whether Jekyll publishes it yet
+    published: bool = True  # front matter published: false leaves it out of the site
 
 
 _SITE_TARGETS = frozenset({Target.EXTERNAL, Target.POST_URL, Target.LIQUID_LINK, Target.PATH})
@@ -322,16 +325,17 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
     """The links that need other posts, the disk or the network, plus this post's anchors."""
     links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
     resolved = os.path.realpath(post.path)  # realpath: a symlink loop does not raise
+    when = jekyll.post_date(post.front_matter, post.name_date)
     return LinkFacts(
         post.display_path, resolved, post.ok, post.slug, anchors(post) if post.ok else frozenset(), links,
-        _published_at(post, Path(resolved)) if any(resolve(link).target is Target.PATH for link in links) else None,
+        _published_at(post, Path(resolved)), when.isoformat() if when else "", post.front_matter.get("published") is not False,
     )
 
 
 def _published_at(post: Post, resolved: Path) -> str | None:
     """The post's URL on the built site: for a Jekyll post (under _posts/ of a folder with a
     site config) whose permalink can be worked out; else None."""
-    if "_posts" not in resolved.parts:
+    if "_posts" not in resolved.parts or not post.ok:
         return None  # a page (posts/x.md) is published at its own path: relative links hold
     site = jekyll.nearest_site(resolved)
     return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site) if site is not None else None
@@ -405,28 +409,50 @@ class _SiteIndex:
             for candidate in candidates:
                 if candidate.exists() and not (published and self._unpublished(root, candidate)):
                     return candidate
-        if absolute and published and suffix in _PAGE_SUFFIXES:
+        if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
             if page is not None:
                 return page
-        if absolute and suffix in _PAGE_SUFFIXES:
-            slug = Path(rel.rstrip("/")).with_suffix("").name
-            for paths in self.by_name.values():
-                if any(parse_name(Path(p))[1] == slug for p in paths):
-                    return Path(paths[0])  # a post permalink such as /2019/01/02/hello.html
+        if absolute and suffix in _PAGE_SUFFIXES and published:
+            return self._post_at(rel)  # a post permalink such as /2019/01/02/hello.html
         return None
 
+    def site_of(self, post: LinkFacts) -> jekyll.SiteConfig | None:
+        return jekyll.nearest_site(self.root_for(post) / "_")
 
     def _unpublished(self, root: Path, file: Path) -> bool:
-        """Is `file` one Jekyll leaves out of the site: under a folder (or named) with a leading
-        '_' or '.', unless the config's `include` names it."""
+        """Is `file` one Jekyll leaves out of the site (jekyll.SiteConfig.published)?"""
         try:
-            parts = file.relative_to(root).parts
+            rel = file.relative_to(root).as_posix()
         except ValueError:
             return False
         site = jekyll.nearest_site(root / "_")
-        keep = site.include if site is not None else ()
-        return any(part.startswith(("_", ".")) and part not in keep for part in parts)
+        return site is not None and not site.published(rel)
+
+    def linkable(self, post: LinkFacts, file: Path) -> bool:
+        """Can {% link %} name this file: a post (under _posts/), or a file Jekyll publishes?"""
+        root = self.root_for(post)
+        try:
+            parts = Path(os.path.realpath(file)).relative_to(root).parts
+        except ValueError:
+            return True
+        return "_posts" in parts or not self._unpublished(root, root.joinpath(*parts))
+
+    def _post_at(self, rel: str) -> Path | None:
+        """The post published at URL path /rel: its slug finds the candidates, its URL decides
+        (/2020/03/01/other.html, or /2020/03/01/other as servers answer it; not another date
+        nor the pretty form of a .html URL). A post whose URL is unknown matches by slug."""
+        wanted = "/" + rel
+        slug = Path(rel.rstrip("/")).with_suffix("").name
+        for paths in self.by_name.values():
+            for resolved in paths:
+                if parse_name(Path(resolved))[1] != slug:
+                    continue
+                facts = self.facts(resolved)
+                url = facts.url if facts is not None else None
+                if url is None or wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html"):
+                    return Path(resolved)
+        return None
 
     def _permalinks(self, root: Path) -> dict[str, Path]:
         """Pages that set a `permalink` in their front matter, by the URL it gives (about/
@@ -443,29 +469,29 @@ def _page_key(url: str) -> str:
     return url[:-5] if url.endswith(".html") else url
 
 
-_PERMALINK = re.compile(r"^permalink:[ \t]*(['\"]?)(/[^'\"\n]*)\1[ \t]*$", re.MULTILINE)
 _NOT_SITE = frozenset({"node_modules", "vendor", "_site"})
 
 
 def _page_permalinks(root: Path) -> dict[str, Path]:
-    """Pages under `root` (not in `_`/`.` folders) and the fixed permalinks they declare."""
+    """Pages under `root` (any file with front matter, outside `_`/`.` folders) and the
+    fixed permalinks their front matter declares (/about/, feed.xml)."""
+    from pipeline.frontmatter_parse import split_front_matter
+
     found: dict[str, Path] = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", ".")) and d not in _NOT_SITE]
         for name in files:
-            if not name.endswith((".md", ".markdown", ".html", ".htm")):
-                continue
             path = Path(folder) / name
             try:
                 with open(path, "rb") as fh:
-                    head = fh.read(4096).decode("utf-8", "replace")
+                    if fh.read(3) != b"---":
+                        continue
+                    text = (b"---" + fh.read(1 << 20)).decode("utf-8", "replace")
             except OSError:
                 continue
-            if not head.startswith("---"):
-                continue
-            m = _PERMALINK.search(head.split("\n---", 1)[0])
-            if m and ":" not in m.group(2):  # a template (/:basename/) is not a fixed URL
-                found.setdefault(_page_key(m.group(2)), path)
+            permalink = split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data.get("permalink")
+            if isinstance(permalink, str) and permalink.strip() and ":" not in permalink:  # not a template
+                found.setdefault(_page_key(permalink), path)
     return found
 
 
@@ -520,12 +546,27 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if target is None:
             yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
+        left_out = _left_out(target, index)
+        if left_out:
+            yield _finding(post.path, link, "LK002", f"post_url names '{res.value}', which Jekyll {left_out}: the build stops")
+            return
     elif res.target in (Target.LIQUID_LINK, Target.PATH):
         if not res.value:
             return
         absolute = res.target is Target.LIQUID_LINK or res.value.startswith("/")
         if res.target is Target.PATH and res.value.startswith("/") and not _has_site_config(index.root_for(post)):
             return  # a site page (/about/) can only be judged against the site's source, not posts alone
+        if res.target is Target.LIQUID_LINK and res.value.startswith("./"):
+            yield _finding(post.path, link, "LK003", f"{{% link %}} takes the path from the site folder: write "
+                           f"'{res.value[2:]}', without './' (Jekyll stops the build on '{res.value}')")
+            return
+        if res.target is Target.PATH and absolute and not res.site_relative:
+            outside = _outside_baseurl(res.value, index.site_of(post))
+            if outside is None:
+                res = replace(res, value=_below_baseurl(res.value, index.site_of(post)))
+            else:
+                yield _finding(post.path, link, "LK003", outside)
+                return
         file = None
         if not absolute and post.url is not None and not res.value.lower().endswith((".md", ".markdown")):
             # As a browser resolves it: against the post's URL (links to .md files are
@@ -538,16 +579,52 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if file is None:
             hidden = res.target is Target.PATH and absolute and index.path(post, res.value, True) is not None
             if hidden:
-                message = (f"'{res.value}' is not on the built site: Jekyll leaves out files under folders starting "
-                           "with '_' or '.' (list it under `include` in _config.yml to publish it)")
+                message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:
-                hint = "" if res.target is Target.LIQUID_LINK else " (if a plugin generates it, add it to [links] exclude)"
+                hint = "" if res.target is Target.LIQUID_LINK else f" (if a plugin makes it, add '{link.url}' to [links] exclude)"
                 message = f"no such file: '{res.value}' under {index.root_for(post)}{hint}"
             yield _finding(post.path, link, "LK003", message)
+            return
+        if res.target is Target.LIQUID_LINK and not index.linkable(post, file):
+            yield _finding(post.path, link, "LK003", f"{{% link {res.value} %}} names a file Jekyll does not publish, "
+                           f"so the build stops: {_why_hidden(res.value)}")
             return
         target = index.facts(os.path.realpath(file))
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _why_hidden(value: str) -> str:
+    first = value.strip("/").split("/", 1)[0]
+    if first in ("_posts", "_drafts"):
+        return "a post is published at its permalink, not under _posts/ (use {% post_url %} or {% link %})"
+    return ("Jekyll leaves out files under folders starting with '_' or '.', and those `exclude` names "
+            "(list it under `include` in _config.yml to publish it)")
+
+
+def _left_out(target: LinkFacts, index: _SiteIndex) -> str:
+    """Why Jekyll leaves a post out of the site ('' when it does not)."""
+    if not target.published:
+        return "does not publish (published: false)"
+    site = jekyll.nearest_site(Path(target.resolved))
+    if target.date and target.date > dt.date.today().isoformat() and not (site is not None and site.future):
+        return f"leaves out until {target.date} (a future date; `future: true` in _config.yml publishes it)"
+    return ""
+
+
+def _outside_baseurl(value: str, site: jekyll.SiteConfig | None) -> str | None:
+    """The LK003 message for a root-absolute link that misses the site's baseurl, else None."""
+    base = site.baseurl if site is not None else ""
+    if not base or value == base or value.startswith(base + "/"):
+        return None
+    return (f"'{value}' is outside the site, which is served under its baseurl {base}: link to "
+            f"'{base}{value}', or write {{{{ '{value}' | relative_url }}}}")
+
+
+def _below_baseurl(value: str, site: jekyll.SiteConfig | None) -> str:
+    """A root-absolute link as a path from the site folder (its baseurl taken off)."""
+    base = site.baseurl if site is not None else ""
+    return (value[len(base) :] or "/") if base else value
 
 
 def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[Path | None, str]:

@@ -328,6 +328,9 @@ SITE_PAGES = {
     "pages/tpl.md": "---\npermalink: /:basename/\n---\nhi\n",  # a template: no fixed URL
     "_data/x.json": "{}",
     ".github/notes.md": "x",
+    "notes/n.png": "png", "assets/art.psd": "psd", "node_modules/x.js": "x", "pub/_inner/i.png": "png",
+    "atom.xml": "---\npermalink: /feed.xml\n---\n<feed/>", "pages/c.md": "---\npermalink: /commented/ # here\n---\nx",
+    "pages/crlf.md": "---\r\ntitle: C\r\npermalink: /crlf/\r\n---\r\nx",
     "_redirects": "x",
     "assets/pic.png": "png",
 }
@@ -342,11 +345,32 @@ SITE_PAGES = {
         ("include: [_redirects]\n", "[r](/_redirects)", []),
         ("permalink: /:title.html\n", "![i](img.png)", [(5, 6, "LK012")]),  # _posts/img.png is never published
         ("permalink: /:title.html\n", "![i](assets/pic.png)", []),
+        # Jekyll's default excludes and the site's own, globs and prefixes; include wins
+        ("exclude: [notes, '*.psd']\n", "[n](/notes/n.png) [p](/assets/art.psd) [m](/node_modules/x.js)",
+         [(5, 5, "LK003"), (5, 23, "LK003"), (5, 44, "LK003")]),
+        ("include: ['_inn*']\n", "[i](/pub/_inner/i.png)", []),
+        # posts are found by their URL, not only by the last part of it
+        ("title: t\n", "[a](/2020/01/02/other.html) [b](/2020/01/02/other) [c](/1999/01/01/other.html) "
+                        "[d](/2020/01/02/other/)", [(5, 56, "LK003"), (5, 84, "LK003")]),
+        ("permalink: pretty\n", "[a](/2020/01/02/other/) [b](/2020/01/02/other.html)", [(5, 29, "LK003")]),
+        # a page's permalink however its front matter spells it, for any kind of page
+        ("title: t\n", "[f](/feed.xml) [c](/commented/) [r](/crlf/)", []),
+        # baseurl: root-absolute links must carry it, {{ site.baseurl }} links already do
+        ("baseurl: blog\n", "[a](/blog/assets/pic.png) [b](/assets/pic.png) [c]({{ site.baseurl }}/assets/pic.png)"
+                             " [d](/blog/about/)", [(5, 31, "LK003")]),
+        # {% link %}: a path from the site folder, to a file Jekyll publishes (or a post)
+        ("title: t\n", "{% link ./assets/pic.png %} {% link _data/x.json %} {% link _posts/2020-01-02-other.md %}",
+         [(5, 1, "LK003"), (5, 29, "LK003")]),
+        # post_url to a post Jekyll leaves out stops the build
+        ("title: t\n", "{% post_url 2020-01-03-hidden %} {% post_url 2999-01-01-later %}", [(5, 1, "LK002"), (5, 34, "LK002")]),
+        ("future: true\n", "{% post_url 2999-01-01-later %}", []),
     ],
 )
 def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdown: str,
                                              expected: list[tuple[int, int, str]]) -> None:
-    files = {**SITE_PAGES, "_posts/img.png": "png", "_posts/2020-01-01-main.md": FM + markdown + "\n"}
+    files = {**SITE_PAGES, "_posts/img.png": "png", "_posts/2020-01-01-main.md": FM + markdown + "\n",
+             "_posts/2020-01-02-other.md": FM + "x\n", "_posts/2020-01-03-hidden.md": "---\ntitle: H\npublished: false\n---\nx\n",
+             "_posts/2999-01-01-later.md": FM + "x\n"}
     posts = write_site(tmp_path, files)
     (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     ctx = context(tmp_path, offline=True)
@@ -354,4 +378,5 @@ def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdo
     assert [(f.line, f.col, f.code) for f in found] == expected
     hidden = [f.message for f in found if "/_data/" in f.message]
     assert hidden in ([], ["'/_data/x.json' is not on the built site: Jekyll leaves out files under folders starting "
-                           "with '_' or '.' (list it under `include` in _config.yml to publish it)"])
+                           "with '_' or '.', and those `exclude` names (list it under `include` in _config.yml to "
+                           "publish it)"])
