@@ -199,6 +199,16 @@ def post_date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.
     return when.date() if when is not None else None
 
 
+def folder_categories(post: Path) -> list[str]:
+    """The folders between the site's collections folder and the post's `_posts`, which
+    Jekyll makes its first categories (blog/_posts/x.md: blog); none outside a site."""
+    site = nearest_site(post)
+    if site is None or not post.is_relative_to(site.collections):
+        return []
+    rel = post.relative_to(site.collections).parts
+    return list(rel[: rel.index("_posts")]) if "_posts" in rel else []
+
+
 def _date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.datetime | None:
     value = front_matter.get("date")
     if isinstance(value, dt.datetime):

@@ -360,6 +360,7 @@ class _SiteIndex:
         self.ctx = ctx
         self._roots: dict[str, Path] = {}  # by the post's folder
         self._pages: dict[Path, dict[str, Path]] = {}  # by site root: pages by their permalink
+        self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
 
     def facts(self, resolved: str) -> LinkFacts | None:
         found = self._facts.get(resolved)
@@ -407,7 +408,7 @@ class _SiteIndex:
                 stem = target.with_suffix("") if suffix else target
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
             for candidate in candidates:
-                if candidate.exists() and not (published and self._unpublished(root, candidate)):
+                if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel))):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
@@ -453,6 +454,17 @@ class _SiteIndex:
                 if url is None or wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html"):
                     return Path(resolved)
         return None
+
+    def _moved(self, root: Path, page: Path, rel: str) -> bool:
+        """Does this page declare a permalink other than URL path `rel` (about.md at /about/
+        is not at /about.html)?"""
+        if page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
+            return False  # a static file is served where it lies
+        declared = self._declared.get(root)
+        if declared is None:
+            declared = self._declared[root] = {page: key for key, page in self._permalinks(root).items()}
+        key = declared.get(page)
+        return key is not None and key != _page_key(rel)
 
     def _permalinks(self, root: Path) -> dict[str, Path]:
         """Pages that set a `permalink` in their front matter, by the URL it gives (about/
@@ -652,7 +664,7 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     if rooted:
         better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
     else:
-        shown = source.relative_to(root).as_posix() if source.is_relative_to(root) else source
+        shown = os.path.relpath(os.path.normpath(source), root) if source.is_relative_to(root) else source
         better = f" (Jekyll does not publish '{shown}' at all)"
     return None, (f"'{value}' works from the source folder, but the post is published at {base}{post.url}, so "
                   f"the browser asks for {full}, which the site does not have{better}")

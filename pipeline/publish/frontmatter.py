@@ -16,7 +16,9 @@ import yaml
 from pipeline.checks.frontmatter import parse_date
 
 # Jekyll merges `category`/`tag` into `categories`/`tags` (Utils.pluralized_array_from_hash):
-# the singular value is one item, a plural string is split on whitespace.
+# the singular value is one item, a plural string is split on whitespace, and the singular
+# wins. Categories add the plural list before that (Document#populate_categories), and the
+# folders above `_posts` before both: Rust + [News] from blog/_posts is blog/news/rust.
 _PLURALS: tuple[tuple[str, str], ...] = (("category", "categories"), ("tag", "tags"))
 # Jekyll parses dates with Ruby's lenient Time.parse: a valid leading YYYY-MM-DD is enough
 # ("2023-01-29 18:30:22 2023 -0800" builds); without one Jekyll stops the whole build.
@@ -46,18 +48,24 @@ def _date_text(value: Any) -> str:
 
 
 def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, key_order: Sequence[str],
-                           default_layout: str = "", drop_published: bool = False) -> dict[str, Any]:
+                           default_layout: str = "", drop_published: bool = False,
+                           folder_categories: Sequence[str] = ()) -> dict[str, Any]:
     """Ordered front matter: `key_order` keys first, then the rest alphabetically.
 
+    `folder_categories` are the folders above the source's `_posts`: the published post
+    lies in DIR/_posts, so they are written into `categories` to keep its URL.
     Raises FrontMatterError when there is no usable date, since Jekyll stops the whole
     build on a post whose date it cannot parse.
     """
     fm = dict(data)
     for singular, plural in _PLURALS:
-        if singular in fm or plural in fm:
+        if singular in fm or plural in fm or (plural == "categories" and folder_categories):
             items = _as_list(fm.pop(singular), False) if singular in fm else []
             plural_items = _as_list(fm.pop(plural, None), True)
-            fm[plural] = items or plural_items  # Jekyll ignores the plural when the singular is set
+            merged = items or plural_items  # the singular wins over the plural...
+            if plural == "categories":  # ...but categories also keep the plural, after the folders
+                merged = list(dict.fromkeys([*folder_categories, *plural_items, *merged]))
+            fm[plural] = merged
     if isinstance(fm.get("title"), str):
         fm["title"] = fm["title"].strip()
     if not fm.get("layout") and default_layout:

@@ -19,7 +19,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from pipeline import frontmatter_parse as fmp
-from pipeline import spans
+from pipeline import jekyll, spans
 from pipeline.findings import Fix
 from pipeline.post import Post
 from pipeline.fixes import apply_fixes
@@ -138,6 +138,6 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     if options.strip_whitespace:
         body = clean_whitespace(body)
     data = normalize_front_matter(fm.data, post.name_date, options.key_order, options.default_layout,
-                                  options.drop_published)
+                                  options.drop_published, jekyll.folder_categories(post.path.resolve()))
     return Normalized(dump_front_matter(data) + body, data, post_date(data, post.name_date),
                       fixed.applied, fixed.skipped)

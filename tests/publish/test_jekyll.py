@@ -78,3 +78,38 @@ def test_every_published_post_becomes_a_page_with_its_date_and_url(tmp_path: Pat
         assert f'data-date="{day}" data-url="{url}"' in html, post["path"]
     seed = (site / "_site/2019/03/31/interview-with-francois-chollet.html").read_text(encoding="utf-8")
     assert 'target="_blank"' in seed and "<!--more-->" in seed  # kramdown attributes kept working
+
+
+def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jekyll builds the same URLs from the published tree as from the sources: folder
+    categories, `category` with `categories`, a permalink in front matter."""
+    src = tmp_path / "src"
+    posts = {
+        "travel/_posts/2020-03-03-d.md": "---\ntitle: D\n---\nd\n",
+        "_posts/2020-03-04-e.md": "---\ntitle: E\ncategory: Rust\ncategories: [News, tech]\n---\ne\n",
+        "_posts/2020-03-05-f.md": "---\ntitle: F\npermalink: /about/f/\n---\nf\n",
+    }
+    for rel, text in posts.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text, encoding="utf-8")
+    (src / "_config.yml").write_text("timezone: UTC\ndisable_disk_cache: true\n", encoding="utf-8")
+
+    def built(site: Path) -> list[str]:
+        out = tmp_path / f"out-{site.name}"
+        run = subprocess.run([str(JEKYLL), "build", "--safe", "-s", str(site), "-d", str(out)],
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert run.returncode == 0, run.stdout + run.stderr
+        return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+
+    before = built(src)
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_config.yml").write_text("timezone: UTC\ncollections_dir: published\nexclude: [published/manifest.json]\n"
+                                      "disable_disk_cache: true\n", encoding="utf-8")
+    sources = [str(src / rel) for rel in posts]
+    code = cli.main(["publish", *sources, "--out", "site/published", "--no-cache", "--offline", "--select", "FM",
+                     "--ignore", "FM009"], stdout=io.StringIO(), stderr=io.StringIO())
+    assert code == 0
+    assert before == ["about/f/index.html", "news/tech/rust/2020/03/04/e.html", "travel/2020/03/03/d.html"]
+    assert built(site) == before

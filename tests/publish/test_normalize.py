@@ -59,6 +59,10 @@ def test_clean_whitespace(body: str, expected: str) -> None:
      {"layout": "post", "title": "T", "date": "2020-01-02", "alpha": 2, "zeta": 1}),
     ({"title": "T", "tags": "a b", "category": "one two"}, dt.date(2020, 1, 2),
      {"title": "T", "date": "2020-01-02", "categories": ["one two"], "tags": ["a", "b"]}),
+    # Jekyll keeps `categories` before `category` (Rust + [News, tech] builds /news/tech/rust/),
+    # but `tag` replaces `tags`
+    ({"title": "T", "category": "Rust", "categories": ["News", "tech"], "tag": "x", "tags": ["y"]}, dt.date(2020, 1, 2),
+     {"title": "T", "date": "2020-01-02", "categories": ["News", "tech", "Rust"], "tags": ["x"]}),
     ({"title": "T", "tag": "x", "tags": ["y"], "date": "2019-05-06 10:00:00 +0200"}, None,
      {"title": "T", "date": "2019-05-06 10:00:00 +0200", "tags": ["x"]}),
     ({"title": "T", "date": dt.datetime(2021, 2, 3, 4, 5, 6)}, None, {"title": "T", "date": "2021-02-03 04:05:06"}),
@@ -200,3 +204,16 @@ def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) 
 def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
     post = load_post(Path("2020-01-02-x.md"), data)
     assert getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None) == f"cannot be published: {reason}"
+
+
+def test_folder_categories_are_kept_in_front_matter(tmp_path: Path) -> None:
+    """travel/_posts/x.md is at /travel/...: published into DIR/_posts it keeps that URL only
+    if `travel` becomes a category of its own."""
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    post = tmp_path / "travel" / "_posts" / "2020-01-02-x.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: X\ncategories: [Food]\n---\nbody\n", encoding="utf-8")
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import normalize
+
+    assert normalize(read_post(post), ()).front_matter["categories"] == ["travel", "Food"]
