@@ -152,6 +152,8 @@ def progress_printer_for(err: TextIO, fmt: str) -> Any:
 
 
 def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
+    if args.output and os.path.realpath(args.output) in {os.path.realpath(f) for f in result.files}:
+        raise UsageError(f"--output {args.output} is one of the posts being checked; write the report elsewhere")
     buffer = io.StringIO()  # render fully first: a failed write never leaves half a report
     FORMATTERS[args.format](result.findings, len(result.files), rules_by_code(), buffer)
     _emit(args, buffer.getvalue(), out)

@@ -314,3 +314,12 @@ def test_home_and_caches_point_into_a_temporary_folder(isolated_home: Path) -> N
     assert os.environ["XDG_CACHE_HOME"].startswith(str(isolated_home))
     assert os.environ["PIPELINE_CACHE_DIR"].startswith(str(isolated_home))
     assert "pytest" in str(isolated_home)
+
+
+def test_output_never_replaces_a_post_being_checked(site: Path) -> None:
+    before = (site / "2020-01-02-missing-title.md").read_bytes()
+    code, out, err = run("lint", "--select", "FM", "--output", "2020-01-02-missing-title.md", ".")
+    assert (code, out) == (2, "")
+    assert err == ("pipeline: error: --output 2020-01-02-missing-title.md is one of the posts being checked; "
+                   "write the report elsewhere\n")
+    assert (site / "2020-01-02-missing-title.md").read_bytes() == before

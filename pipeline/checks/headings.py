@@ -267,9 +267,14 @@ def _near_duplicates(post: Post, heads: Sequence[_Head], md024: Mapping[_Head, _
             continue
         for earlier in heads[:i]:
             if earlier.md_text != head.md_text and _near(earlier.norm, head.norm, threshold, max_words):
-                same = head.heading.text == earlier.heading.text  # ## Usage and ## Usage {#usage-2}
+                same = head.heading.text == earlier.heading.text  # same words, other markup or attributes
                 how = "repeats" if same else "nearly repeats"
-                tail = "; only an {: } or {#id} attribute tells them apart" if same else ""
+                tail = ""
+                if same:  # ## Usage {#usage-2} differs by its attribute; ## **Usage** by markup
+                    by_attribute = bool(head.heading.explicit_id or earlier.heading.explicit_id or "{:" in head.heading.raw
+                                        or "{:" in earlier.heading.raw)
+                    tail = ("; only an {: } or {#id} attribute tells them apart" if by_attribute
+                            else "; only markup (emphasis, code, links) tells them apart")
                 yield _twin(post, "HD002", head, earlier, f"heading '{head.heading.text}' {how} '{earlier.heading.text}'{tail}")
                 break
 
@@ -310,8 +315,19 @@ def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding
             continue
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
-            if para is not None and _repeats(plain_text(post, tokens[para + 1]), head.norm):
+            if para is not None and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm):
                 yield _paragraph_finding(post, head, tokens[para])
+
+
+# Inline markup a repeated line of prose may carry. An image, a link, code or HTML whose
+# text matches the heading (![Screenshot](...) under "## Screenshot") is content, not an
+# echo, and deleting it (HD003's fix) would lose it.
+_PROSE_CHILDREN = frozenset({"text", "softbreak", "hardbreak", "em_open", "em_close", "strong_open", "strong_close",
+                             "s_open", "s_close"})
+
+
+def _prose_only(post: Post, inline: Token) -> bool:
+    return all(child.type in _PROSE_CHILDREN for child in inline_children(post, inline))
 
 
 def _heading_close(tokens: Sequence[Token], index: int) -> int:

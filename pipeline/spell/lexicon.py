@@ -27,7 +27,7 @@ from pathlib import Path
 
 from pipeline.errors import PipelineError
 
-SCHEMA = 5
+SCHEMA = 6  # 6: data/project-terms.txt
 TECH_ZIPF = 3.0  # cspell's technical terms carry no counts; treat them as fairly common
 # A capitalised word inside a sentence whose lower case is at least this common, and no
 # name, reads as an ordinary word (a Title, This Development), never as a name.
@@ -107,6 +107,12 @@ def _data_words(name: str) -> list[str]:
         return [line.strip() for line in fh if line.strip()]
 
 
+def _project_terms() -> list[str]:
+    """This project's own additions (data/project-terms.txt): words the lists lack."""
+    text = (Path(__file__).parent / "data" / "project-terms.txt").read_text(encoding="utf-8")
+    return [w for w in (line.strip() for line in text.splitlines()) if w and not w.startswith("#")]
+
+
 def _hunspell_words() -> Iterator[str]:
     """Expand spylls' en_US .dic with its .aff suffix/prefix rules (a small unmunch)."""
     from spylls.hunspell import Dictionary
@@ -171,7 +177,7 @@ def build_lexicon(
             (capital_forms if word[:1].isupper() else lower_forms).add(word.lower())
             freq.setdefault(word.lower(), 0.0)
     if "tech" in sources:
-        for word in _data_words("tech-terms.txt.gz"):
+        for word in _data_words("tech-terms.txt.gz") + _project_terms():
             freq.setdefault(word.lower(), TECH_ZIPF)
     if "pyspellchecker" in sources:
         for word, z in _pyspellchecker_freq().items():

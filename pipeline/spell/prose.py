@@ -215,6 +215,9 @@ def _title_case(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) * 4 >= len(words) * 3
 
 
+_YAML_ESCAPE = re.compile(r"\\.")
+
+
 def _front_matter_prose(
     lines: Sequence[str],
     key_lines: Mapping[str, int],
@@ -230,12 +233,16 @@ def _front_matter_prose(
         if first is None:
             continue
         last = min((s for s in starts if s > first), default=first + 1)
+        quoted = False  # a double-quoted YAML value: its escapes (\" \n) are not words
         for n in range(first, last):
             if n - 1 >= len(lines):
                 break
             text = lines[n - 1]
             prefix = re.match(rf"\s*{re.escape(key)}\s*:\s*[|>]?[-+]?", text) if n == first else None
             skip = prefix.end() if prefix else 0
+            quoted = quoted or (n == first and text[skip:].startswith('"'))
+            if quoted and "\\" in text:
+                text = _YAML_ESCAPE.sub("  ", text)
             masked = _mask(" " * skip + text[skip:], terms)
             blocks.append((n, masked))
             _words(masked, n, terms, out, start_is_sentence=n == first, title_case=key == "title" and _title_case(masked))
@@ -265,7 +272,7 @@ def _terms(text: str) -> list[str]:
     return [t.lower() for t in _TERM.findall(text) if len(t) > 2] + [t.lower() for t in _ALPHA3.findall(text)]
 
 
-_DELIMS = "\\s()\\[\\]{}<>\"“”„,;!?*|~="
+_DELIMS = "\\s()\\[\\]{}<>\"“”„,;!?*|~=—–…"  # dashes and the ellipsis join words without spaces (best—which)
 _INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
 # A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
 # puts that word in group 1: the common case, handled without the general path (same result).

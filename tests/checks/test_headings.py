@@ -52,6 +52,8 @@ def test_siblings_only_allows_same_heading_under_other_parents() -> None:
      "heading 'Training the model again' nearly repeats 'Training the model' (first at line 1)"),
     ("## Usage\n\n## Usage {#usage-2}\n",
      "heading 'Usage' repeats 'Usage'; only an {: } or {#id} attribute tells them apart (first at line 1)"),
+    ("## Install\n\n## **Install**\n",
+     "heading 'Install' repeats 'Install'; only markup (emphasis, code, links) tells them apart (first at line 1)"),
 ])
 def test_near_duplicate_messages(text: str, message: str) -> None:
     assert [(f.code, f.message) for f in _check(_post(text))] == [("HD002", message)]
@@ -93,6 +95,17 @@ def test_repeated_paragraph_after_heading_at_end_of_file(text: str, fixed: str) 
     [finding] = _check(_post(text))
     assert finding.fix is not None
     assert _apply(text, finding.fix) == fixed
+
+
+@pytest.mark.parametrize("paragraph", [
+    "![Screenshot](/assets/shot.png)", "[Screenshot](https://demo.example.com)",
+    '<a href="/f.zip">Screenshot</a>', "`screenshot`", "**Screenshot**",
+])
+def test_a_paragraph_of_markup_is_content_not_a_repeat(paragraph: str) -> None:
+    """Only prose (emphasis allowed) repeats a heading: an image, link, HTML or code with
+    the heading's text is content, and HD003's fix would delete it."""
+    found = _check(_post(f"## Screenshot\n\n{paragraph}\n\nmore\n"))
+    assert [f.code for f in found] == (["HD003"] if paragraph.startswith("**") else [])
 
 
 def test_repeated_paragraph_in_a_list_gets_no_fix() -> None:

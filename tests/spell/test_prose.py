@@ -38,6 +38,11 @@ CASES = [
     ("command-line options are code", "Run -fvisibility=hidden or --no-cachee now - ok\n",
      [("Run", 1, 1), ("hidden", 1, 18), ("or", 1, 25), ("now", 1, 40), ("ok", 1, 46)]),
     ("table cells", "| a | bb |\n|---|----|\n| cc | dd |\n", [("a", 1, 3), ("bb", 1, 7), ("cc", 3, 3), ("dd", 3, 8)]),
+    ("dashes and ellipsis join words", "The best—wich we knew–or not…teh end\n",
+     [("The", 1, 1), ("best", 1, 5), ("wich", 1, 10), ("we", 1, 15), ("knew", 1, 18), ("or", 1, 23), ("not", 1, 26),
+      ("teh", 1, 30), ("end", 1, 34)]),
+    ("escaped quotes in a quoted title", '---\ntitle: "Quoted \\"teh\\" one"\n---\nx\n',
+     [("Quoted", 2, 9), ("teh", 2, 18), ("one", 2, 24), ("x", 4, 1)]),
 ]
 
 
