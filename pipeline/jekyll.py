@@ -80,6 +80,7 @@ class SiteConfig:
     include: tuple[str, ...] = ()  # names Jekyll publishes although they start with '_' or '.'
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # Jekyll 4 adds its defaults to the site's own
     future: bool = False  # publish posts dated after the build
+    timezone: str = ""  # the site's `timezone` (an IANA name); dates with an offset move into it
 
     def published(self, rel: str) -> bool:
         """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
@@ -150,7 +151,7 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         "/" + baseurl.strip("/") if isinstance(baseurl, str) and baseurl.strip("/") else "",
         collections_dir.strip("/") if isinstance(collections_dir, str) else "",
         _names(data.get("include")), tuple(dict.fromkeys(DEFAULT_EXCLUDE + _names(data.get("exclude")))),
-        data.get("future") is True,
+        data.get("future") is True, str(data.get("timezone") or ""),
     )
 
 
@@ -193,12 +194,6 @@ def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list
     return list(dict.fromkeys(c.lower() for c in found if c))
 
 
-def post_date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.date | None:
-    """The post's date: front matter `date`, else the file name's."""
-    when = _date(front_matter, name_date)
-    return when.date() if when is not None else None
-
-
 def folder_categories(post: Path) -> list[str]:
     """The folders between the site's collections folder and the post's `_posts`, which
     Jekyll makes its first categories (blog/_posts/x.md: blog); none outside a site."""
@@ -209,19 +204,94 @@ def folder_categories(post: Path) -> list[str]:
     return list(rel[: rel.index("_posts")]) if "_posts" in rel else []
 
 
-def _date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.datetime | None:
-    value = front_matter.get("date")
+_ISO_DATE = re.compile(
+    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})"
+    r"(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2})?$"
+)
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """A front matter date as Jekyll reads it (Ruby's lenient Time.parse): YYYY-MM-DD with an
+    optional time and offset, or another form that names year, month and day ("January 2,
+    2020", "2020/01/02", "2020-01-02 10:00 PM UTC", parsed with dateutil). None if not a date."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
-        if m:
-            try:
-                return dt.datetime(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
+    text = str(value).strip()
+    m = _ISO_DATE.match(text)
+    if m:
+        try:
+            day = _iso_day(m.group("date"))
+            hour, minute, second = int(m.group("h") or 0), int(m.group("m") or 0), int(m.group("s") or 0)
+            return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=_offset(m.group("tz")))
+        except ValueError:
+            return None
+    lead = _LEADING_DAY.match(text)  # Time.parse reads "2023-01-29 18:30:22 2023 -0800" by its leading date
+    if lead:
+        try:
+            day = _iso_day(lead.group(1))
+        except ValueError:
+            return None
+        return dt.datetime(day.year, day.month, day.day)
+    return _loose_date(text) if any(c.isdigit() for c in text) else None
+
+
+_LEADING_DAY = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
+
+
+def _iso_day(text: str) -> dt.date:
+    return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+
+
+def _offset(text: str | None) -> dt.tzinfo | None:
+    if not text:
+        return None
+    if text == "Z":
+        return dt.timezone.utc
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+
+
+def _loose_date(text: str) -> dt.datetime | None:
+    from dateutil import parser  # only for dates not written as YYYY-MM-DD
+
+    try:  # parsed with two different defaults: a part missing from the text shows as a difference
+        a = parser.parse(text, default=dt.datetime(2001, 1, 1))
+        b = parser.parse(text, default=dt.datetime(2002, 2, 2))
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return a if (a.year, a.month, a.day) == (b.year, b.month, b.day) else None
+
+
+def site_day(when: dt.datetime, site: SiteConfig | None) -> dt.date:
+    """The calendar day Jekyll files a post under: a time with an offset is moved into the
+    site's `timezone`. Without one, Jekyll uses the build machine's zone, unknown here, so
+    the day is taken as written."""
+    if when.tzinfo is None or site is None or not site.timezone:
+        return when.date()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return when.astimezone(ZoneInfo(site.timezone)).date()
+    except (KeyError, ValueError, OSError):  # an unknown zone name: Jekyll would stop anyway
+        return when.date()
+
+
+def post_date(front_matter: Mapping[str, Any], name_date: dt.date | None, site: SiteConfig | None = None) -> dt.date | None:
+    """The post's date: front matter `date` (as the site's time zone files it), else the file name's."""
+    when = _date(front_matter, name_date)
+    return site_day(when, site) if when is not None else None
+
+
+def _date(front_matter: Mapping[str, Any], name_date: dt.date | None) -> dt.datetime | None:
+    value = front_matter.get("date")
+    when = parse_datetime(value) if value is not None and value != "" else None
+    if when is not None:
+        return when
     return dt.datetime(name_date.year, name_date.month, name_date.day) if name_date else None
 
 
@@ -238,6 +308,7 @@ def post_url(
     if not isinstance(template, str):
         return None
     when = _date(data, name_date)
+    when = dt.datetime.combine(site_day(when, site), when.time()) if when is not None else None
     named = data.get("slug") or slug
     categories = _categories(data, post, site.collections)
     if when is None or not named or categories is None:

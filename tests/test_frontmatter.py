@@ -99,6 +99,13 @@ CASES = [
     ("date-day", fm(OK + b"date: 2020-01-02\n"), NAME, []),
     ("date-time-offset", fm(OK + b"date: 2020-01-02 10:00:00 +0100\n"), NAME, []),
     ("date-iso-z", fm(OK + b"date: 2020-01-02T10:00:00Z\n"), NAME, []),
+    # other forms Jekyll's Time.parse builds (checked with Jekyll 4.3); a missing year is no date
+    ("date-words", fm(OK + b"date: January 2, 2020\n"), NAME, []),
+    ("date-slashes", fm(OK + b"date: 2020/01/02\n"), NAME, []),
+    ("date-utc-word", fm(OK + b"date: 2020-01-02 10:00:00 UTC\n"), NAME, []),
+    ("date-pm", fm(OK + b"date: 2020-01-02 10:00 PM\n"), NAME, []),
+    ("date-leading-day", fm(OK + b"date: 2020-01-02 18:30:22 2023 -0800\n"), NAME, []),
+    ("date-no-year", fm(OK + b"date: March 2\n"), NAME, [(4, 1, "FM011")]),
     ("date-colon-offset", fm(OK + b"date: 2020-01-02 10:00:00 +01:00\n"), NAME, []),
     ("date-short-digits", fm(OK + b"date: 2020-1-2\n"), NAME, []),
     ("date-invalid-month", fm(OK + b"date: 2020-13-45\n"), NAME, [(4, 1, "FM011")]),
@@ -239,3 +246,18 @@ def test_unreadable_file_is_fm001(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "gone.md")
     post = read_post(link)
     assert [(f.line, f.code) for f in frontmatter.check(post, Context(options=options(), root=tmp_path))] == [(1, "FM001")]
+
+
+@pytest.mark.parametrize(("config", "date", "expected"), [
+    ("timezone: UTC\n", "2020-01-02 23:30:00 -0800", [(4, 1, "FM012")]),  # 2020-01-03 07:30 UTC
+    ("timezone: America/Los_Angeles\n", "2020-01-02 23:30:00 -0800", []),
+    ("timezone: Asia/Tokyo\n", "2020-01-02 01:00:00 +0000", []),  # 10:00 in Tokyo: the same day
+    ("title: t\n", "2020-01-02 23:30:00 -0800", []),  # no timezone: the build machine's, unknown here
+])
+def test_a_date_whose_zone_moves_the_post_to_another_day(tmp_path: Path, config: str, date: str,
+                                                          expected: list[Any]) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    text = f"---\ntitle: T\nlayout: post\ndate: {date}\n---\nx\n".encode()
+    assert findings(text, folder=posts) == expected

@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Severity
-from pipeline.jekyll import default_keys
+from pipeline.jekyll import default_keys, nearest_site, parse_datetime, site_day
 from pipeline.post import Post, parse_name
 from pipeline.registry import Context, Option, Rule
 
@@ -40,7 +40,8 @@ RULES: tuple[Rule, ...] = (
     Rule("FM010", "wrong-type", "A front matter key has the wrong type.",
          doc="tags and categories are a list or a space-separated string; published is true or false; title is text.\n\nBad:\n    published: 'no'\nGood:\n    published: false"),
     Rule("FM011", "invalid-date", "The date key cannot be parsed as a date.",
-         doc="Jekyll accepts YYYY-MM-DD with an optional HH:MM[:SS] time and a +HHMM offset.\n\nBad:\n    date: 2019-13-45\nGood:\n    date: 2019-12-05 10:00:00 +0100"),
+         doc="Jekyll reads dates with Ruby's lenient Time.parse: YYYY-MM-DD with an optional HH:MM[:SS] time and\n"
+             "a +HHMM offset is the safe form; other forms that name the year, month and day (January 2, 2020) pass.\n\nBad:\n    date: 2019-13-45\nGood:\n    date: 2019-12-05 10:00:00 +0100"),
     Rule("FM012", "date-mismatch", "The date key disagrees with the date in the file name.", Severity.WARNING,
          doc="The front matter date wins in Jekyll, so the URL differs from what the file name says.\n\nBad: 2019-01-02-post.md with date: 2019-01-03\nGood: the same day in both."),
     Rule("FM013", "file-name", "The file name is not in Jekyll's YYYY-MM-DD-slug.md form.",
@@ -58,30 +59,13 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
     "jekyll_defaults": Option(True, bool, "keys set by `defaults` in the site's _config.yml count as present"),
 })
 
-_DATE_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2})?$"
-)
 _LIST_OR_STRING = ("tags", "categories", "category", "tag")
 
 
 def parse_date(value: Any) -> dt.date | None:
-    """The calendar date Jekyll reads from a date value (as written, before any zone shift)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = _DATE_RE.match(str(value).strip())
-    if not m:
-        return None
-    try:
-        day = dt.date.fromisoformat("-".join(p.zfill(2) for p in m.group("date").split("-")))
-        if m.group("h") is not None:
-            dt.time(int(m.group("h")), int(m.group("m")), int(m.group("s") or 0))
-    except ValueError:
-        return None
-    return day
+    """The calendar date of a date value as written, before any zone shift (None: not a date)."""
+    when = parse_datetime(value)
+    return when.date() if when is not None else None
 
 
 def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
@@ -127,11 +111,15 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     yield from _check_types(post)
     if "date" in fm and fm["date"] is not None:
         line = lines.get("date", where)
-        day = parse_date(fm["date"])
-        if day is None:
+        when = parse_datetime(fm["date"])
+        if when is None:
             yield _err(post, line, "FM011", f"date {str(fm['date'])!r} is not a valid date (use YYYY-MM-DD HH:MM:SS +ZZZZ)")
-        elif post.name_date and day != post.name_date:
-            yield _err(post, line, "FM012", f"date {day.isoformat()} differs from the file name date {post.name_date.isoformat()}")
+        elif post.name_date and when.date() != post.name_date:
+            yield _err(post, line, "FM012", f"date {when.date().isoformat()} differs from the file name date {post.name_date.isoformat()}")
+        elif post.name_date and (day := site_day(when, nearest_site(post.path.resolve()))) != post.name_date:
+            zone = getattr(nearest_site(post.path.resolve()), "timezone", "")
+            yield _err(post, line, "FM012", f"date {str(fm['date'])!r} falls on {day.isoformat()} in the site's time zone "
+                       f"({zone}), so Jekyll files the post under that day, not the file name's {post.name_date.isoformat()}")
     schema = ctx.options.get("schema")
     if schema:
         yield from _check_schema(post, schema, ctx)

@@ -20,9 +20,6 @@ from pipeline.checks.frontmatter import parse_date
 # wins. Categories add the plural list before that (Document#populate_categories), and the
 # folders above `_posts` before both: Rust + [News] from blog/_posts is blog/news/rust.
 _PLURALS: tuple[tuple[str, str], ...] = (("category", "categories"), ("tag", "tags"))
-# Jekyll parses dates with Ruby's lenient Time.parse: a valid leading YYYY-MM-DD is enough
-# ("2023-01-29 18:30:22 2023 -0800" builds); without one Jekyll stops the whole build.
-_DATE_TEXT = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T]|$)")
 
 
 class FrontMatterError(ValueError):
@@ -79,8 +76,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
         fm["date"] = name_date.isoformat()
     else:
         text = _date_text(date)
-        lead = _DATE_TEXT.match(text)
-        if lead is None or parse_date(lead.group(1)) is None:
+        if parse_date(text) is None:
             raise FrontMatterError(f"date {text!r} cannot be parsed; Jekyll would stop the whole build")
         fm["date"] = text
     first = [k for k in key_order if k in fm]
@@ -90,8 +86,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
 
 def post_date(fm: Mapping[str, Any], name_date: dt.date | None) -> dt.date:
     """The date that names the output file: the file name's, else the front matter's."""
-    lead = _DATE_TEXT.match(str(fm.get("date", "")))
-    date = name_date or (parse_date(lead.group(1)) if lead else None)
+    date = name_date or parse_date(fm.get("date", ""))
     if date is None:  # normalize_front_matter has already refused this post
         raise FrontMatterError("no date")
     return date
