@@ -107,3 +107,22 @@ def test_line_ending_and_encoding_soup(parts: list[bytes]) -> None:
 @settings(max_examples=60, deadline=None, database=None)
 def test_any_file_name(name: str) -> None:
     check_bytes(b"---\ntitle: x\nlayout: post\n---\n", name or "x")
+
+
+_DATE_PIECES = ["2020", "-", "01", "02", "/", " ", ":", "10", "00", "T", "Z", "+", "0530", "PM", "UTC", "January", ",",
+                "Thu", ".", "123", "99", "0", "\t", "é", "--", "::"]
+
+
+@FUZZ
+@given(st.lists(st.sampled_from(_DATE_PIECES) | st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=6),
+               max_size=14).map("".join))
+def test_any_date_text_is_a_date_or_fm011(text: str) -> None:
+    """Dates go through dateutil when they are not YYYY-MM-DD: whatever the text, a date or a
+    clean FM011 finding, and a date it accepts has a year, month and day."""
+    from pipeline.jekyll import parse_datetime
+
+    when = parse_datetime(text)
+    assert when is None or 1 <= when.month <= 12
+    value = text.replace("\\", "\\\\").replace('"', '\\"')
+    found = check_bytes(f'---\ntitle: T\nlayout: post\ndate: "{value}"\n---\nx\n'.encode("utf-8", "surrogatepass"))
+    assert ("FM011" in {f.code for f in found}) == (when is None)  # an empty date stops Jekyll too
