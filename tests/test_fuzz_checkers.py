@@ -60,3 +60,31 @@ def test_every_checker_survives_thousands_of_unclosed_openers(tmp_path: Path) ->
     result = run_lint([folder], config, RunOptions(offline=True, no_cache=True, jobs=1))
     assert len(result.files) == len(UNCLOSED)
     assert all(f.line >= 1 and f.col >= 1 for f in result.findings)
+
+
+SITE_LINKS = ["[a](", "](../", "](/", "assets/x.png", "_data/y.json", "{% post_url 2020-01-01-x %}", "{% link ./a.md %}",
+              "{% link assets/x.png %}", "{{ site.baseurl }}/", "../../", "#", "?q=1", ".html", "/about/", ")", " ", "\n"]
+SITE_CONFIGS = ["", "baseurl: /blog\n", "permalink: pretty\n", "permalink: /:categories/:title/\n", "timezone: Asia/Tokyo\n",
+                "collections_dir: c\n", "defaults:\n  - scope: {path: '_posts/*', type: post}\n    values: {permalink: /x/:title/}\n",
+                "exclude: [assets]\ninclude: ['_d*']\n", "permalink: [oops\n", "future: true\n"]
+FRONTS = ["---\ntitle: T\nlayout: post\n---\n", "---\ntitle: T\ndate: 2020-01-01 23:00:00 -0800\ncategories: [a, B]\n---\n",
+          "---\npermalink: 7\nslug: a/b\n---\n", "---\npermalink: /:nonsense/\n---\n", "---\ncategory: [1]\n---\n"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(config=st.sampled_from(SITE_CONFIGS), head=st.sampled_from(FRONTS),
+       body=st.lists(st.sampled_from(SITE_LINKS), max_size=40).map("".join))
+def test_every_checker_survives_random_links_in_a_jekyll_site(tmp_path: Path, config: str, head: str, body: str) -> None:
+    """The built-site link model (permalinks, baseurl, include/exclude, time zones) on odd
+    configs and posts: findings, never an exception."""
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True, exist_ok=True)
+    (site / "assets").mkdir(exist_ok=True)
+    (site / "assets" / "x.png").write_bytes(b"png")
+    (site / "_config.yml").write_text(config, encoding="utf-8")
+    (site / "_posts" / "2020-01-01-x.md").write_text(head + body, encoding="utf-8")
+    (site / "about.md").write_text("---\npermalink: /about/\n---\nhi\n", encoding="utf-8")
+    cfg = build_config({"cache_dir": str(tmp_path / "cache")}, tmp_path, None)
+    result = run_lint([site / "_posts"], cfg, RunOptions(offline=True, no_cache=True, jobs=1))
+    assert all(f.line >= 1 and f.col >= 1 and not f.message.startswith("internal") for f in result.findings)
+    assert not [f for f in result.findings if f.code.endswith("000") or "crashed" in f.message]

@@ -443,6 +443,8 @@ class _SiteIndex:
         """The post published at URL path /rel: its slug finds the candidates, its URL decides
         (/2020/03/01/other.html, or /2020/03/01/other as servers answer it; not another date
         nor the pretty form of a .html URL). A post whose URL is unknown matches by slug."""
+        if not rel.strip("/"):
+            return None  # the site's root is no post
         wanted = "/" + rel
         slug = Path(rel.rstrip("/")).with_suffix("").name
         for paths in self.by_name.values():

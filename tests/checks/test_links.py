@@ -355,6 +355,7 @@ SITE_PAGES = {
         ("permalink: pretty\n", "[a](/2020/01/02/other/) [b](/2020/01/02/other.html)", [(5, 29, "LK003")]),
         # a page's permalink however its front matter spells it, for any kind of page
         ("title: t\n", "[f](/feed.xml) [c](/commented/) [r](/crlf/)", []),
+        ("baseurl: /blog\n", "[home]({{ site.baseurl }}/) [root](/blog/)", []),  # the site's root is no post (found by fuzzing)
         ("title: t\n", "[a](/pages/about.html) [b](/pages/c.md)", [(5, 5, "LK003"), (5, 28, "LK003")]),  # moved by permalink
         # baseurl: root-absolute links must carry it, {{ site.baseurl }} links already do
         ("baseurl: blog\n", "[a](/blog/assets/pic.png) [b](/assets/pic.png) [c]({{ site.baseurl }}/assets/pic.png)"
