@@ -87,7 +87,7 @@ class SiteConfig:
         EntryFilter's rules at every level of the path: not a name starting with '_', '.'
         or '#' or ending with '~', nor matching `exclude` (a glob, or a prefix), unless
         `include` names it."""
-        parts = [p for p in rel.split("/") if p]
+        parts = [p for p in rel.split("/") if p and p != "."]  # "." is the site folder itself
         for i, name in enumerate(parts):
             path = "/".join(parts[: i + 1])
             if _matches(self.include, path, name):
