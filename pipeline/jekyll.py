@@ -100,11 +100,14 @@ class SiteConfig:
     def collections(self) -> Path:
         return self.root / self.collections_dir if self.collections_dir else self.root
 
-    def post_defaults(self, post: Path) -> dict[str, Any]:
-        """The values `defaults` give the post at `post`, the most specific scope last (winning)."""
+    def post_defaults(self, post: Path, scoped_only: bool = False) -> dict[str, Any]:
+        """The values `defaults` give the post at `post`, the most specific scope last (winning);
+        `scoped_only`: only those of entries scoped to a path (which a copy elsewhere loses)."""
         rel = post.relative_to(self.collections).as_posix() if post.is_relative_to(self.collections) else post.name
+        entries = (d for d in self.defaults if d.applies_to_post(rel, self.collections_dir)
+                   and (d.path.strip("/") or not scoped_only))
         merged: dict[str, Any] = {}
-        for entry in sorted((d for d in self.defaults if d.applies_to_post(rel, self.collections_dir)), key=lambda d: len(d.path.strip("/"))):
+        for entry in sorted(entries, key=lambda d: len(d.path.strip("/"))):
             merged.update(entry.values)
         return merged
 
@@ -194,6 +197,13 @@ def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list
     return list(dict.fromkeys(c.lower() for c in found if c))
 
 
+def path_defaults(post: Path) -> dict[str, Any]:
+    """Front matter values that `defaults` scoped to a path give this post: a copy published
+    elsewhere keeps them only if they are written into it."""
+    site = nearest_site(post)
+    return site.post_defaults(post, scoped_only=True) if site is not None else {}
+
+
 def folder_categories(post: Path) -> list[str]:
     """The folders between the site's collections folder and the post's `_posts`, which
     Jekyll makes its first categories (blog/_posts/x.md: blog); none outside a site."""
@@ -201,70 +211,82 @@ def folder_categories(post: Path) -> list[str]:
     if site is None or not post.is_relative_to(site.collections):
         return []
     rel = post.relative_to(site.collections).parts
-    return list(rel[: rel.index("_posts")]) if "_posts" in rel else []
+    for special in ("_posts", "_drafts"):  # categories_from_path, for posts and drafts alike
+        if special in rel:
+            return list(rel[: rel.index(special)])
+    return []
 
 
-_ISO_DATE = re.compile(
-    r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})"
-    r"(?:[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?)?"
-    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[+-]\d{1,2})?$"
-)
+_TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?(?:\s*(?P<ampm>[AaPp][Mm]))?"
+_ZONE = r"(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{1,2})"
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH = r"(?P<mon>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+_TAIL = rf"(?:[ T]\s*{_TIME})?(?:\s*{_ZONE})?$"
+# The forms Ruby's Time.parse reads the same way as we do, so Jekyll files the post on the
+# day computed here. Others it may read another way (01/02/2020 is 1 February to Ruby,
+# 2 January to most readers) or refuse: those are FM011, "write YYYY-MM-DD".
+_DATE_FORMS = tuple(re.compile(p, re.IGNORECASE) for p in (
+    rf"^(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}}){_TAIL}",  # 2020-01-02 10:00:00 +0100, ...T10:00Z
+    rf"^(?P<y>\d{{4}})/(?P<mo>\d{{1,2}})/(?P<d>\d{{1,2}}){_TAIL}",  # 2020/01/02
+    rf"^{_WEEKDAY}{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}",  # January 2, 2020
+    rf"^{_WEEKDAY}(?P<d>\d{{1,2}})\s+{_MONTH}\s+(?P<y>\d{{4}}){_TAIL}",  # Thu, 02 Jan 2020 10:00:00 GMT
+))
+_LEADING_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T]")
+MAX_DATE_TEXT = 128  # Ruby's Date._parse refuses longer strings
 
 
 def parse_datetime(value: Any) -> dt.datetime | None:
-    """A front matter date as Jekyll reads it (Ruby's lenient Time.parse): YYYY-MM-DD with an
-    optional time and offset, or another form that names year, month and day ("January 2,
-    2020", "2020/01/02", "2020-01-02 10:00 PM UTC", parsed with dateutil). None if not a date."""
+    """A front matter date as Jekyll files it: YYYY-MM-DD with an optional time (AM/PM too)
+    and zone (+0100, Z, UTC, GMT), 2020/01/02, or the month by name (January 2, 2020; Thu,
+    02 Jan 2020). A leading YYYY-MM-DD followed by more counts as that day, as Ruby's
+    Time.parse reads it. None for anything else: not a date Jekyll is sure to read so."""
     if isinstance(value, dt.datetime):
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     text = str(value).strip()
-    m = _ISO_DATE.match(text)
-    if m:
-        try:
-            day = _iso_day(m.group("date"))
-            hour, minute, second = int(m.group("h") or 0), int(m.group("m") or 0), int(m.group("s") or 0)
-            return dt.datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=_offset(m.group("tz")))
-        except ValueError:
-            return None
-    lead = _LEADING_DAY.match(text)  # Time.parse reads "2023-01-29 18:30:22 2023 -0800" by its leading date
+    if len(text) > MAX_DATE_TEXT:
+        return None
+    for form in _DATE_FORMS:
+        m = form.match(text)
+        if m:
+            return _from_match(m)
+    lead = _LEADING_DAY.match(text)  # "2023-01-29 18:30:22 2023 -0800": Ruby keeps its leading date
     if lead:
         try:
-            day = _iso_day(lead.group(1))
+            return dt.datetime(int(lead.group(1)), int(lead.group(2)), int(lead.group(3)))
         except ValueError:
             return None
-        return dt.datetime(day.year, day.month, day.day)
-    return _loose_date(text) if any(c.isdigit() for c in text) else None
+    return None
 
 
-_LEADING_DAY = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})[ T]")
-
-
-def _iso_day(text: str) -> dt.date:
-    return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
+def _from_match(m: re.Match[str]) -> dt.datetime | None:
+    parts = m.groupdict()
+    month = int(parts["mo"]) if parts.get("mo") else _MONTHS.get(parts["mon"][:3].lower(), 0)
+    hour, minute, second = int(parts["h"] or 0), int(parts["m"] or 0), int(parts["s"] or 0)
+    if parts["ampm"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if parts["ampm"].lower() == "pm" else 0)
+    try:
+        return dt.datetime(int(parts["y"]), month, int(parts["d"]), hour, minute, second, tzinfo=_offset(parts["tz"]))
+    except ValueError:
+        return None
 
 
 def _offset(text: str | None) -> dt.tzinfo | None:
     if not text:
         return None
-    if text == "Z":
+    if text.upper() in ("Z", "UTC", "GMT"):
         return dt.timezone.utc
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
-    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
-
-
-def _loose_date(text: str) -> dt.datetime | None:
-    from dateutil import parser  # only for dates not written as YYYY-MM-DD
-
-    try:  # parsed with two different defaults: a part missing from the text shows as a difference
-        a = parser.parse(text, default=dt.datetime(2001, 1, 1))
-        b = parser.parse(text, default=dt.datetime(2002, 2, 2))
-    except (ValueError, OverflowError, TypeError):
+    try:
+        return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    except ValueError:  # beyond +-24 hours
         return None
-    return a if (a.year, a.month, a.day) == (b.year, b.month, b.day) else None
 
 
 def site_day(when: dt.datetime, site: SiteConfig | None) -> dt.date:
@@ -277,7 +299,7 @@ def site_day(when: dt.datetime, site: SiteConfig | None) -> dt.date:
         from zoneinfo import ZoneInfo
 
         return when.astimezone(ZoneInfo(site.timezone)).date()
-    except (KeyError, ValueError, OSError):  # an unknown zone name: Jekyll would stop anyway
+    except (KeyError, ValueError, OSError, OverflowError):  # an unknown zone; year 9999 + 9 hours
         return when.date()
 
 

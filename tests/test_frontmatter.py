@@ -106,6 +106,9 @@ CASES = [
     ("date-pm", fm(OK + b"date: 2020-01-02 10:00 PM\n"), NAME, []),
     ("date-leading-day", fm(OK + b"date: 2020-01-02 18:30:22 2023 -0800\n"), NAME, []),
     ("date-no-year", fm(OK + b"date: March 2\n"), NAME, [(4, 1, "FM011")]),
+    ("date-day-month-ambiguous", fm(OK + b"date: 01/02/2020\n"), NAME, [(4, 1, "FM011")]),  # Ruby: 1 February
+    ("date-us-order", fm(OK + b"date: 12/25/2020\n"), NAME, [(4, 1, "FM011")]),  # Jekyll refuses it
+    ("date-too-long", fm(OK + b"date: 2020-01-02 10:00:00 " + b"x" * 150 + b"\n"), NAME, [(4, 1, "FM011")]),
     ("date-colon-offset", fm(OK + b"date: 2020-01-02 10:00:00 +01:00\n"), NAME, []),
     ("date-short-digits", fm(OK + b"date: 2020-1-2\n"), NAME, []),
     ("date-invalid-month", fm(OK + b"date: 2020-13-45\n"), NAME, [(4, 1, "FM011")]),
@@ -252,6 +255,8 @@ def test_unreadable_file_is_fm001(tmp_path: Path) -> None:
     ("timezone: UTC\n", "2020-01-02 23:30:00 -0800", [(4, 1, "FM012")]),  # 2020-01-03 07:30 UTC
     ("timezone: America/Los_Angeles\n", "2020-01-02 23:30:00 -0800", []),
     ("timezone: Asia/Tokyo\n", "2020-01-02 01:00:00 +0000", []),  # 10:00 in Tokyo: the same day
+    ("timezone: America/Los_Angeles\n", "2020-01-02 01:00:00 UTC", [(4, 1, "FM012")]),  # 1 January there
+    ("timezone: Asia/Tokyo\n", "9999-12-31 23:00:00 +0000", [(4, 1, "FM012")]),  # past year 9999 there: no crash
     ("title: t\n", "2020-01-02 23:30:00 -0800", []),  # no timezone: the build machine's, unknown here
 ])
 def test_a_date_whose_zone_moves_the_post_to_another_day(tmp_path: Path, config: str, date: str,

@@ -40,8 +40,9 @@ RULES: tuple[Rule, ...] = (
     Rule("FM010", "wrong-type", "A front matter key has the wrong type.",
          doc="tags and categories are a list or a space-separated string; published is true or false; title is text.\n\nBad:\n    published: 'no'\nGood:\n    published: false"),
     Rule("FM011", "invalid-date", "The date key cannot be parsed as a date.",
-         doc="Jekyll reads dates with Ruby's lenient Time.parse: YYYY-MM-DD with an optional HH:MM[:SS] time and\n"
-             "a +HHMM offset is the safe form; other forms that name the year, month and day (January 2, 2020) pass.\n\nBad:\n    date: 2019-13-45\nGood:\n    date: 2019-12-05 10:00:00 +0100"),
+         doc="Jekyll reads dates with Ruby's lenient Time.parse. Accepted: YYYY-MM-DD with an optional HH:MM[:SS]\n"
+             "time (AM/PM too) and zone (+0100, Z, UTC, GMT), 2020/01/02, and the month by name (January 2, 2020).\n"
+             "Numeric forms like 01/02/2020 are refused: Ruby reads them day first (1 February), most readers not.\n\nBad:\n    date: 2019-13-45\nGood:\n    date: 2019-12-05 10:00:00 +0100"),
     Rule("FM012", "date-mismatch", "The date key disagrees with the date in the file name.", Severity.WARNING,
          doc="The front matter date wins in Jekyll, so the URL differs from what the file name says.\n\nBad: 2019-01-02-post.md with date: 2019-01-03\nGood: the same day in both."),
     Rule("FM013", "file-name", "The file name is not in Jekyll's YYYY-MM-DD-slug.md form.",

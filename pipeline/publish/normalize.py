@@ -137,7 +137,10 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     body = "\n".join(lines[fm.body_start - 1 :])
     if options.strip_whitespace:
         body = clean_whitespace(body)
-    data = normalize_front_matter(fm.data, post.name_date, options.key_order, options.default_layout,
-                                  options.drop_published, jekyll.folder_categories(post.path.resolve()))
+    source = post.path.resolve()
+    # What the source's place gave it (path-scoped defaults, folder categories) is written
+    # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
+    data = normalize_front_matter({**jekyll.path_defaults(source), **fm.data}, post.name_date, options.key_order,
+                                  options.default_layout, options.drop_published, jekyll.folder_categories(source))
     return Normalized(dump_front_matter(data) + body, data, post_date(data, post.name_date),
                       fixed.applied, fixed.skipped)

@@ -215,7 +215,7 @@ def _title_case(text: str) -> bool:
     return len(words) >= 2 and sum(w[0].isupper() for w in words) * 4 >= len(words) * 3
 
 
-_YAML_ESCAPE = re.compile(r"\\.")
+_YAML_ESCAPE = re.compile(r'\\["\\/ntr]')  # \u00f1 and the like stay: the word holding one is not checked
 
 
 def _front_matter_prose(

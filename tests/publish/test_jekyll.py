@@ -82,7 +82,8 @@ def test_every_published_post_becomes_a_page_with_its_date_and_url(tmp_path: Pat
 
 def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Jekyll builds the same URLs from the published tree as from the sources: folder
-    categories, `category` with `categories`, a permalink in front matter."""
+    categories, a category from path-scoped `defaults`, `category` with `categories`, a
+    permalink in front matter."""
     src = tmp_path / "src"
     posts = {
         "travel/_posts/2020-03-03-d.md": "---\ntitle: D\n---\nd\n",
@@ -92,7 +93,8 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
     for rel, text in posts.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text(text, encoding="utf-8")
-    (src / "_config.yml").write_text("timezone: UTC\ndisable_disk_cache: true\n", encoding="utf-8")
+    (src / "_config.yml").write_text("timezone: UTC\ndisable_disk_cache: true\n"
+                                     "defaults:\n  - scope: {path: travel}\n    values: {category: trips}\n", encoding="utf-8")
 
     def built(site: Path) -> list[str]:
         out = tmp_path / f"out-{site.name}"
@@ -111,5 +113,5 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
     code = cli.main(["publish", *sources, "--out", "site/published", "--no-cache", "--offline", "--select", "FM",
                      "--ignore", "FM009"], stdout=io.StringIO(), stderr=io.StringIO())
     assert code == 0
-    assert before == ["about/f/index.html", "news/tech/rust/2020/03/04/e.html", "travel/2020/03/03/d.html"]
+    assert before == ["about/f/index.html", "news/tech/rust/2020/03/04/e.html", "travel/trips/2020/03/03/d.html"]
     assert built(site) == before
