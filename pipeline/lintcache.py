@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -39,7 +40,10 @@ def content_key(path: Path, salt: str) -> tuple[str | None, bytes | None]:
     except OSError:
         return None, None
     digest = hashlib.blake2b(data, digest_size=20)
-    digest.update(b"\0" + str(path).encode("utf-8", "surrogateescape") + b"\0" + salt.encode())
+    # The path as typed (the findings carry it) and where the file really is (relative links,
+    # the site it belongs to): a moved project or a shared cache never serves another's facts.
+    where = f"{path}\0{os.path.realpath(path)}"
+    digest.update(b"\0" + where.encode("utf-8", "surrogateescape") + b"\0" + salt.encode())
     digest.update(code_fingerprint().encode())
     return digest.hexdigest(), data
 

@@ -26,7 +26,7 @@ from pipeline.findings import Finding, Severity
 from pipeline.lintcache import LintCache, content_key
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
 from pipeline.records import fast_pickle
-from pipeline.jekyll import CONFIG_NAMES
+from pipeline.jekyll import CONFIG_NAMES, nearest_site
 from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
 from pipeline.suppress import Suppressions, parse_suppressions
 
@@ -114,10 +114,28 @@ def in_shard(path: Path, shard: tuple[int, int]) -> bool:
 
 
 def site_roots(paths: Sequence[str | Path], config: Config) -> tuple[Path, ...]:
+    """Where the posts a run is judged against live: `posts_root` if set; else, for a file
+    or folder inside a Jekyll site's `_posts` or `_drafts`, the site's whole `_posts` and
+    `_drafts` (a pre-commit run on `_posts/2020/x.md` still sees `_posts/2019/`); else the
+    linted folders."""
     if config.posts_root is not None:
         return (config.posts_root,)
-    roots = {(Path(p) if Path(p).is_dir() else Path(p).parent): None for p in paths}
+    roots: dict[Path, None] = {}
+    for p in paths:
+        folder = Path(p) if Path(p).is_dir() else Path(p).parent
+        for root in _jekyll_post_folders(folder) or (folder,):
+            roots[root] = None
     return tuple(roots)
+
+
+def _jekyll_post_folders(folder: Path) -> tuple[Path, ...]:
+    real = Path(os.path.realpath(folder))
+    if "_posts" not in real.parts and "_drafts" not in real.parts:
+        return ()
+    site = nearest_site(real / "_")
+    if site is None:
+        return ()
+    return tuple(f for f in (site.collections / "_posts", site.collections / "_drafts") if f.is_dir())
 
 
 def make_decision(config: Config, checkers: Sequence[ModuleType] | None = None) -> Decision:
@@ -193,7 +211,8 @@ def _data_salt(mod: ModuleType) -> str:
 
 def _salt(job: _Job, checkers: Sequence[ModuleType]) -> str:
     fingerprint = "|".join(f"{m.NAME}:{job.config.fingerprint(m.NAME)}:{_data_salt(m)}" for m in checkers)
-    return f"{__version__}|{fingerprint}|{job.site_salt}"
+    # offline decides what the map step keeps (the prose LanguageTool would read)
+    return f"{__version__}|{fingerprint}|{job.site_salt}|offline={job.opts.offline}"
 
 
 def _lookup(file: Path, salt: str, cache: LintCache | None, summary: bool) -> tuple[str | None, bytes | None, FileResult | None, bool]:
@@ -218,17 +237,17 @@ class _StatMemo:
         self.salt = salt
         self.key = "stat-memo:" + hashlib.blake2b(salt.encode(), digest_size=12).hexdigest()
         old = cache.get(self.key)
-        self.old: dict[str, tuple[int, int, int, str]] = old if isinstance(old, dict) else {}
-        self.kept: dict[str, tuple[int, int, int, str]] = {}
+        self.old: dict[str, tuple[int, int, int, int, str]] = old if isinstance(old, dict) else {}
+        self.kept: dict[str, tuple[int, int, int, int, str]] = {}
 
     def key_of(self, file: Path) -> str | None:
         """The content key if the stamp matches, else None (the caller hashes and `learn`s)."""
         name = os.fspath(file)
         stamp = _stamp(name)
         seen = self.old.get(name)
-        if stamp is not None and seen is not None and seen[:3] == stamp:
+        if stamp is not None and seen is not None and seen[:4] == stamp:
             self.kept[name] = seen
-            return seen[3]
+            return seen[4]
         return None
 
     def learn(self, file: Path, key: str | None) -> None:
@@ -240,29 +259,30 @@ class _StatMemo:
         return [(self.key, self.kept)] if self.kept != self.old else []
 
 
-def _stamp(name: str) -> tuple[int, int, int] | None:
+def _stamp(name: str) -> tuple[int, int, int, int] | None:
     try:
         st = os.lstat(name)
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
+    # ctime too: an edit that keeps the size and puts the mtime back still changes it
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns) if stat.S_ISREG(st.st_mode) else None
 
 
 @contextmanager
-def _keyed(job: _Job) -> Iterator[tuple[list[ModuleType], str, LintCache, _StatMemo]]:
+def _keyed(job: _Job, role: str) -> Iterator[tuple[list[ModuleType], str, LintCache, _StatMemo]]:
     """The job's checkers, key salt, open cache and stat memo, for reading keys and hits."""
     checkers = [load_checker(n) for n in job.checker_names]
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir)
     try:
-        yield checkers, salt, cache, _StatMemo(cache, salt)
+        yield checkers, salt, cache, _StatMemo(cache, f"{role}|{salt}")  # the linted and the indexed files apart
     finally:
         cache.close()
 
 
 def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
     """What the cache already holds for each file (None where it has nothing)."""
-    with _keyed(job) as (checkers, salt, cache, memo):
+    with _keyed(job, "linted") as (checkers, salt, cache, memo):
         found = []
         summaries = []
         for file in files:
@@ -284,7 +304,7 @@ def cached_results(files: Sequence[Path], job: _Job) -> list[FileResult | None]:
 
 def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
     """Each file's lint cache key ("" if unreadable), by stamp where possible, reading nothing else."""
-    with _keyed(job) as (_checkers, salt, cache, memo):
+    with _keyed(job, "indexed") as (_checkers, salt, cache, memo):
         keys = []
         for file in files:
             key = memo.key_of(file)

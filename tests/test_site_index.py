@@ -81,3 +81,31 @@ def test_edited_post_reuses_the_others_evidence_without_loading_them(tmp_path: P
     one = posts / "2020-01-01-one.md"
     one.write_text(one.read_text(encoding="utf-8") + "The flaskr workers recieve jobs.\n", encoding="utf-8")
     assert _sp001(tmp_path, posts) == [("2020-01-01-one.md", 6)]  # recieve; flaskr still jargon
+
+
+def test_one_file_of_a_jekyll_site_is_judged_against_the_whole_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What pre-commit passes: one post in a year folder. Its post_url to another year, and a
+    word the site's drafts use, are judged against the site's _posts and _drafts, as when
+    the whole folder is linted; post_url never names a draft."""
+    import io
+
+    from pipeline import cli
+
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    for rel, text in {
+        "_posts/2019/2019-05-05-old.md": "Quuxify the old way.\n",
+        "_posts/2020/2020-03-01-new.md": "See [old]({% post_url 2019-05-05-old %}), quuxify it. "
+                                         "Not [draft]({% post_url 2020-04-01-idea %}).\n",
+        "_drafts/2020-04-01-idea.md": "Quuxify again, quuxify more.\n",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("---\ntitle: T\nlayout: post\n---\n" + text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    def lint(*paths: str) -> list[str]:
+        out = io.StringIO()
+        cli.main(["lint", "--offline", "--no-cache", "--ignore", "LK011", *paths], stdout=out, stderr=io.StringIO())
+        return [line.split(": ", 1)[1] for line in out.getvalue().splitlines() if "2020-03-01-new.md:" in line]
+
+    alone = lint("_posts/2020/2020-03-01-new.md")
+    assert alone == lint("_posts") == ["LK002 post_url names no post: '2020-04-01-idea'"]

@@ -64,3 +64,69 @@ def test_editing_the_site_config_misses_the_cache(tmp_path: Path, monkeypatch: p
     assert lint() == "All clear: 1 file checked.\n"
     (tmp_path / "_config.yml").write_text("title: site\n", encoding="utf-8")
     assert "FM009" in lint()
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(tmp_path: Path) -> None:
+    """Restoring the mtime after a same-size edit (coarse clocks, tools that keep times) still
+    changes the ctime, which the stamp holds."""
+    path = tmp_path / "2020-01-01-p.md"
+    path.write_text(FM + "Post says hello.\n", encoding="utf-8")
+    job = _job(tmp_path)
+    _map_files([path], job)
+    assert cached_results([path], job)[0] is not None
+    st = path.stat()
+    path.write_text(FM + "Post says HELLO.\n", encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert cached_results([path], job)[0] is None
+
+
+def _lint(*argv: str) -> tuple[int, str]:
+    import io
+
+    from pipeline import cli
+
+    out = io.StringIO()
+    code = cli.main(["lint", "--offline", *argv], stdout=out, stderr=io.StringIO())
+    return code, out.getvalue()
+
+
+def test_a_moved_project_is_not_judged_from_its_old_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache key holds where the file really is: a relative link is checked from there."""
+    old = tmp_path / "old"
+    (old / "posts").mkdir(parents=True)
+    (old / "img").mkdir()
+    (old / "img" / "pic.png").write_bytes(b"png")
+    (old / "posts" / "2020-01-01-x.md").write_text(FM + "![p](../img/pic.png)\n", encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text(f'cache_dir = "{tmp_path / "shared-cache"}"\n', encoding="utf-8")
+    monkeypatch.chdir(old)
+    assert _lint("posts") == (0, "All clear: 1 file checked.\n")
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "posts").mkdir()
+    (new / "posts" / "2020-01-01-x.md").write_bytes((old / "posts" / "2020-01-01-x.md").read_bytes())  # no img/ here
+    monkeypatch.chdir(new)
+    warm = _lint("posts")
+    assert warm == _lint("--no-cache", "posts")
+    assert warm[0] == 1 and "LK003" in warm[1]
+
+
+def test_the_stat_memo_of_a_full_run_survives_the_site_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The linted files' stamps and the indexed files' stamps are kept apart: the site pass,
+    with no other file, once wrote an empty memo over the lint pass's."""
+    import pickle
+    import sqlite3
+
+    from pipeline.runner import PARALLEL_MIN_FILES
+
+    count = PARALLEL_MIN_FILES + 2  # a run this large reads hits through the memo
+    (tmp_path / "posts").mkdir()
+    for n in range(count + 2):  # the last two are only indexed (the site pass)
+        (tmp_path / "posts" / f"2020-01-01-p{n:03d}.md").write_text(FM + "Hello there.\n", encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text('cache_dir = "cache"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    linted = [f"posts/2020-01-01-p{n:03d}.md" for n in range(count)]
+    _lint(*linted)
+    _lint(*linted)
+    with sqlite3.connect(tmp_path / "cache" / "lint.sqlite") as db:
+        memos = [pickle.loads(v) for k, v in db.execute("SELECT key, value FROM results") if k.startswith("stat-memo:")]
+    assert sorted(len(m) for m in memos) == [2, count]

@@ -375,6 +375,8 @@ class _SiteIndex:
         """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
         *dirs, stem = name.strip("/").split("/")
         for resolved in self.by_name.get(stem, ()):
+            if "_drafts" in Path(resolved).parts:
+                continue  # post_url never names a draft: Jekyll stops the build
             if not dirs or Path(resolved).parent.parts[-len(dirs):] == tuple(dirs):
                 return self.facts(resolved)
         return None
@@ -457,16 +459,24 @@ class _SiteIndex:
                     return Path(resolved)
         return None
 
+    def permalink_of(self, post: LinkFacts, page: Path) -> str | None:
+        """The permalink a page declares, as written in its front matter, if it declares one."""
+        key = self._declared_map(self.root_for(post)).get(page)
+        return None if key is None else "/" + key + ("/" if not Path(key).suffix else "")
+
     def _moved(self, root: Path, page: Path, rel: str) -> bool:
         """Does this page declare a permalink other than URL path `rel` (about.md at /about/
         is not at /about.html)?"""
         if page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
             return False  # a static file is served where it lies
+        key = self._declared_map(root).get(page)
+        return key is not None and key != _page_key(rel)
+
+    def _declared_map(self, root: Path) -> dict[Path, str]:
         declared = self._declared.get(root)
         if declared is None:
             declared = self._declared[root] = {page: key for key, page in self._permalinks(root).items()}
-        key = declared.get(page)
-        return key is not None and key != _page_key(rel)
+        return declared
 
     def _permalinks(self, root: Path) -> dict[str, Path]:
         """Pages that set a `permalink` in their front matter, by the URL it gives (about/
@@ -591,8 +601,11 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 return
         file = file or index.path(post, res.value, absolute, published=res.target is Target.PATH and absolute)
         if file is None:
-            hidden = res.target is Target.PATH and absolute and index.path(post, res.value, True) is not None
-            if hidden:
+            source = index.path(post, res.value, True) if res.target is Target.PATH and absolute else None
+            moved = index.permalink_of(post, source) if source is not None else None
+            if moved is not None:
+                message = f"'{res.value}' is not on the built site: that page sets `permalink: {moved}`, so link to it there"
+            elif source is not None:
                 message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:
                 hint = "" if res.target is Target.LIQUID_LINK else f" (if a plugin makes it, add '{link.url}' to [links] exclude)"

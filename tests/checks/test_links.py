@@ -357,6 +357,7 @@ SITE_PAGES = {
         ("title: t\n", "[f](/feed.xml) [c](/commented/) [r](/crlf/)", []),
         ("baseurl: /blog\n", "[home]({{ site.baseurl }}/) [root](/blog/)", []),  # the site's root is no post (found by fuzzing)
         ("title: t\n", "[a](/pages/about.html) [b](/pages/c.md)", [(5, 5, "LK003"), (5, 28, "LK003")]),  # moved by permalink
+        ("title: t\n", "[a](/pages/about/)", [(5, 5, "LK003")]),
         # baseurl: root-absolute links must carry it, {{ site.baseurl }} links already do
         ("baseurl: blog\n", "[a](/blog/assets/pic.png) [b](/assets/pic.png) [c]({{ site.baseurl }}/assets/pic.png)"
                              " [d](/blog/about/)", [(5, 31, "LK003")]),
@@ -378,6 +379,9 @@ def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdo
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.line, f.col, f.code) for f in found] == expected
+    moved = [f.message for f in found if f.message.startswith("'/pages/about")]
+    assert all(m.endswith("is not on the built site: that page sets `permalink: /about/`, so link to it there")
+               for m in moved)
     hidden = [f.message for f in found if "/_data/" in f.message]
     assert hidden in ([], ["'/_data/x.json' is not on the built site: Jekyll leaves out files under folders starting "
                            "with '_' or '.', and those `exclude` names (list it under `include` in _config.yml to "
