@@ -423,13 +423,17 @@ class _SiteIndex:
     def site_of(self, post: LinkFacts) -> jekyll.SiteConfig | None:
         return jekyll.nearest_site(self.root_for(post) / "_")
 
+    def baseurl(self, post: LinkFacts) -> str:
+        site = self.site_of(post)
+        return site.baseurl if site is not None else ""
+
     def _unpublished(self, root: Path, file: Path) -> bool:
         """Is `file` one Jekyll leaves out of the site (jekyll.SiteConfig.published)?"""
         try:
             rel = file.relative_to(root).as_posix()
         except ValueError:
             return False
-        site = jekyll.nearest_site(root / "_")
+        site = jekyll.nearest_site(root / "_")  # the config of the site folder (site_of)
         return site is not None and not site.published(rel)
 
     def linkable(self, post: LinkFacts, file: Path) -> bool:
@@ -480,7 +484,7 @@ class _SiteIndex:
 
     def _permalinks(self, root: Path) -> dict[str, Path]:
         """Pages that set a `permalink` in their front matter, by the URL it gives (about/
-        for /about/): read once per run, and only when a link names no file."""
+        for /about/): read once per run, when a root-absolute link first needs it."""
         found = self._pages.get(root)
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
@@ -570,7 +574,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if target is None:
             yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
-        left_out = _left_out(target, index)
+        left_out = _left_out(target)
         if left_out:
             yield _finding(post.path, link, "LK002", f"post_url names '{res.value}', which Jekyll {left_out}: the build stops")
             return
@@ -585,9 +589,10 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                            f"'{res.value[2:]}', without './' (Jekyll stops the build on '{res.value}')")
             return
         if res.target is Target.PATH and absolute and not res.site_relative:
-            outside = _outside_baseurl(res.value, index.site_of(post))
+            base = index.baseurl(post)
+            outside = _outside_baseurl(res.value, base)
             if outside is None:
-                res = replace(res, value=_below_baseurl(res.value, index.site_of(post)))
+                res = replace(res, value=(res.value[len(base) :] or "/") if base else res.value)  # from the site folder
             else:
                 yield _finding(post.path, link, "LK003", outside)
                 return
@@ -629,7 +634,7 @@ def _why_hidden(value: str) -> str:
             "(list it under `include` in _config.yml to publish it)")
 
 
-def _left_out(target: LinkFacts, index: _SiteIndex) -> str:
+def _left_out(target: LinkFacts) -> str:
     """Why Jekyll leaves a post out of the site ('' when it does not)."""
     if not target.published:
         return "does not publish (published: false)"
@@ -639,27 +644,19 @@ def _left_out(target: LinkFacts, index: _SiteIndex) -> str:
     return ""
 
 
-def _outside_baseurl(value: str, site: jekyll.SiteConfig | None) -> str | None:
+def _outside_baseurl(value: str, base: str) -> str | None:
     """The LK003 message for a root-absolute link that misses the site's baseurl, else None."""
-    base = site.baseurl if site is not None else ""
     if not base or value == base or value.startswith(base + "/"):
         return None
     return (f"'{value}' is outside the site, which is served under its baseurl {base}: link to "
             f"'{base}{value}', or write {{{{ '{value}' | relative_url }}}}")
 
 
-def _below_baseurl(value: str, site: jekyll.SiteConfig | None) -> str:
-    """A root-absolute link as a path from the site folder (its baseurl taken off)."""
-    base = site.baseurl if site is not None else ""
-    return (value[len(base) :] or "/") if base else value
-
-
 def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[Path | None, str]:
     """(the file a relative link reaches on the built site, or None; the LK012 problem when
     it reaches a file only from the source folder). Neither: LK003 decides as usual."""
     assert post.url is not None
-    site = jekyll.nearest_site(Path(post.resolved))
-    base = site.baseurl if site is not None else ""
+    base = index.baseurl(post)
     # As the browser resolves it, baseurl included: climbing above it leaves the site.
     full = posixpath.normpath(posixpath.join(base + jekyll.url_folder(post.url), unquote(value)))
     full += "/" if value.endswith("/") and not full.endswith("/") else ""
