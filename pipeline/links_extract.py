@@ -19,7 +19,7 @@ from enum import Enum, StrEnum
 from urllib.parse import unquote, urlsplit
 
 from pipeline import spans
-from pipeline.post import blank, blank_text
+from pipeline.post import blank_text
 from pipeline.records import fast_pickle
 
 
@@ -74,7 +74,6 @@ _COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
 _BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
 _BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
 _REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
@@ -102,7 +101,7 @@ def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = Fals
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
     text = (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK).sub(blank_text, text)
-    return _CODE_SPAN.sub(blank, text)
+    return spans.PARAGRAPH_CODE_SPANS.sub(blank_text, text)
 
 
 def _fenced_lines(lines: Sequence[str]) -> Iterable[int]:

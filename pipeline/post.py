@@ -92,20 +92,14 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
     return date, slug, None
 
 
-CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)  # `code`, ``co`de``
-# Liquid blocks whose content Jekyll never renders as Markdown prose (code, raw text,
-# comments) are found by pipeline.spans.LIQUID_CODE_BLOCKS, in linear time.
+# Code spans and the Liquid blocks whose content Jekyll never renders as Markdown prose
+# (code, raw text, comments) are found by pipeline.spans, in linear time.
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def blank_text(text: str) -> str:
     """Text as spaces, newlines kept: every offset and line after it stays put."""
     return _NOT_NEWLINE.sub(" ", text)
-
-
-def blank(match: re.Match[str]) -> str:
-    """`blank_text` of a match (for `re.sub`)."""
-    return blank_text(match.group())
 
 
 def _markdown() -> Any:

@@ -72,15 +72,7 @@ class Lazy:
 
     def sub(self, repl: Callable[[str], str], text: str) -> str:
         """`re.sub` with a function of the matched text."""
-        out: list[str] = []
-        last = 0
-        for start, end in self.finditer(text):
-            out += (text[last:start], repl(text[start:end]))
-            last = end
-        if not out:
-            return text
-        out.append(text[last:])
-        return "".join(out)
+        return _sub(self.finditer(text), repl, text)
 
 
 def literal(text: str) -> re.Pattern[str]:
@@ -104,3 +96,58 @@ KRAMDOWN_ATTRIBUTES = Lazy(between("{:", "}"))
 HTML_COMMENTS = Lazy(between("<!--", "-->"))
 MATH_BLOCKS = Lazy(between("$$", "$$"))
 
+
+
+class CodeSpans:
+    """Markdown code spans, the regex `(?<!`)(`+)(?!`).+?(?<!`)\\1(?!`)` (DOTALL): a run of
+    backticks up to the next run of the same length. Found by listing the runs once and
+    looking the next equal run up by its length, so runs of ever-growing length, which
+    send `re` through the rest of the text from each one, cost no more than others.
+    `paragraph`: a span never crosses a blank line (as the links extractor reads them)."""
+
+    _RUN = re.compile(r"`+")
+    _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+    def __init__(self, paragraph: bool = False) -> None:
+        self.paragraph = paragraph
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        if "`" not in text:
+            return
+        import bisect
+
+        runs = [m.span() for m in self._RUN.finditer(text)]
+        by_length: dict[int, list[int]] = {}
+        for i, (start, end) in enumerate(runs):
+            by_length.setdefault(end - start, []).append(i)
+        i = 0
+        while i < len(runs):
+            start, end = runs[i]
+            same = by_length[end - start]
+            k = bisect.bisect_right(same, i)
+            if k < len(same):
+                close_start, close_end = runs[same[k]]
+                if not (self.paragraph and self._BLANK_LINE.search(text, end, close_start)):
+                    yield start, close_end
+                    i = same[k] + 1
+                    continue
+            i += 1
+
+    def sub(self, repl: Callable[[str], str], text: str) -> str:
+        return _sub(self.finditer(text), repl, text)
+
+
+def _sub(spans: Iterator[tuple[int, int]], repl: Callable[[str], str], text: str) -> str:
+    out: list[str] = []
+    last = 0
+    for start, end in spans:
+        out += (text[last:start], repl(text[start:end]))
+        last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
+CODE_SPANS = CodeSpans()
+PARAGRAPH_CODE_SPANS = CodeSpans(paragraph=True)

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.findings import Finding
-from pipeline.post import CODE_SPAN, blank, blank_text
-from pipeline.spans import LIQUID_CODE_BLOCKS
+from pipeline.post import blank_text
+from pipeline.spans import CODE_SPANS, LIQUID_CODE_BLOCKS
 from pipeline.records import fast_pickle
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
         text = LIQUID_CODE_BLOCKS.sub(blank_text, text)
     lines = text.split("\n") if body else []
     if not tokens:
-        return [CODE_SPAN.sub(blank, t) if "`" in t else t for t in lines]
+        return [CODE_SPANS.sub(blank_text, t) if "`" in t else t for t in lines]
     spans_done: set[tuple[int, int]] = set()  # the cells of a table row share its line
     for tok in tokens:
         if not tok.map:
@@ -134,7 +134,7 @@ def _body_text(body: Sequence[str], tokens: Sequence[Token]) -> list[str]:
             spans_done.add((first, end))
             block = "\n".join(lines[first:end])
             if "`" in block:
-                lines[first:end] = CODE_SPAN.sub(blank, block).split("\n")
+                lines[first:end] = CODE_SPANS.sub(blank_text, block).split("\n")
     return lines
 
 

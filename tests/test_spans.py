@@ -24,10 +24,12 @@ PAIRS = [
     (spans.HTML_COMMENTS, re.compile(r"<!--.*?-->", re.DOTALL)),
     (spans.MATH_BLOCKS, re.compile(r"\$\$.*?\$\$", re.DOTALL)),
     (links_extract._BLANK, LINKS_NOT_PROSE),
+    (spans.CODE_SPANS, re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)),
+    (spans.PARAGRAPH_CODE_SPANS, re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.DOTALL)),
 ]
 PIECES = ["{%", "%}", "{{", "}}", "{:", "}", "{", "<!--", "-->", "<!-", "$$", "$", " raw ", "{% raw %}",
           "{% endraw %}", "{%- highlight sh -%}", "{% endhighlight %}", "{% comment %}", "{%endcomment%}",
-          "{% raw", "endraw %}", "{%comment-%}", "{: #id}", "{%- endhighlight -%}", "a", "\n", " "]
+          "{% raw", "endraw %}", "{%comment-%}", "{: #id}", "{%- endhighlight -%}", "`", "``", "```", "\n\n", "\n \n", "a", "\n", " "]
 
 
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
@@ -73,3 +75,11 @@ def test_unclosed_openers_read_the_rest_of_the_text_once(opener: str, closer: st
 def test_unclosed_liquid_blocks_fail_once() -> None:
     text = "{% raw %}" * 20_000 + "{% raw" * 20_000
     assert list(spans.LIQUID_CODE_BLOCKS.finditer(text)) == []
+
+
+def test_code_spans_of_ever_longer_runs_cost_no_more_than_others() -> None:
+    """Backtick runs of lengths 1, 2, 3 ... none closed: `re` reads the rest of the text from
+    each (cubic in the run count); the run list is read once."""
+    text = " ".join("`" * n for n in range(1, 2001))
+    assert list(spans.CODE_SPANS.finditer(text)) == []
+    assert list(spans.CODE_SPANS.finditer(text + " x " + "`" * 7)) == [(text.index(" " + "`" * 7 + " ") + 1, len(text) + 10)]

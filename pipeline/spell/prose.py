@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline import spans
-from pipeline.post import CODE_SPAN, blank_text
+from pipeline.post import blank_text
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -36,7 +36,7 @@ _MASKS: tuple[tuple[spans.Lazy | re.Pattern[str], tuple[str, ...]], ...] = tuple
     for p, triggers in (
         (spans.LIQUID_CODE_BLOCKS, ("{%",)),  # Liquid blocks
         (spans.LIQUID_TAGS, ("{%", "{{")),  # Liquid tags and output
-        (CODE_SPAN.pattern, ("`",)),  # code spans
+        (spans.CODE_SPANS, ("`",)),  # code spans
         (spans.KRAMDOWN_ATTRIBUTES, ("{:",)),  # kramdown attribute lists
         (spans.HTML_COMMENTS, ("<!--",)),  # HTML comments
         (r"</?[A-Za-z][^<>]*>", ("<",)),  # HTML tags, autolinks
