@@ -24,7 +24,7 @@ RULES: tuple[Rule, ...] = (
     Rule("FM002", "invalid-encoding", "The file is binary or not valid UTF-8.",
          doc="Jekyll reads posts as UTF-8.\n\nBad: a post saved as Latin-1 ('caf\\xe9').\nGood: the same post saved as UTF-8 ('café')."),
     Rule("FM003", "missing-front-matter", "The post has no front matter block.",
-         doc="Jekyll only renders files that start with a '---' line.\n\nBad:\n    # Title\nGood:\n    ---\n    title: Title\n    ---"),
+         doc="Jekyll only renders files that start with a '---' line.\n\nBad:\n    # Title\nGood:\n    ---\n    title: Title\n    layout: post\n    ---"),
     Rule("FM004", "unclosed-front-matter", "The front matter is opened but never closed.",
          doc="The opening '---' needs a closing '---' line.\n\nBad:\n    ---\n    title: A\n    # Body\nGood:\n    ---\n    title: A\n    ---\n    # Body"),
     Rule("FM005", "front-matter-syntax", "The front matter is not valid YAML (or TOML).",
@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     Rule("FM014", "schema", "The front matter violates the user's JSON Schema.",
          doc="Set [frontmatter] schema to a JSON Schema file or an inline table.\n\nBad (schema requires author): no author key.\nGood: author: Jane"),
     Rule("FM015", "yaml-alias-bomb", "The front matter expands to an enormous value through YAML aliases.",
-         doc="Nested aliases ('billion laughs') are refused rather than expanded.\n\nBad:\n    a: &a [x, x]\n    b: &b [*a, *a]  # ... ten levels deep\nGood: plain values."),
+         doc="Nested aliases ('billion laughs') are refused rather than expanded.\n\nBad:\n    a: &a [x, x]\n    b: &b [*a, *a]  # ... twelve levels deep (more than 10,000 nodes)\nGood: plain values."),
 )
 
 OPTIONS: Mapping[str, Option] = MappingProxyType({

@@ -84,7 +84,7 @@ RULES: tuple[Rule, ...] = (
          doc="A browser resolves a relative link against the page's URL. Jekyll publishes a post at its\n"
              "permalink (/2020/03/03/hello.html with the default style), so 'assets/cat.png' or\n"
              "'../assets/cat.png', which work in the repository and in GitHub's preview, ask the built site\n"
-             "for /2020/03/03/assets/cat.png. Checked when the site's _config.yml is found, for posts\n"
+             "for /2020/03/03/assets/cat.png and /2020/03/assets/cat.png. Checked when the site's _config.yml is found, for posts\n"
              "under _posts/; links to .md files are left to jekyll-relative-links.\n\n"
              "Bad:\n    ![a cat](../assets/cat.png)\nGood:\n    ![a cat](/assets/cat.png)"),
 )
@@ -254,8 +254,8 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
             elif child.type == "link_close" and depth:
                 depth -= 1
                 text = "".join(parts).strip()
-                if not text or child.markup == "autolink":
-                    continue
+                if not text or child.markup == "autolink" or text.startswith("^"):
+                    continue  # [^1] is a footnote marker (kramdown), even where it reads as a reference link
                 short = len(text) <= 2 and not text.isupper() and not text.isdigit()
                 if short or text.casefold().rstrip(".!:") in generic:
                     line, col = _locate(post, tok, f"[{text}]")
@@ -689,7 +689,8 @@ def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, cl
         if verdict is None or verdict.ok:
             continue
         code, severity = _code_for(verdict)
-        detail = f" (after redirects to {verdict.final_url})" if verdict.final_url else ""
+        final = verdict.final_url
+        detail = f" (after redirects to {final})" if final and final not in verdict.message else ""
         for post, link in places:
             yield _finding(post.path, link, code, f"{link.url}: {verdict.message}{detail}", severity)
 

@@ -120,7 +120,7 @@ def _judge_fragments(base: str, fragments: set[str | None], outcome: Outcome, op
             else:
                 verdict = replace(
                     verdict, kind=Kind.WARNING, reason=Reason.ANCHOR,
-                    message=f"anchor '{fragment}' not found in the first {options.max_body} bytes of the page",
+                    message=f"anchor '{fragment}' not found in the part of the page read (it stopped {outcome.cut})",
                 )
         verdicts[url] = verdict
     return verdicts

@@ -26,7 +26,10 @@ if TYPE_CHECKING:
     import requests
 
 # HEAD answers that often lie (servers that do not implement HEAD, or bot filters): retry with GET.
-HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501})
+# HEAD answers that GET may not share: refused methods, and servers that fail on HEAD alone.
+HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501, 500, 502, 503, 504})
+# Still failing after the retries, but temporary by definition: doubtful, not broken.
+UNAVAILABLE = frozenset({502, 503, 504})
 # Ambiguous answers: a wall in front of bots or a login, not evidence the page is gone.
 BOT_WALL = frozenset({401, 403, 999})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -45,6 +48,7 @@ class Outcome:
     found: frozenset[str] = frozenset()
     complete: bool = True
     retryable: bool = False
+    cut: str = ""  # why the body was not read to its end, when it was not
 
 
 @dataclass(slots=True)
@@ -166,7 +170,7 @@ class Fetcher:
                 return replace(result, final_url=current if len(chain) > 1 else None)
             location = result.headers.get("location")
             if result.status_code in _REDIRECTS and location:
-                self._release(result)  # requests no longer reads redirect bodies for us (_manual_redirect_session)
+                self._release(result, deadline)  # requests no longer reads redirect bodies for us (_manual_redirect_session)
                 target = _redirect_target(current, location)
                 if target is None:
                     return Outcome(
@@ -243,7 +247,7 @@ class Fetcher:
                 return last
             if 500 <= status < 600 and attempt < self._opts.max_retries:
                 response.close()
-                last = Outcome(Kind.ERROR, Reason.HTTP_STATUS, _status_text(status), status)
+                last = Outcome(Kind.WARNING if status in UNAVAILABLE else Kind.ERROR, Reason.HTTP_STATUS, _status_text(status), status)
                 continue
             return response
         if last is not None and last.reason is not Reason.TIMEOUT:
@@ -298,58 +302,71 @@ class Fetcher:
         if not accepted:
             response.close()
             kind, reason = (Kind.WARNING, Reason.BOT_WALL) if status in BOT_WALL else (Kind.ERROR, Reason.HTTP_STATUS)
+            if status in UNAVAILABLE:
+                kind = Kind.WARNING
             if status == 429:
                 kind, reason = Kind.WARNING, Reason.RATE_LIMITED
             return Outcome(kind, reason, _status_text(status), status, final_url)
-        found, complete = frozenset(wanted), True
+        found, complete, cut = frozenset(wanted), True, ""
         content_type = response.headers.get("content-type", "text/html").lower()
         if wanted and ("html" in content_type or "xml" in content_type):
-            found, complete = self._scan_body(response, wanted, deadline)
+            found, complete, cut = self._scan_body(response, wanted, deadline)
         else:
-            self._release(response)
-        return Outcome(Kind.OK, Reason.OK, _status_text(status), status, final_url, found, complete)
+            self._release(response, deadline)
+        return Outcome(Kind.OK, Reason.OK, _status_text(status), status, final_url, found, complete, cut=cut)
 
-    def _scan_body(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget) -> tuple[frozenset[str], bool]:
+    def _scan_body(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget) -> tuple[frozenset[str], bool, str]:
         """Stream the body, stopping at the first of: all anchors found, ``max_body`` bytes, the deadline."""
-        import requests
-
-        state = {"complete": True}
+        state = {"cut": ""}
         decoder = codecs.getincrementaldecoder(_codec(response.encoding))(errors="replace")
 
         def chunks() -> Iterator[str]:
-            read = 0
-            try:
-                for chunk in response.iter_content(chunk_size=64 * 1024):
-                    read += len(chunk)
-                    yield decoder.decode(chunk)
-                    if read >= self._opts.max_body or time.monotonic() > deadline.at:
-                        state["complete"] = False
-                        return
-            except (requests.exceptions.RequestException, OSError):  # broke mid-way: judge on what was read
-                state["complete"] = False
+            for chunk in _body(response, deadline.at, self._opts.max_body, state):
+                yield decoder.decode(chunk)
 
         try:
             found = scan_anchors(chunks(), wanted)
         finally:
             response.close()
-        return found, state["complete"] or found == wanted
+        return found, not state["cut"] or found == wanted, state["cut"]
 
-    @staticmethod
-    def _release(response: requests.Response) -> None:
+    def _release(self, response: requests.Response, deadline: _Budget) -> None:
         """Read a small (or HEAD's empty) body so the pooled connection is reused; drop a big one's connection.
 
-        requests closes, rather than pools, a connection whose body was not consumed.
+        requests closes, rather than pools, a connection whose body was not consumed. The
+        read stops at the URL's deadline or one request timeout, whichever comes first.
         """
-        import requests
-
         length = response.headers.get("content-length", "")
         small = length.isdigit() and int(length) <= _KEEP_ALIVE_BODY
-        try:
-            if response.request.method == "HEAD" or small:
-                response.content  # noqa: B018
-        except (requests.exceptions.RequestException, OSError):
-            response.close()  # the verdict stands on the status line; the connection is just not reused
+        if response.request.method == "HEAD" or small:
+            state = {"cut": ""}
+            for _ in _body(response, min(deadline.at, time.monotonic() + self._opts.request_timeout), _KEEP_ALIVE_BODY, state):
+                pass
         response.close()
+
+
+def _body(response: requests.Response, until: float, limit: int, state: dict[str, str]) -> Iterator[bytes]:
+    """The body as it arrives, one socket read at a time, until `limit` bytes or the time
+    `until`; `state["cut"]` says why it stopped early. A server that drips a byte at a time
+    restarts the per-read timeout on every byte: only this clock bounds the whole read."""
+    from urllib3.exceptions import HTTPError
+
+    raw, read = response.raw, 0
+    try:
+        while True:
+            if read >= limit:
+                state["cut"] = f"after {limit} bytes"
+                return
+            if time.monotonic() >= until:
+                state["cut"] = "when the time budget ran out"
+                return
+            chunk = raw.read1(min(64 * 1024, limit - read), decode_content=True)
+            if not chunk:
+                return
+            read += len(chunk)
+            yield chunk
+    except (HTTPError, OSError, ValueError):  # broke mid-way: judge on what was read
+        state["cut"] = "when the connection broke"
 
 
 def _manual_redirect_session() -> requests.Session:

@@ -23,6 +23,7 @@ CASES = [
     ("autolink", "<https://example.com/a>\n", []),
     ("code span text", "[`x`](https://example.com/a)\n", [(5, 1)]),
     ("second line of a paragraph", "Some text\nand [more](https://example.com/a)\n", [(6, 5)]),
+    ("kramdown footnote read as a reference", "A claim.[^1]\n\n[^1]: https://example.com/source\n", []),
 ]
 
 

@@ -386,3 +386,18 @@ def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdo
     assert hidden in ([], ["'/_data/x.json' is not on the built site: Jekyll leaves out files under folders starting "
                            "with '_' or '.', and those `exclude` names (list it under `include` in _config.yml to "
                            "publish it)"])
+
+
+def test_the_final_url_is_named_once(tmp_path: Path) -> None:
+    class Redirected(FakeClient):
+        def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
+            return {u: Verdict(u, Kind.ERROR, Reason.HTTP_STATUS, msg, 404, "https://b.test/end")
+                    for u, msg in zip(urls, ["HTTP 404 Not Found", "more than 10 redirects (... -> https://b.test/end)"])}
+
+    posts = write_site(tmp_path, {"_posts/2020-01-01-main.md": FM + "[a](https://a.test/1) [b](https://a.test/2)\n"})
+    ctx = context(tmp_path)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, Redirected()))
+    assert sorted(f.message for f in found) == [
+        "https://a.test/1: HTTP 404 Not Found (after redirects to https://b.test/end)",
+        "https://a.test/2: more than 10 redirects (... -> https://b.test/end)",
+    ]

@@ -113,6 +113,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(429 if count == 1 else 200, PAGE)
         elif path == "/head-refused":
             self._send(405 if self.command == "HEAD" else 200, PAGE)
+        elif path == "/head-fails":  # a server whose HEAD handler breaks while GET works
+            self._send(500 if self.command == "HEAD" else 200, PAGE)
+        elif path == "/drip":  # a small page sent a byte at a time, each in time for the read timeout
+            self._drip(query.get("head", ["200"])[0])
         elif path == "/slow":
             time.sleep(float(query.get("s", ["2"])[0]))
             self._send(200, PAGE)
@@ -125,6 +129,22 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, b"plain", ctype="text/plain")
         else:
             self._send(404, b"missing")
+
+    def _drip(self, head_status: str) -> None:
+        body = PAGE + b" " * 60_000
+        self.send_response(int(head_status) if self.command == "HEAD" else 200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        try:
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                time.sleep(0.2)
+        except OSError:
+            pass  # the client gave up: what the test wants
 
     def _huge(self) -> None:
         size = 64 * 1024 * 1024

@@ -40,6 +40,8 @@ def check(server: ScriptedServer, path: str, options: ClientOptions = FAST) -> V
         ("/status/404", Kind.ERROR, Reason.HTTP_STATUS, 404),
         ("/status/410", Kind.ERROR, Reason.HTTP_STATUS, 410),
         ("/status/500", Kind.ERROR, Reason.HTTP_STATUS, 500),
+        ("/status/503", Kind.WARNING, Reason.HTTP_STATUS, 503),  # still unavailable after the retries: doubtful
+        ("/head-fails", Kind.OK, Reason.OK, 200),  # HEAD's 500 is checked again with GET
         ("/status/403", Kind.WARNING, Reason.BOT_WALL, 403),
         ("/status/999", Kind.WARNING, Reason.BOT_WALL, 999),
         ("/flaky503", Kind.OK, Reason.OK, 200),
@@ -282,3 +284,17 @@ def test_connections_go_to_the_approved_address_not_a_second_lookup(server: Scri
     verdict = client.check([url])[url]
     assert (verdict.kind, verdict.status) == (Kind.OK, 200)
     assert seen == ["rebind.test"] and server.hosts == [f"rebind.test:{port}"]
+
+
+@pytest.mark.parametrize("path", ["/drip#intro", "/drip?head=405"])
+def test_a_body_sent_a_byte_at_a_time_ends_at_the_time_budget(server: ScriptedServer, path: str) -> None:
+    """Each byte comes in time for the per-read timeout, so only the URL's total budget can
+    end the read (a 60 kB page at 5 bytes a second would take over three hours)."""
+    started = time.monotonic()
+    verdict = check(server, path, ClientOptions(allow_private=True, timeout=2.0, request_timeout=1.0, max_retries=0))
+    assert time.monotonic() - started < 15
+    if "#" in path:
+        assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.ANCHOR)
+        assert verdict.message == "anchor 'intro' not found in the part of the page read (it stopped when the time budget ran out)"
+    else:
+        assert verdict.kind is Kind.OK  # HEAD refused, GET answers 200: its slow body is not waited for
