@@ -44,9 +44,12 @@ class FileFix:
     def diff(self) -> str:
         """A unified diff of the change, as `git diff` shows it (`git apply` takes it)."""
         name = self.path.as_posix()
-        lines = difflib.unified_diff(
-            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-            fromfile=f"a/{name}", tofile=f"b/{name}")
+
+        def as_on_disk(text: str) -> list[str]:  # its line endings and BOM, or the hunks do not apply
+            text = text.replace("\n", self.newline) if self.newline != "\n" else text
+            return ("\ufeff" + text if self.bom else text).splitlines(keepends=True)
+
+        lines = difflib.unified_diff(as_on_disk(self.before), as_on_disk(self.after), fromfile=f"a/{name}", tofile=f"b/{name}")
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 

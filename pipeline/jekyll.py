@@ -108,7 +108,7 @@ class SiteConfig:
                    and (d.path.strip("/") or not scoped_only))
         merged: dict[str, Any] = {}
         for entry in sorted(entries, key=lambda d: len(d.path.strip("/"))):
-            merged.update(entry.values)
+            merged = deep_merge(merged, entry.values)
         return merged
 
 
@@ -195,6 +195,21 @@ def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list
     if "_posts" in rel:
         found = [*rel[: rel.index("_posts")], *found]
     return list(dict.fromkeys(c.lower() for c in found if c))
+
+
+def defaults_for(post: Path) -> dict[str, Any]:
+    """Every front matter value the site's `defaults` give this post."""
+    site = nearest_site(post)
+    return site.post_defaults(post) if site is not None else {}
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Jekyll's Utils.deep_merge_hashes: `over` wins, mappings merge all the way down."""
+    merged = dict(base)
+    for key, value in over.items():
+        old = merged.get(key)
+        merged[key] = deep_merge(old, value) if isinstance(old, Mapping) and isinstance(value, Mapping) else value
+    return merged
 
 
 def path_defaults(post: Path) -> dict[str, Any]:

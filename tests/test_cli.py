@@ -117,6 +117,7 @@ def test_sarif_output_of_broken_posts_is_valid_sarif(site: Path, sarif_validator
     assert [e.message for e in errors] == []
     assert doc["version"] == "2.1.0"
     assert doc["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == site.as_uri() + "/"
+    assert doc["runs"][0]["columnKind"] == "unicodeCodePoints"  # columns count characters, as the text output does
     assert sarif_results(doc) == [(p, ln, c, rc, "error", msg) for p, ln, c, rc, msg in EXPECTED]
     assert {r["id"] for r in doc["runs"][0]["tool"]["driver"]["rules"]} >= {r.code for r in frontmatter.RULES}
 

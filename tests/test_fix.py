@@ -163,3 +163,18 @@ def test_diff_goes_to_output_and_refuses_other_formats(post: Path) -> None:
     assert (post.parent / "fixes.patch").read_text(encoding="utf-8") == DIFF
     code, out, err = run("--diff", "--format", "json", NAME)
     assert (code, out) == (2, "") and "--format does not apply" in err
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_diff_of_a_crlf_file_applies_with_git(post: Path, bom: bytes) -> None:
+    """The hunks carry the file's own line endings (and BOM), or `git apply` refuses them."""
+    import subprocess
+
+    other = post.parent / "2020-01-02-crlf.md"
+    other.write_bytes(bom + b"---\r\nlayout: post\r\ntitle: Other\r\n---\r\n\r\n##  Other\r\n\r\nText.\r\n")
+    code, diff, _ = run("--diff", other.name)
+    assert code == 1
+    subprocess.run(["git", "init", "-q"], cwd=post.parent, check=True)
+    done = subprocess.run(["git", "apply", "-"], cwd=post.parent, input=diff.encode("utf-8"), capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert other.read_bytes() == bom + b"---\r\nlayout: post\r\ntitle: Other\r\n---\r\n\r\n## Other\r\n\r\nText.\r\n"

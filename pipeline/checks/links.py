@@ -328,7 +328,8 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
     when = jekyll.post_date(post.front_matter, post.name_date)
     return LinkFacts(
         post.display_path, resolved, post.ok, post.slug, anchors(post) if post.ok else frozenset(), links,
-        _published_at(post, Path(resolved)), when.isoformat() if when else "", post.front_matter.get("published") is not False,
+        _published_at(post, Path(resolved)), when.isoformat() if when else "",
+        post.front_matter.get("published", jekyll.defaults_for(Path(resolved)).get("published")) is not False,
     )
 
 

@@ -140,7 +140,7 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     source = post.path.resolve()
     # What the source's place gave it (path-scoped defaults, folder categories) is written
     # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
-    data = normalize_front_matter({**jekyll.path_defaults(source), **fm.data}, post.name_date, options.key_order,
+    data = normalize_front_matter(jekyll.deep_merge(jekyll.path_defaults(source), fm.data), post.name_date, options.key_order,
                                   options.default_layout, options.drop_published, jekyll.folder_categories(source))
     return Normalized(dump_front_matter(data) + body, data, post_date(data, post.name_date),
                       fixed.applied, fixed.skipped)

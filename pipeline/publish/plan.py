@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.findings import Finding, Fix, Severity
+from pipeline import jekyll
 from pipeline.fixes import accepted_fix
 from pipeline.post import Post
 from pipeline.publish.frontmatter import FrontMatterError
@@ -66,8 +67,8 @@ def is_draft(post: Post) -> str | None:
     """Why a post is a draft (Jekyll's two ways), or None."""
     if "_drafts" in post.path.parts:
         return "draft (under _drafts/)"
-    if post.front_matter.get("published") is False:
-        return "draft (published: false)"
+    if post.front_matter.get("published", jekyll.defaults_for(post.path.resolve()).get("published")) is False:
+        return "draft (published: false)"  # its own, or from the site's `defaults`
     return None
 
 

@@ -80,6 +80,7 @@ def render(findings: Sequence[Finding], n_files: int, rules: Mapping[str, Rule],
                 } for r in ordered],
             }},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+            "columnKind": "unicodeCodePoints",  # columns count characters (SARIF's default is UTF-16 units)
             "results": [_result(f, index) for f in findings],
         }],
     }

@@ -367,6 +367,9 @@ SITE_PAGES = {
         # post_url to a post Jekyll leaves out stops the build
         ("title: t\n", "{% post_url 2020-01-03-hidden %} {% post_url 2999-01-01-later %}", [(5, 1, "LK002"), (5, 34, "LK002")]),
         ("future: true\n", "{% post_url 2999-01-01-later %}", []),
+        # unpublished by a default scoped to its path, not by its own front matter
+        ("defaults:\n  - scope: {path: _posts/2020-01-02}\n    values: {published: false}\n",
+         "{% post_url 2020-01-02-other %}", [(5, 1, "LK002")]),
     ],
 )
 def test_links_judged_against_the_built_site(tmp_path: Path, config: str, markdown: str,

@@ -217,3 +217,22 @@ def test_folder_categories_are_kept_in_front_matter(tmp_path: Path) -> None:
     from pipeline.publish.normalize import normalize
 
     assert normalize(read_post(post), ()).front_matter["categories"] == ["travel", "Food"]
+
+
+def test_path_defaults_are_deep_merged_and_unpublished_posts_held(tmp_path: Path) -> None:
+    """Jekyll deep-merges mappings from `defaults` under the post's own; a default that
+    unpublishes a post makes it a draft to the publisher too."""
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import normalize
+    from pipeline.publish.plan import is_draft
+
+    (tmp_path / "_config.yml").write_text(
+        "defaults:\n  - scope: {path: blog}\n    values: {author: {name: A, twitter: tw}}\n"
+        "  - scope: {path: notes}\n    values: {published: false}\n", encoding="utf-8")
+    for rel in ("blog/_posts/2020-01-02-x.md", "notes/_posts/2020-01-02-n.md"):
+        (tmp_path / rel).parent.mkdir(parents=True)
+        (tmp_path / rel).write_text("---\ntitle: X\nauthor: {name: Z}\n---\nbody\n", encoding="utf-8")
+    blog = read_post(tmp_path / "blog/_posts/2020-01-02-x.md")
+    assert normalize(blog, ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
+    assert is_draft(blog) is None
+    assert is_draft(read_post(tmp_path / "notes/_posts/2020-01-02-n.md")) == "draft (published: false)"
