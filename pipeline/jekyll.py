@@ -375,6 +375,5 @@ def url_folder(url: str) -> str:
 
 def default_keys(post: Path) -> frozenset[str]:
     """Keys Jekyll fills in for this post from the nearest config's `defaults`."""
-    site = nearest_site(post)
-    return frozenset(site.post_defaults(post)) if site is not None else frozenset()
+    return frozenset(defaults_for(post))
 

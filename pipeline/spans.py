@@ -1,4 +1,4 @@
-"""Linear-time `OPEN.*?CLOSE` (DOTALL) matching for the maskers.
+"""Linear-time `OPEN.*?CLOSE` (DOTALL) matching, and code spans, for the maskers.
 
 `re` tries a lazy pattern at every opener; an opener with no closer after it scans to the
 end of the text and fails, so 20,000 unclosed `<!--` (or `{%`, `{:`) cost 20,000 scans of
@@ -11,6 +11,7 @@ attempt that would search from there on fails without scanning again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -87,7 +88,8 @@ def between(opener: str, closer: str) -> Alternative:
 _LIQUID_END = {name: re.compile(rf"\{{%-?\s*end{name}\s*-?%\}}") for name in ("highlight", "raw", "comment")}
 _TAG_END = literal("%}")
 
-# {% highlight x %}...{% endhighlight %}, {% raw %}, {% comment %}: post.LIQUID_CODE_BLOCK.
+# {% highlight x %}...{% endhighlight %}, {% raw %}, {% comment %}: Liquid blocks whose content
+# Jekyll never renders as Markdown prose (the regex it replaces is in tests/test_spans.py).
 LIQUID_CODE_BLOCKS = Lazy(Alternative(
     re.compile(r"\{%-?\s*(highlight|raw|comment)\b"), named=lambda m: (_TAG_END, _LIQUID_END[m.group(1)]),
 ))
@@ -95,7 +97,6 @@ LIQUID_TAGS = Lazy(between("{%", "%}"), between("{{", "}}"))
 KRAMDOWN_ATTRIBUTES = Lazy(between("{:", "}"))
 HTML_COMMENTS = Lazy(between("<!--", "-->"))
 MATH_BLOCKS = Lazy(between("$$", "$$"))
-
 
 
 class CodeSpans:
@@ -114,8 +115,6 @@ class CodeSpans:
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
         if "`" not in text:
             return
-        import bisect
-
         runs = [m.span() for m in self._RUN.finditer(text)]
         by_length: dict[int, list[int]] = {}
         for i, (start, end) in enumerate(runs):
@@ -124,7 +123,7 @@ class CodeSpans:
         while i < len(runs):
             start, end = runs[i]
             same = by_length[end - start]
-            k = bisect.bisect_right(same, i)
+            k = bisect_right(same, i)
             if k < len(same):
                 close_start, close_end = runs[same[k]]
                 if not (self.paragraph and self._BLANK_LINE.search(text, end, close_start)):

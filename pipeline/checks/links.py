@@ -322,24 +322,26 @@ _SITE_TARGETS = frozenset({Target.EXTERNAL, Target.POST_URL, Target.LIQUID_LINK,
 
 
 def collect(post: Post, ctx: Context) -> LinkFacts:
-    """The links that need other posts, the disk or the network, plus this post's anchors."""
+    """The links that need other posts, the disk or the network, plus this post's anchors,
+    and what Jekyll makes of the post: its URL, its date, whether it is published."""
     links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
     resolved = os.path.realpath(post.path)  # realpath: a symlink loop does not raise
-    when = jekyll.post_date(post.front_matter, post.name_date)
+    site = jekyll.nearest_site(Path(resolved))  # looked up once: the URL, the defaults and the date need it
+    defaults = site.post_defaults(Path(resolved)) if site is not None else {}
+    when = jekyll.post_date(post.front_matter, post.name_date, site)
     return LinkFacts(
         post.display_path, resolved, post.ok, post.slug, anchors(post) if post.ok else frozenset(), links,
-        _published_at(post, Path(resolved)), when.isoformat() if when else "",
-        post.front_matter.get("published", jekyll.defaults_for(Path(resolved)).get("published")) is not False,
+        _published_at(post, Path(resolved), site), when.isoformat() if when else "",
+        post.front_matter.get("published", defaults.get("published")) is not False,
     )
 
 
-def _published_at(post: Post, resolved: Path) -> str | None:
+def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) -> str | None:
     """The post's URL on the built site: for a Jekyll post (under _posts/ of a folder with a
     site config) whose permalink can be worked out; else None."""
-    if "_posts" not in resolved.parts or not post.ok:
+    if "_posts" not in resolved.parts or not post.ok or site is None:
         return None  # a page (posts/x.md) is published at its own path: relative links hold
-    site = jekyll.nearest_site(resolved)
-    return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site) if site is not None else None
+    return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site)
 
 
 class _SiteIndex:
