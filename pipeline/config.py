@@ -8,6 +8,7 @@ so the documentation and the validation come from one place.
 from __future__ import annotations
 
 import importlib
+import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -118,6 +119,18 @@ def _check_type(where: str, key: str, value: Any, opt: Option) -> Any:
     if not isinstance(value, expected):
         names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
         raise ConfigError(f"{where}: '{key}' must be {names}, got {type(value).__name__} {value!r}")
+    if opt.choices:
+        for item in value if isinstance(value, list) else [value]:
+            if not isinstance(item, str) or item.lower() not in opt.choices:
+                raise ConfigError(f"{where}: '{key}' must be {' or '.join(repr(c) for c in opt.choices)}, got {item!r}")
+        value = [item.lower() for item in value] if isinstance(value, list) else value.lower()
+    if (opt.low is not None or opt.high is not None) and not (
+        math.isfinite(value) and (opt.low is None or value >= opt.low) and (opt.high is None or value <= opt.high)
+    ):
+        kind = "an integer" if expected is int else "a number"
+        bounds = f"from {opt.low:g} to {opt.high:g}" if opt.low is not None and opt.high is not None else (
+            f">= {opt.low:g}" if opt.low is not None else f"<= {opt.high:g}")
+        raise ConfigError(f"{where}: '{key}' must be {kind} {bounds}, got {value!r}")
     return value
 
 

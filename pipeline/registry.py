@@ -41,6 +41,9 @@ class Option:
     default: Any
     type: type | tuple[type, ...]
     doc: str
+    choices: tuple[str, ...] = ()  # the only words allowed (each item of a list option)
+    low: float | None = None  # smallest number allowed
+    high: float | None = None  # largest number allowed
 
 
 @dataclass(frozen=True, slots=True)

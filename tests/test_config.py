@@ -90,9 +90,16 @@ def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
         ("pipeline.toml", "frontmatter = 1\n", "'frontmatter' must be a table"),
         ("pipeline.toml", "severity = {FM001 = 'fatal'}\n", "severity of FM001 must be 'error' or 'warning'"),
         ("pipeline.toml", "paths = [\n", "pipeline.toml: invalid TOML"),
+        ("pipeline.toml", "[spelling]\nlanguagetool = 'yes'\n", "'languagetool' must be 'auto' or 'on' or 'off', got 'yes'"),
+        ("pipeline.toml", "[headings]\nslugs = ['kramdown', 'gfm']\n", "'slugs' must be 'kramdown' or 'github', got 'gfm'"),
+        ("pipeline.toml", "[publish]\nthreshold = 'fatal'\n", "'threshold' must be 'error' or 'warning', got 'fatal'"),
+        ("pipeline.toml", "[spelling]\nmin_length = 0\n", "[spelling]: 'min_length' must be an integer >= 1, got 0"),
+        ("pipeline.toml", "[headings]\nsimilarity = nan\n", "'similarity' must be a number from 0 to 1, got nan"),
+        ("pipeline.toml", "[headings]\nsimilarity = 1.5\n", "'similarity' must be a number from 0 to 1, got 1.5"),
     ],
     ids=["unknown-top", "unknown-pyproject", "unknown-section-key", "wrong-type", "wrong-item-type",
-         "wrong-bool", "section-not-table", "bad-severity", "invalid-toml"],
+         "wrong-bool", "section-not-table", "bad-severity", "invalid-toml", "bad-choice", "bad-list-choice",
+         "bad-threshold", "below-minimum", "not-a-number", "above-maximum"],
 )
 def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: str, text: str, message: str) -> None:
     write(tmp_path / name, text)
@@ -100,6 +107,12 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         load_config(cwd=tmp_path)
     assert message in str(exc.value)
     assert str(tmp_path) in str(exc.value)
+
+
+def test_chosen_words_are_read_in_any_case(tmp_path: Path) -> None:
+    write(tmp_path / "pipeline.toml", "[spelling]\nlanguagetool = 'OFF'\n[publish]\nthreshold = 'Warning'\n")
+    config = load_config(cwd=tmp_path)
+    assert (config.section("spelling")["languagetool"], config.section("publish")["threshold"]) == ("off", "warning")
 
 
 def test_explicit_config_that_does_not_exist(tmp_path: Path) -> None:

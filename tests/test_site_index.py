@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import build_config
 from pipeline.runner import RunOptions, run_lint
 

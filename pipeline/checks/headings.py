@@ -58,9 +58,10 @@ RULES: tuple[Rule, ...] = (
 
 OPTIONS: Mapping[str, Option] = MappingProxyType({
     "siblings_only": Option(False, bool, "HD001: only headings under the same parent heading count (markdownlint MD024)"),
-    "similarity": Option(0.85, float, "HD002: similarity ratio (0-1, difflib) from which normalised headings are near-duplicates"),
-    "max_word_diff": Option(2, int, "HD002: at most this many words added, removed or changed"),
-    "slugs": Option(["kramdown", "github"], list, "HD004: slug rules to check: kramdown, github"),
+    "similarity": Option(0.85, float, "HD002: similarity ratio (0-1, difflib) from which normalised headings are near-duplicates",
+                         low=0, high=1),
+    "max_word_diff": Option(2, int, "HD002: at most this many words added, removed or changed", low=0),
+    "slugs": Option(["kramdown", "github"], list, "HD004: slug rules to check: kramdown, github", choices=("kramdown", "github")),
 })
 
 _SLUGGERS = MappingProxyType({"kramdown": kramdown_slug, "github": github_slug})

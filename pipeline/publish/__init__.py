@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pipeline.fixer import Stamp
 
 OPTIONS: Mapping[str, Option] = MappingProxyType({
-    "threshold": Option("error", str, "lowest severity that holds a post back: 'error' or 'warning'"),
+    "threshold": Option("error", str, "lowest severity that holds a post back: 'error' or 'warning'", choices=("error", "warning")),
     "drafts": Option(False, bool, "publish drafts too (as --drafts does)"),
     "fix_spelling": Option(False, bool, "apply unambiguous spelling fixes (as --fix-spelling does)"),
     "default_layout": Option("", str, "layout written into posts that have none ('' leaves it to _config.yml defaults)"),

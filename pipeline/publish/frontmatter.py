@@ -7,7 +7,6 @@ re-serialised (comments in the front matter are not kept); the body is never tou
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
