@@ -114,6 +114,7 @@ class Context:
     progress: Callable[[int, int], None] | None = None
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     jobs: int = 1  # processes a cross-post step may use (the run's --jobs)
+    stream: Any = None  # what the checker's stream(ctx) started before the map step, for its check_site
 
 
 class Checker(Protocol):
@@ -131,6 +132,10 @@ class Checker(Protocol):
       the index is cached in that form, so one-post runs on a large site stay fast.
     - `prepare()` (optional): load what every worker needs (a dictionary) once, before the
       runner forks them.
+    - `stream(ctx) -> obj | None` (optional): started before the map step; the runner calls
+      `obj.feed(facts)` with each linted post's facts as they arrive, hands `obj` to
+      `check_site` as `ctx.stream`, and calls `obj.close()` at the end. The links checker
+      puts URLs on the network there, so fetching overlaps reading the posts.
     """
 
     NAME: str

@@ -149,11 +149,11 @@ def select_checkers(decision: Decision, checkers: Sequence[ModuleType] | None = 
     return [m for m in mods if any(decision.enabled(r.code) for r in m.RULES)]
 
 
-def make_context(mod: ModuleType, config: Config, opts: RunOptions, site: Site | None = None) -> Context:
+def make_context(mod: ModuleType, config: Config, opts: RunOptions, site: Site | None = None, stream: Any = None) -> Context:
     return Context(
         options=config.section(mod.NAME), root=config.root, offline=opts.offline,
         no_cache=opts.no_cache, allow_private=opts.allow_private, cache_dir=config.cache_dir,
-        site=site, progress=opts.progress, jobs=opts.jobs or os.cpu_count() or 1,
+        site=site, progress=opts.progress, jobs=opts.jobs or os.cpu_count() or 1, stream=stream,
     )
 
 
@@ -316,7 +316,7 @@ def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
         return keys
 
 
-def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
+def _map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
     salt = _salt(job, checkers)
@@ -328,6 +328,8 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
             key, data, hit, small = _lookup(file, salt, cache, job.summary)
             if hit is not None and (small or not job.summary):
                 results.append(hit)
+                if on_result is not None:
+                    on_result(hit)
                 continue
             result = hit if hit is not None else map_post(
                 read_post(file) if data is None else _load(file, data), checkers, ctxs)
@@ -339,6 +341,8 @@ def _map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
                 if key:
                     misses.append((f"{key}:summary", result))
             results.append(result)
+            if on_result is not None:
+                on_result(result)
         if cache is not None and misses:
             cache.put_many(misses)
     finally:
@@ -353,44 +357,57 @@ def _load(path: Path, data: bytes) -> Post:
     return load_post(path, data)
 
 
-def map_files(files: Sequence[Path], job: _Job) -> list[FileResult]:
+def map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
     """The map step over many files, in worker processes when there are enough of them.
 
     Cache hits are read here first: sending them through a worker would only pickle them
-    once more; the workers get the files the cache does not know.
+    once more; the workers get the files the cache does not know. ``on_result`` sees each
+    result as it arrives (in no set order), so a checker's stream can start early.
     """
     jobs = job.opts.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
-        return _map_files(files, job)
+        return _map_files(files, job, on_result)
     found = cached_results(files, job) if job.use_cache else [None] * len(files)
     todo = [f for f, r in zip(files, found) if r is None]
+    known = [r for r in found if r is not None]
     if len(todo) < PARALLEL_MIN_FILES:
-        computed = iter(_map_files(todo, job))
+        for result in known if on_result is not None else ():
+            on_result(result)
+        computed = iter(_map_files(todo, job, on_result))
     else:
-        computed = iter(_parallel_map(todo, job, jobs))
+        computed = iter(_parallel_map(todo, job, jobs, on_result, known))
     return [r if r is not None else next(computed) for r in found]
 
 
-def _parallel_map(files: Sequence[Path], job: _Job, jobs: int) -> list[FileResult]:
+def _parallel_map(files: Sequence[Path], job: _Job, jobs: int, on_result: Callable[[FileResult], None] | None = None,
+                  known: Sequence[FileResult] = ()) -> list[FileResult]:
     import concurrent.futures as cf
     import multiprocessing
+    import threading
 
     chunk = max(8, len(files) // (jobs * 4))
     parts = [files[i : i + chunk] for i in range(0, len(files), chunk)]
     worker_job = replace(job, opts=replace(job.opts, progress=None))
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    if ctx.get_start_method() == "fork":
+    # fork copies only the calling thread: with others running (a link stream's fetches),
+    # a lock one of them holds would stay locked in the child forever.
+    forking = hasattr(os, "fork") and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if forking else "spawn")
+    if forking:
         for name in job.checker_names:  # what every worker needs and this process needs later
             prepare = getattr(load_checker(name), "prepare", None)  # (the spelling lexicon): load once
             if prepare is not None:
                 prepare()
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        out: list[FileResult] = []
-        for part in pool.map(_map_files, parts, [worker_job] * len(parts)):
-            out.extend(part)
-    return out
-
-
+        # Every worker is forked at the first submit; only then may on_result start threads.
+        futures = {pool.submit(_map_files, part, worker_job): n for n, part in enumerate(parts)}
+        for result in known if on_result is not None else ():
+            on_result(result)
+        done: dict[int, list[FileResult]] = {}
+        for future in cf.as_completed(futures):
+            done[futures[future]] = part = future.result()
+            for result in part if on_result is not None else ():
+                on_result(result)
+    return [result for n in range(len(parts)) for result in done[n]]
 
 
 def site_config_salt(files: Sequence[Path]) -> str:
@@ -529,6 +546,25 @@ def filter_findings(findings: Iterable[Finding], suppressions: Mapping[str, Supp
     return sorted(kept.values(), key=lambda f: f.sort_key)
 
 
+def _start_streams(checkers: Sequence[ModuleType], config: Config, opts: RunOptions) -> dict[str, Any]:
+    """What each checker starts before the map step (Checker.stream), by checker NAME."""
+    streams: dict[str, Any] = {}
+    for mod in checkers:
+        start = getattr(mod, "stream", None)
+        if start is not None:
+            stream = _guard(mod.NAME, "the site", lambda: start(make_context(mod, config, opts)))  # noqa: B023
+            if stream is not None:
+                streams[mod.NAME] = stream
+    return streams
+
+
+def _feeder(streams: Mapping[str, Any]) -> Callable[[FileResult], None]:
+    def feed(result: FileResult) -> None:
+        for name, stream in streams.items():
+            _guard(name, result.path, lambda: stream.feed(result.facts.get(name)))  # noqa: B023
+    return feed
+
+
 def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = RunOptions()) -> RunResult:
     files = discover(paths, config.exclude)
     if opts.shard is not None:
@@ -536,14 +572,20 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
     decision = make_decision(config)
     checkers = select_checkers(decision)
     job = _Job(config, opts, tuple(m.__name__ for m in checkers), not opts.no_cache, site_salt=site_config_salt(files))
-    results = map_files(files, job)
-    by_path = {r.path: r for r in results}
-    findings = [f for r in results for f in r.findings]
-    loader = SiteLoader(site_roots(paths, config), by_path, job, config.exclude)
-    site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
-                loader.index, loader.keys, loader.one)
-    for mod in checkers:
-        if getattr(mod, "check_site", None) is not None:
-            findings.extend(site_findings(mod, results, make_context(mod, config, opts, site), job))
+    streams = _start_streams(checkers, config, opts)
+    try:
+        results = map_files(files, job, _feeder(streams) if streams else None)
+        by_path = {r.path: r for r in results}
+        findings = [f for r in results for f in r.findings]
+        loader = SiteLoader(site_roots(paths, config), by_path, job, config.exclude)
+        site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
+                    loader.index, loader.keys, loader.one)
+        for mod in checkers:
+            if getattr(mod, "check_site", None) is not None:
+                ctx = make_context(mod, config, opts, site, streams.get(mod.NAME))
+                findings.extend(site_findings(mod, results, ctx, job))
+    finally:
+        for name, stream in streams.items():
+            _guard(name, "the site", stream.close)
     suppressions = {r.path: r.suppressions for r in results}
     return RunResult(tuple(filter_findings(findings, suppressions, config, decision)), tuple(files))

@@ -39,7 +39,8 @@ from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
     from pipeline.net.client import ClientOptions
-    from pipeline.net.verdict import LinkClient, Verdict
+    from pipeline.net.cache import VerdictStore
+    from pipeline.net.verdict import LinkClient, LinkStream, Verdict
 
 NAME = "links"
 
@@ -561,8 +562,7 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
                 continue
             res = resolve(link)
             if res.target is Target.EXTERNAL:
-                key = res.value if _option(ctx, "check_anchors") else res.value.partition("#")[0]
-                external.setdefault(key, []).append((post, link))
+                external.setdefault(_url_key(res, ctx), []).append((post, link))
             else:
                 findings.extend(_internal(post, link, res, index, ctx))
     if external and _option(ctx, "check_external") and not ctx.offline:
@@ -710,9 +710,69 @@ def _code_for(verdict: Verdict) -> tuple[str, Severity]:
     return "LK005", Severity.ERROR
 
 
+def _url_key(res: Resolved, ctx: Context) -> str:
+    return res.value if _option(ctx, "check_anchors") else res.value.partition("#")[0]
+
+
+def stream(ctx: Context) -> _Prefetch | None:
+    """External links go on the network as each post is read, not after the last one (Checker.stream)."""
+    return None if ctx.offline or not _option(ctx, "check_external") else _Prefetch(ctx)
+
+
+class _Prefetch:
+    """The run's link stream: fed each linted post's external URLs, joined by check_site."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._stream: LinkStream | None = None
+        self._store: VerdictStore | None = None
+
+    def feed(self, facts: LinkFacts | None) -> None:
+        if facts is None or not facts.ok:
+            return
+        ctx = self._ctx
+        urls = [_url_key(res, ctx) for link in facts.links
+                if not is_excluded(link.url, ctx) and (res := resolve(link)).target is Target.EXTERNAL]
+        if urls:
+            self._open().add(urls)
+
+    def results(self, urls: list[str]) -> Mapping[str, Verdict]:
+        stream = self._open()
+        stream.add(urls)
+        return stream.results()
+
+    def _open(self) -> LinkStream:
+        if self._stream is None:
+            from pipeline.net.verdict import start_stream
+
+            client, self._store = _client(self._ctx)
+            self._stream = start_stream(client)
+        return self._stream
+
+    def close(self) -> None:
+        try:
+            if self._stream is not None:
+                self._stream.close()
+        finally:
+            if self._store is not None:
+                self._store.close()
+
+
 def _check_urls(urls: list[str], ctx: Context, client: LinkClient | None) -> Mapping[str, Verdict]:
     if client is not None:
         return client.check(urls)
+    if isinstance(ctx.stream, _Prefetch):
+        return ctx.stream.results(urls)
+    client, store = _client(ctx)
+    try:
+        return client.check(urls)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _client(ctx: Context) -> tuple[LinkClient, VerdictStore | None]:
+    """The requests client, behind the verdict cache unless --no-cache (or the cache cannot be opened)."""
     from pipeline.net.cache import CachedClient, VerdictStore
     from pipeline.net.client import RequestsClient
     from pipeline.net.verdict import Kind
@@ -721,12 +781,11 @@ def _check_urls(urls: list[str], ctx: Context, client: LinkClient | None) -> Map
     progress = ctx.progress
     inner = RequestsClient(options, progress=(lambda done, total, _url: progress(done, total)) if progress else None)
     if ctx.no_cache or ctx.cache_dir is None:
-        return inner.check(urls)
+        return inner, None
     try:
         store = VerdictStore(ctx.cache_dir / "links.sqlite3")
     except Exception:  # noqa: BLE001 - an unusable cache (read-only disk ...) must not stop the lint
-        return inner.check(urls)
+        return inner, None
     failures = float(_option(ctx, "cache_max_age_failures"))
     ages = {Kind.OK: float(_option(ctx, "cache_max_age")), Kind.WARNING: failures, Kind.ERROR: failures}
-    with store:
-        return CachedClient(inner, store, namespace=options.fingerprint(), max_age=ages).check(urls)
+    return CachedClient(inner, store, namespace=options.fingerprint(), max_age=ages), store

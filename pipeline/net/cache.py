@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Self
 
-from pipeline.net.verdict import Kind, LinkClient, Reason, Verdict
+from pipeline.net.verdict import Kind, LinkClient, Reason, Verdict, start_stream
 
 _SCHEMA_VERSION = 1
 _FORGET_AFTER = 30 * 86400.0  # rows nobody asked about for a month are dropped, so the file stays small
@@ -137,15 +137,50 @@ class CachedClient:
         self.stats = CacheStats(0, 0)
 
     def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
-        wanted = list(dict.fromkeys(urls))
+        stream = self.start()
+        try:
+            stream.add(urls)
+            return stream.results()
+        finally:
+            stream.close()
+
+    def start(self) -> _CachedStream:
+        """A stream: each URL looked up as it is added, only the misses passed on to ``inner``."""
+        return _CachedStream(self)
+
+    def fresh(self, urls: list[str]) -> dict[str, Verdict]:
+        """The stored verdicts of ``urls`` young enough to trust."""
         now = self._clock()
-        fresh = {
+        return {
             url: verdict
-            for url, (verdict, checked_at) in self.store.load(self.namespace, wanted).items()
+            for url, (verdict, checked_at) in self.store.load(self.namespace, urls).items()
             if now - checked_at < self.max_age[verdict.kind]
         }
+
+
+class _CachedStream:
+    def __init__(self, client: CachedClient) -> None:
+        self._client = client
+        self._inner = start_stream(client.inner)
+        self._seen: dict[str, None] = {}
+        self._fresh: dict[str, Verdict] = {}
+
+    def add(self, urls: Iterable[str]) -> None:
+        wanted = [url for url in dict.fromkeys(urls) if url not in self._seen]
+        if not wanted:
+            return
+        self._seen.update(dict.fromkeys(wanted))
+        fresh = self._client.fresh(wanted)
+        self._fresh.update(fresh)
         missing = [url for url in wanted if url not in fresh]
-        fetched = dict(self.inner.check(missing)) if missing else {}
-        self.store.save(self.namespace, fetched.values(), self._clock())
-        self.stats = CacheStats(len(fresh), len(missing))
-        return {**fresh, **fetched}
+        if missing:
+            self._inner.add(missing)
+
+    def results(self) -> dict[str, Verdict]:
+        fetched = self._inner.results()
+        self._client.store.save(self._client.namespace, fetched.values(), self._client._clock())
+        self._client.stats = CacheStats(len(self._fresh), len(self._seen) - len(self._fresh))
+        return {**self._fresh, **fetched}
+
+    def close(self) -> None:
+        self._inner.close()

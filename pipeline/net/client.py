@@ -10,7 +10,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -22,7 +22,7 @@ from pipeline.net.politeness import HostGate
 from pipeline.net.verdict import Kind, LinkClient, ProgressCallback, Reason, Verdict
 
 __all__ = [
-    "ClientOptions", "Kind", "LinkClient", "ProgressCallback", "Reason", "RequestsClient", "Verdict",
+    "ClientOptions", "Kind", "LinkClient", "ProgressCallback", "Reason", "RequestsClient", "Stream", "Verdict",
     "interleave_hosts", "resolve_headers",
 ]
 
@@ -53,28 +53,16 @@ class RequestsClient:
     # -- public -------------------------------------------------------------------------
     def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
         """Return a verdict for every distinct URL given."""
-        groups: dict[str, set[str | None]] = {}  # URL without fragment -> fragments asked (None: the bare URL)
-        for url in dict.fromkeys(urls):
-            base, hash_, fragment = url.partition("#")
-            groups.setdefault(base, set()).add(fragment if hash_ else None)
-        gate = HostGate(self.options.per_host, self.options.interval, sleep=self._sleep)
-        run = Fetcher(self.options, gate, HostResolver(self._resolve), self.headers_for, self._sleep)
-        verdicts: dict[str, Verdict] = {}
-        total = len(groups)
-        if not total:
-            return verdicts
-        workers = max(1, min(self.options.workers, total))
+        stream = self.start()
         try:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="linkcheck") as pool:
-                futures = {pool.submit(run.fetch, base, frozenset(f for f in groups[base] if f is not None)): base for base in interleave_hosts(groups)}
-                for done, future in enumerate(as_completed(futures), start=1):
-                    base = futures[future]
-                    verdicts.update(_judge_fragments(base, groups[base], future.result(), self.options))
-                    if self._progress is not None:
-                        self._progress(done, total, base)
+            stream.add(urls)
+            return stream.results()
         finally:
-            run.close()
-        return verdicts
+            stream.close()
+
+    def start(self) -> Stream:
+        """A stream: URLs checked as they are added, so the network overlaps reading the posts."""
+        return Stream(self)
 
     def headers_for(self, host: str) -> dict[str, str]:
         """Configured headers for ``host`` or any parent domain of it (``github.com`` covers ``api.github.com``)."""
@@ -84,6 +72,65 @@ class RequestsClient:
             if host == pattern or host.endswith("." + pattern):
                 merged.update(values)
         return merged
+
+
+class Stream:
+    """One run's checks, fed as the posts are read and joined once (lychee streams the same way).
+
+    One host gate, one resolver, one pooled session and one bounded thread pool serve every
+    `add`, so politeness holds across batches. A URL (fragment stripped) is fetched once;
+    only a fragment asked after its fetch began, which that fetch did not look for, costs a
+    second GET at `results`.
+    """
+
+    def __init__(self, client: RequestsClient) -> None:
+        opts = client.options
+        self._options = opts
+        self._progress = client._progress
+        gate = HostGate(opts.per_host, opts.interval, sleep=client._sleep)
+        self._run = Fetcher(opts, gate, HostResolver(client._resolve), client.headers_for, client._sleep)
+        self._pool: ThreadPoolExecutor | None = None
+        self._asked: dict[str, set[str | None]] = {}  # URL without fragment -> fragments asked (None: the bare URL)
+        self._fetches: dict[str, list[tuple[frozenset[str], Future[Outcome]]]] = {}  # -> fragments each fetch looked for
+
+    def add(self, urls: Iterable[str]) -> None:
+        new: list[str] = []
+        for url in dict.fromkeys(urls):
+            base, hash_, fragment = url.partition("#")
+            asked = self._asked.get(base)
+            if asked is None:
+                asked = self._asked[base] = set()
+                new.append(base)
+            asked.add(fragment if hash_ else None)
+        for base in interleave_hosts(new):
+            self._submit(base, frozenset(f for f in self._asked[base] if f is not None))
+
+    def _submit(self, base: str, fragments: frozenset[str]) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=max(1, self._options.workers), thread_name_prefix="linkcheck")
+        self._fetches.setdefault(base, []).append((fragments, self._pool.submit(self._run.fetch, base, fragments)))
+
+    def results(self) -> dict[str, Verdict]:
+        for base, asked in self._asked.items():
+            looked = frozenset().union(*(fragments for fragments, _ in self._fetches[base]))
+            late = frozenset(f for f in asked if f is not None and f not in looked)
+            if late:
+                self._submit(base, late)
+        futures = {future: (base, fragments) for base, fetches in self._fetches.items() for fragments, future in fetches}
+        verdicts: dict[str, Verdict] = {}
+        for done, future in enumerate(as_completed(futures), start=1):
+            base, fragments = futures[future]
+            first = future is self._fetches[base][0][1]
+            wanted = {f for f in self._asked[base] if f in fragments or (first and f is None)}
+            verdicts.update(_judge_fragments(base, wanted, future.result(), self._options))
+            if self._progress is not None:
+                self._progress(done, len(futures), base)
+        return verdicts
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._run.close()
 
 
 def interleave_hosts(urls: Iterable[str]) -> list[str]:

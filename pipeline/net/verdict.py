@@ -61,3 +61,42 @@ class LinkClient(Protocol):
     def check(self, urls: Iterable[str]) -> Mapping[str, Verdict]:
         """Return one verdict per distinct input URL (fragments included in the key)."""
         ...
+
+
+class LinkStream(Protocol):
+    """URLs checked as they become known, joined once: what `start_stream` gives."""
+
+    def add(self, urls: Iterable[str]) -> None:
+        """Start checking these URLs (ones already added are not checked again)."""
+        ...
+
+    def results(self) -> dict[str, Verdict]:
+        """Wait for every URL added so far; one verdict each."""
+        ...
+
+    def close(self) -> None:
+        """Stop: cancel what has not started and release connections (safe to call twice)."""
+        ...
+
+
+class _Batch:
+    """A stream over a client that only knows `check`: URLs kept, checked at `results`."""
+
+    def __init__(self, client: LinkClient) -> None:
+        self._client = client
+        self._urls: dict[str, None] = {}
+
+    def add(self, urls: Iterable[str]) -> None:
+        self._urls.update(dict.fromkeys(urls))
+
+    def results(self) -> dict[str, Verdict]:
+        return dict(self._client.check(list(self._urls))) if self._urls else {}
+
+    def close(self) -> None:
+        pass
+
+
+def start_stream(client: LinkClient) -> LinkStream:
+    """The client's own stream when it has one (`start()`), else one that checks in a batch at the end."""
+    start = getattr(client, "start", None)
+    return start() if start is not None else _Batch(client)

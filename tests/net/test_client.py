@@ -168,6 +168,38 @@ def test_each_unique_url_is_fetched_once_and_fragments_share_the_fetch(server: S
     assert [verdicts[u].kind for u in urls[:6]] == [Kind.OK, Kind.OK, Kind.ERROR, Kind.OK, Kind.OK, Kind.OK]
 
 
+def test_a_stream_fetches_each_url_once_across_batches(server: ScriptedServer) -> None:
+    """What the runner does: URLs added post by post, joined once; a page is fetched once
+    however many batches name it, and a fragment asked only after its fetch began costs
+    one more GET, judged on its own."""
+    page = server.base + "/page.html"
+    stream = RequestsClient(FAST).start()
+    try:
+        stream.add([page + "#intro", server.base + "/ok"])
+        stream.add([page + "#intro", server.base + "/ok", page])
+        stream.add([page + "#nope"])
+        verdicts = stream.results()
+    finally:
+        stream.close()
+    assert {u: v.kind for u, v in verdicts.items()} == {
+        page + "#intro": Kind.OK, page: Kind.OK, page + "#nope": Kind.ERROR, server.base + "/ok": Kind.OK,
+    }
+    assert server.hits["GET /page.html"] == 2 and server.hits["HEAD /ok"] == 1
+
+
+def test_politeness_holds_across_stream_batches(server: ScriptedServer) -> None:
+    server.latency = 0.1
+    stream = RequestsClient(ClientOptions(per_host=2, interval=0.05, allow_private=True, workers=16)).start()
+    try:
+        for i in range(4):
+            stream.add([f"{server.base}/ok/{i}a", f"{server.base}/ok/{i}b"])
+        assert len(stream.results()) == 8
+    finally:
+        stream.close()
+    assert server.max_in_flight <= 2
+    assert min(b - a for a, b in zip(server.starts, server.starts[1:], strict=False)) >= 0.04
+
+
 def test_per_host_concurrency_and_interval(server: ScriptedServer) -> None:
     server.latency = 0.1
     options = ClientOptions(per_host=2, interval=0.05, allow_private=True, workers=16)

@@ -1,0 +1,64 @@
+"""The link stream inside a whole run: URLs reach the network while posts are still being read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from loopback_server import ScriptedServer
+
+from pipeline import runner
+from pipeline.checks import links
+from pipeline.config import build_config
+from pipeline.runner import PARALLEL_MIN_FILES, RunOptions, run_lint
+
+
+def _site(tmp_path: Path, server: ScriptedServer, count: int) -> Path:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for i in range(count):
+        status = "404" if i % 10 == 3 else "200"
+        (posts / f"2020-01-{1 + i % 28:02d}-post-{i}.md").write_text(
+            f"---\ntitle: Post {i}\nlayout: post\n---\n\nSee [the page {i}]({server.base}/status/{status}?n={i}) "
+            f"and [the shared page]({server.base}/page.html#intro).\n",
+            encoding="utf-8",
+        )
+    return posts
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_urls_are_on_the_network_before_the_last_post_is_read(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    count = PARALLEL_MIN_FILES + 12  # enough for worker processes when jobs=2
+    posts = _site(tmp_path, server, count)
+    started: list[links._Prefetch] = []
+    real_stream, real_map = links.stream, runner.map_files
+
+    def stream(ctx: object) -> links._Prefetch | None:
+        started.append(real_stream(ctx))  # type: ignore[arg-type]
+        return started[-1]
+
+    def map_files(*args: object) -> object:
+        results = real_map(*args)  # type: ignore[arg-type]
+        if len(results) == count:  # the linted posts, not a site index
+            # Every post's URLs were handed to the stream by the time the map step ends.
+            assert started and len(started[0]._stream._inner._asked) == count + 1  # type: ignore[union-attr]
+        return results
+
+    monkeypatch.setattr(links, "stream", stream)
+    monkeypatch.setattr(runner, "map_files", map_files)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    result = run_lint([posts], config, RunOptions(allow_private=True, jobs=jobs))
+    broken = sorted(f.path.rsplit("-", 1)[1] for f in result.findings if f.code == "LK005")
+    assert broken == sorted(f"{i}.md" for i in range(count) if i % 10 == 3)
+    assert [f.code for f in result.findings if f.code != "LK005"] == []
+    assert server.hits["GET /page.html"] == 1  # one fetch for the page every post links to
+
+
+def test_offline_starts_no_stream(tmp_path: Path, server: ScriptedServer) -> None:
+    posts = _site(tmp_path, server, 3)
+    config = build_config({}, tmp_path, None)
+    assert links.stream(runner.make_context(links, config, RunOptions(offline=True))) is None
+    assert run_lint([posts], config, RunOptions(offline=True, jobs=1)).findings == ()
+    assert not server.hits
