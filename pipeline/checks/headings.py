@@ -20,6 +20,7 @@ from pipeline.findings import Finding, Fix, Severity
 from pipeline.markdown import Heading, github_slug, headings, kramdown_slug, plain_text
 from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
+from pipeline.spans import LIQUID_CODE_BLOCKS
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -91,6 +92,10 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     opts = ctx.options
     md024 = dict(_md024_pairs(heads, bool(opts.get("siblings_only", False))))
     yield from (_twin(post, "HD001", h, twin, f"duplicate heading '{h.md_text.strip()}'") for h, twin in md024.items())
+    # HD001 reads HTML blocks as CommonMark does, as markdownlint's MD024 does; the other
+    # rules, and the fixes above all, follow Jekyll, where a block element's inside is raw.
+    raw = raw_html_lines(post)
+    heads = tuple(h for h in heads if h.heading.line not in raw)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
     yield from _anchor_collisions(post, heads, opts.get("slugs", ("kramdown", "github")))
@@ -113,9 +118,70 @@ def _twin(post: Post, code: str, head: _Head, twin: _Head, what: str) -> Finding
 
 def _heads(post: Post) -> tuple[_Head, ...]:
     opens = [i for i, t in enumerate(post.tokens) if t.type == "heading_open" and i + 1 < len(post.tokens)]
-    math = _math_lines(post)
+    skip = _math_lines(post) | liquid_code_lines(post)
     return tuple(_Head(h, i, md024_text(post, h, post.tokens[i + 1]), normalise(h.text))
-                 for h, i in zip(headings(post), opens, strict=True) if h.line not in math)
+                 for h, i in zip(headings(post), opens, strict=True) if h.line not in skip)
+
+
+# kramdown's block-level HTML elements: with Jekyll's default parse_block_html: false, what
+# lies between such an element's tags is raw HTML, never Markdown, whatever CommonMark says.
+_BLOCK_HTML = re.compile(
+    r"^ {0,3}<(address|article|aside|applet|blockquote|body|dd|details|div|dl|fieldset|figure|figcaption|footer|form|"
+    r"h[1-6]|header|hgroup|html|iframe|legend|menu|li|map|nav|ol|optgroup|option|p|pre|section|summary|table|tbody|"
+    r"td|th|thead|tfoot|tr|ul)(?=[\s>/])([^>]*)>", re.IGNORECASE)
+_MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", re.IGNORECASE)
+
+
+def liquid_code_lines(post: Post) -> frozenset[int]:
+    """File lines of `{% highlight %}` and `{% comment %}` blocks, which Jekyll never reads as Markdown.
+
+    A `##  Install` in a highlighted sample is code, not a heading: reporting it is wrong,
+    and HD003/HD006's fixes would edit the sample. (`{% raw %}` output is still Markdown.)
+    """
+    offset = post.body_start_line - 1
+    lines: set[int] = set()
+    body = post.body
+    for start, end in LIQUID_CODE_BLOCKS.finditer(body):
+        if "raw" not in body[start : body.find("%}", start)]:
+            lines.update(range(body.count("\n", 0, start) + 1 + offset, body.count("\n", 0, end) + 2 + offset))
+    return frozenset(lines)
+
+
+@functools.lru_cache(maxsize=POST_MEMO)
+def raw_html_lines(post: Post) -> frozenset[int]:
+    """File lines inside a top-level block HTML element, which kramdown keeps raw.
+
+    CommonMark ends an HTML block at a blank line and reads `## Usage` below it as a
+    heading; on the built site it is the text "## Usage". An element never closed is left
+    to CommonMark's reading.
+    """
+    offset = post.body_start_line - 1
+    lines: set[int] = set()
+    for tok in post.tokens:
+        if tok.type != "html_block" or tok.level != 0 or not tok.map:
+            continue
+        m = _BLOCK_HTML.match(tok.content)
+        if m is None or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
+            continue
+        close = _closing_line(post, tok.map[0] + offset + 1, m.group(1))
+        if close is not None:
+            lines.update(range(tok.map[0] + offset + 1, close + 1))
+    return frozenset(lines)
+
+
+def _closing_line(post: Post, first: int, tag: str) -> int | None:
+    """Line of the tag that closes the element opened on line `first` (nesting counted)."""
+    opening = re.compile(rf"<{tag}(?=[\s>/])[^>]*?(/?)>|</{tag}\s*>", re.IGNORECASE)
+    depth = 0
+    for number in range(first, len(post.lines) + 1):
+        for m in opening.finditer(post.lines[number - 1]):
+            if m.group(0).startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    return number
+            elif not m.group(1):
+                depth += 1
+    return None
 
 
 def _math_lines(post: Post) -> frozenset[int]:
@@ -316,8 +382,19 @@ def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding
             continue
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
-            if para is not None and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm):
+            if (para is not None and _ends_at_a_blank(post, tokens[para], tokens[head.index])
+                    and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm)):
                 yield _paragraph_finding(post, head, tokens[para])
+
+
+def _ends_at_a_blank(post: Post, para: Token, heading: Token) -> bool:
+    """The paragraph is followed by a blank line, the end of the file or the heading itself.
+
+    kramdown lets a paragraph run on into a table row, a `***` rule or an HTML line that
+    CommonMark starts a new block with: there the "paragraph" is longer than the heading.
+    """
+    after = (para.map[1] if para.map else 0) + post.body_start_line  # first file line after it
+    return after > len(post.lines) or not post.lines[after - 1].strip() or after == post.token_line(heading)
 
 
 # Inline markup a repeated line of prose may carry. An image, a link, code or HTML whose
