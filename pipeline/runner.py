@@ -275,7 +275,9 @@ def _keyed(job: _Job, role: str) -> Iterator[tuple[list[ModuleType], str, LintCa
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir)
     try:
-        yield checkers, salt, cache, _StatMemo(cache, f"{role}|{salt}")  # the linted and the indexed files apart
+        # The linted and the indexed files apart; and where relative names start from: a
+        # moved project keeps every stamp, but its keys (which hold real paths) are others.
+        yield checkers, salt, cache, _StatMemo(cache, f"{role}|{salt}|{os.path.realpath(os.curdir)}")
     finally:
         cache.close()
 

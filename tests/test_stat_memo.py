@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import build_config
-from pipeline.runner import RunOptions, _Job, _map_files, cached_results, make_decision, select_checkers
+from pipeline.runner import PARALLEL_MIN_FILES, RunOptions, _Job, _map_files, cached_results, make_decision, select_checkers
 
 FM = "---\ntitle: T\nlayout: post\n---\n"
 
@@ -108,6 +108,24 @@ def test_a_moved_project_is_not_judged_from_its_old_place(tmp_path: Path, monkey
     warm = _lint("posts")
     assert warm == _lint("--no-cache", "posts")
     assert warm[0] == 1 and "LK003" in warm[1]
+
+
+def test_a_renamed_project_folder_is_not_judged_from_its_old_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rename keeps every file's size, mtime, inode and ctime, so the stat memo alone
+    cannot tell; relative names are remembered together with the folder they start from."""
+    old = tmp_path / "old"
+    (old / "posts").mkdir(parents=True)
+    (old / "assets").mkdir()
+    (old / "assets" / "x.png").write_bytes(b"png")
+    for i in range(PARALLEL_MIN_FILES + 2):  # enough for the parallel path, which reads the memo first
+        (old / "posts" / f"2020-03-01-p{i}.md").write_text(FM + "See [the image file](../assets/x.png) here.\n", encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text(f'cache_dir = "{tmp_path / "shared-cache"}"\n', encoding="utf-8")
+    monkeypatch.chdir(old)
+    assert _lint("--jobs", "2", "posts")[0] == 0
+    old.rename(tmp_path / "new")  # the image moves along: every link still works
+    monkeypatch.chdir(tmp_path / "new")
+    assert _lint("--jobs", "2", "posts") == _lint("--jobs", "2", "--no-cache", "posts") == (
+        0, f"All clear: {PARALLEL_MIN_FILES + 2} files checked.\n")
 
 
 def test_the_stat_memo_of_a_full_run_survives_the_site_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
