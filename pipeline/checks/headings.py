@@ -329,10 +329,25 @@ def _near_duplicates(post: Post, heads: Sequence[_Head], md024: Mapping[_Head, _
                      opts: Mapping[str, Any]) -> Iterator[Finding]:
     threshold = float(opts.get("similarity", 0.85))
     max_words = int(opts.get("max_word_diff", 2))
+    # Cheap tests first, so a changelog of 1,500 headings is not 1.1 million difflib runs:
+    # a numbered series (Step 1 / Step 2) is never a repeat, and difflib's ratio is at most
+    # 2 * shorter / (sum of lengths).
+    # Only headings sharing a word (or a form of one) can be near: with none, difflib's word
+    # opcodes are one replace of other words, which _near refuses.
+    series = [" ".join("#" if _NUMBERISH.match(w) else w for w in h.norm.split()) for h in heads]
+    having: dict[str, list[int]] = {}
     for i, head in enumerate(heads):
+        keys = {k for w in head.norm.split() for k in _word_forms(w)}
+        candidates = sorted({j for k in keys for j in having.get(k, ())})
+        for k in keys:
+            having.setdefault(k, []).append(i)
         if head in md024 or not head.norm:
             continue
-        for earlier in heads[:i]:
+        size = len(head.norm)
+        for j in candidates:
+            earlier = heads[j]
+            if earlier.norm != head.norm and (series[j] == series[i] or 2 * min(size, len(earlier.norm)) < threshold * (size + len(earlier.norm))):
+                continue
             if earlier.md_text != head.md_text and _near(earlier.norm, head.norm, threshold, max_words):
                 same = head.heading.text == earlier.heading.text  # same words, other markup or attributes
                 how = "repeats" if same else "nearly repeats"
@@ -364,6 +379,12 @@ def _near(a: str, b: str, threshold: float, max_words: int) -> bool:
             return False  # a different word (Sync/Async, Int16/Int32), not a form of the same one
         changed += max(i2 - i1, j2 - j1)
     return changed <= max_words
+
+
+def _word_forms(word: str) -> tuple[str, ...]:
+    """The word and the bases it may inflect (features -> feature, buses -> bus): two words
+    _inflection pairs always share one."""
+    return (word, *(word[: -len(end)] for end in ("'s", "es", "s") if word.endswith(end) and len(word) > len(end)))
 
 
 def _inflection(old: str, new: str) -> bool:

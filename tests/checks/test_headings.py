@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it.utils import read_fixture_file
 
 from pipeline.checks import headings
@@ -160,3 +162,25 @@ def test_rules_are_documented() -> None:
         assert rule.name == rule.name.lower() and " " not in rule.name
     covered = {ln.split()[1] for case in read_fixture_file(CASES) for ln in case[3].splitlines()}
     assert covered == set(codes)
+
+
+_VOCAB = ["model", "models", "bus", "buses", "the", "setup", "set", "up", "user's", "user", "1", "2", "v1.0", "Step", "data"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=4), min_size=2, max_size=12))
+def test_near_duplicate_screening_finds_what_comparing_every_pair_finds(titles: list[list[str]]) -> None:
+    """The word index and the cheap bounds only skip pairs _near would refuse."""
+    post = _post("".join(f"## {' '.join(words)}\n\n" for words in titles))
+    heads = headings._heads(post)
+    md024 = dict(headings._md024_pairs(heads, False))
+    opts = {"similarity": 0.85, "max_word_diff": 2}
+    expected = []
+    for i, head in enumerate(heads):
+        if head in md024 or not head.norm:
+            continue
+        twin = next((e for e in heads[:i] if e.md_text != head.md_text and headings._near(e.norm, head.norm, 0.85, 2)), None)
+        if twin is not None:
+            expected.append((head.heading.line, twin.heading.line))
+    found = [(f.line, f.related_line) for f in headings._near_duplicates(post, heads, md024, opts)]
+    assert found == expected
