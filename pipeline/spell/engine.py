@@ -312,11 +312,18 @@ class Speller:
         lower = w.text.lower()
         count = site.counts.get(lower, 0)
         if w.text[0].isupper() and count >= 2:
-            return True
+            # ... but a capital that opens a sentence says nothing: Becuase twice is a slip
+            # twice, when it is one cheap edit from a very common word that is no name.
+            return not (w.sentence_start and not self.known(w.text) and self._common_slip(lower))
         other = lower[:-1] if lower.endswith("s") else lower + "s"
         if site.counts.get(other, 0) and len(lower) >= 5 and not self.known(other):
             return True  # used in singular and plural (convnet, convnets): a term, not a slip
         return count >= s.repeat_count and site.posts.get(w.text.lower(), 0) >= s.repeat_posts
+
+    def _common_slip(self, lower: str) -> bool:
+        ranked = self.suggest(lower)
+        return (bool(ranked) and ranked[0].cost <= 0.6 and ranked[0].zipf >= 4.0 and " " not in ranked[0].word
+                and ranked[0].word not in self.lexicon.names)
 
     def _judge(self, w: ProseWord, in_name_phrase: bool) -> Misspelling | None:
         ranked = self.suggest(w.text)

@@ -54,6 +54,12 @@ def _indel_cost(word: str, i: int) -> float:
     return 0.6 if ch in VOWELS else 0.9
 
 
+def _missing_cost(word: str, i: int) -> float:
+    """The typo lacks word[i]: cheapest for an apostrophe (dont, doesnt: contractions typed
+    without one), while an apostrophe the typo adds costs as much as any letter."""
+    return 0.1 if word[i] in "'’" else _indel_cost(word, i)
+
+
 def typo_cost(typo: str, word: str) -> float:
     """Weighted optimal-string-alignment distance from the intended word to the typo."""
     n, m = len(word), len(typo)
@@ -62,11 +68,11 @@ def typo_cost(typo: str, word: str) -> float:
     for j in range(1, m + 1):
         prev[j] = prev[j - 1] + _indel_cost(typo, j - 1)
     for i in range(1, n + 1):
-        cur = [prev[0] + _indel_cost(word, i - 1)] + [0.0] * m
+        cur = [prev[0] + _missing_cost(word, i - 1)] + [0.0] * m
         for j in range(1, m + 1):
             a, b = word[i - 1], typo[j - 1]
             best = prev[j - 1] + (0.0 if a == b else _sub_cost(a, b))
-            best = min(best, prev[j] + _indel_cost(word, i - 1), cur[j - 1] + _indel_cost(typo, j - 1))
+            best = min(best, prev[j] + _missing_cost(word, i - 1), cur[j - 1] + _indel_cost(typo, j - 1))
             if i > 1 and j > 1 and a == typo[j - 2] and word[i - 2] == b and a != b:
                 best = min(best, prev2[j - 2] + 0.6)
             cur[j] = best
@@ -152,7 +158,10 @@ def _score(word: str, cands: list[str], lexicon: Lexicon) -> list[Suggestion]:
             continue
         cost = typo_cost(word, cand) + (NAME_PENALTY if cand in lexicon.proper else 0.0)
         zipf = lexicon.zipf(cand)
-        scored.append(Suggestion(cand, cost, zipf, cost - FREQ_WEIGHT * min(zipf, ZIPF_CAP)))
+        score = cost - FREQ_WEIGHT * min(zipf, ZIPF_CAP)
+        if "'" in cand and cand.replace("'", "") == word and not cand.endswith("'s"):
+            score = cost - FREQ_WEIGHT * ZIPF_CAP - 1.0  # a contraction without its apostrophe (not a possessive: ags)
+        scored.append(Suggestion(cand, cost, zipf, score))
     return scored
 
 

@@ -44,6 +44,9 @@ def test_known(speller: Speller, word: str, known: bool) -> None:
         ("devolopment", "development"), ("recieve", "receive"), ("seperate", "separate"),
         ("definately", "definitely"), ("occured", "occurred"), ("wupport", "support"),
         ("teh", "the"), ("tamplate", "template"), ("wya", "way"),
+        # a contraction typed without its apostrophe is that contraction, not a nearby word
+        ("dont", "don't"), ("doesnt", "doesn't"), ("wasnt", "wasn't"), ("theyre", "they're"), ("youre", "you're"),
+        ("poject's", "project's"),  # an apostrophe the typo adds is no cheaper than a letter
     ],
 )
 def test_first_suggestion(speller: Speller, typo: str, first: str) -> None:
@@ -89,6 +92,18 @@ def test_word_repeated_across_posts_is_jargon(speller: Speller) -> None:
     other = Prose.of_words((w("frobnicator", 1), w("frobnicator", 20)))
     assert review(speller, words, [other]) == []
     assert review(speller, [w("the", 1, True), w("recieve", 5)]) == ["recieve"]
+
+
+@pytest.mark.parametrize(("first", "second", "reported"), [
+    ("Becuase", "Becuase", ["Becuase", "Becuase"]),  # a slip that opens two sentences is two slips
+    ("Seperate", "seperate", ["Seperate", "seperate"]),
+    ("Mert", "Mert", []),  # a name that opens two sentences stays a name
+    ("Johan", "Johan", []),  # one slip from John, but John is a name too
+])
+def test_a_word_opening_sentences_twice_is_no_name_for_that(speller: Speller, first: str, second: str, reported: list[str]) -> None:
+    words = [w(first, 1, True), w("came", 10), w("home", 15), w("today", 20),
+             w(second, 1, second[0].isupper(), line=2), w("went", 10, line=2), w("out", 15, line=2)]
+    assert review(speller, words) == reported
 
 
 def test_crowded_credit_lists_are_skipped(speller: Speller) -> None:
