@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,8 @@ def code_fingerprint() -> str:
 def content_key(path: Path, salt: str) -> tuple[str | None, bytes | None]:
     """(cache key, file bytes); (None, None) when the file is not a readable, normal-size file."""
     try:
-        if path.is_symlink() or path.stat().st_size > MAX_BYTES:
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # a FIFO would block the read
             return None, None
         data = path.read_bytes()
     except OSError:

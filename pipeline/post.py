@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import os
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,7 +189,10 @@ def read_post(path: Path) -> Post:
             if not target.is_relative_to(home):
                 msg = f"symbolic link points outside its folder (to {target}); not read"
                 return empty_post(path, (_finding(path, 1, "FM001", msg),))
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO would block the read forever; a device is no post
+            return empty_post(path, (_finding(path, 1, "FM001", "not a regular file (a pipe, socket or device); not read"),))
+        size = st.st_size
         if size > MAX_BYTES:
             msg = f"file is {size // 1024} KiB, over the {MAX_BYTES // 1024} KiB limit for a post"
             return empty_post(path, (_finding(path, 1, "FM001", msg),))

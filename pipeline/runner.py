@@ -86,7 +86,7 @@ def _excluded(path: Path, patterns: Sequence[str]) -> bool:
 
 
 def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
-    """Files to lint: files as given, folders searched for Markdown posts, sorted, no repeats."""
+    """Files to lint: files as given, folders searched for Markdown posts (sorted), no repeats."""
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
@@ -103,7 +103,18 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
                 found[path] = None
         else:
             raise PathError(f"{raw}: no such file or directory")
-    return list(found)
+    if len(paths) < 2:
+        return list(found)
+    # One file named twice (posts/a.md and /abs/posts/a.md, or inside a folder also given)
+    # is linted, fixed and published once, under the first name it was given by.
+    seen: set[str] = set()
+    unique = []
+    for file in found:
+        real = os.path.realpath(file)
+        if real not in seen:
+            seen.add(real)
+            unique.append(file)
+    return unique
 
 
 def in_shard(path: Path, shard: tuple[int, int]) -> bool:

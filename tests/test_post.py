@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
 from pathlib import Path
 
@@ -100,13 +101,15 @@ def test_posts_pickle_free_findings_only() -> None:
     assert pickle.loads(pickle.dumps(post.load_findings)) == post.load_findings
 
 
-@pytest.mark.parametrize("kind", ["broken-link", "directory", "too-large"])
+@pytest.mark.parametrize("kind", ["broken-link", "directory", "too-large", "fifo"])
 def test_read_post_turns_unreadable_files_into_fm001(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
     path = tmp_path / NAME.name
     if kind == "broken-link":
         path.symlink_to(tmp_path / "missing.md")
     elif kind == "directory":
         path.mkdir()
+    elif kind == "fifo":  # reading one would wait for a writer forever
+        os.mkfifo(path)
     else:
         monkeypatch.setattr(post_mod, "MAX_BYTES", 10)
         path.write_bytes(TEXT)

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import build_config
-from pipeline.runner import PARALLEL_MIN_FILES, RunOptions, _Job, _map_files, cached_results, make_decision, select_checkers
+from pipeline.runner import (
+    PARALLEL_MIN_FILES,
+    RunOptions,
+    _Job,
+    _map_files,
+    cached_results,
+    make_decision,
+    select_checkers,
+)
 
 FM = "---\ntitle: T\nlayout: post\n---\n"
 
@@ -148,3 +156,17 @@ def test_the_stat_memo_of_a_full_run_survives_the_site_pass(tmp_path: Path, monk
     with sqlite3.connect(tmp_path / "cache" / "lint.sqlite") as db:
         memos = [pickle.loads(v) for k, v in db.execute("SELECT key, value FROM results") if k.startswith("stat-memo:")]
     assert sorted(len(m) for m in memos) == [2, count]
+
+
+def test_a_fifo_named_like_a_post_is_a_finding_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cold and warm, serial and parallel: the cache's content hash must not read it either."""
+    (tmp_path / "pipeline.toml").write_text("", encoding="utf-8")
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for i in range(PARALLEL_MIN_FILES):
+        (posts / f"2020-01-01-p{i}.md").write_text(FM + "Text.\n", encoding="utf-8")
+    os.mkfifo(posts / "2020-01-02-pipe.md")
+    monkeypatch.chdir(tmp_path)
+    for argv in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "2"], ["--no-cache", "--jobs", "2"]):
+        code, out = _lint(*argv, "posts")
+        assert (code, out.splitlines()[0]) == (1, "posts/2020-01-02-pipe.md:1:1: FM001 not a regular file (a pipe, socket or device); not read")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ RULES: tuple[Rule, ...] = (
          doc="Only prose is checked (title, description and the body's text; never code, URLs, HTML, "
              "Liquid or kramdown attributes). Names and jargon are recognised from evidence: capitals "
              "inside a sentence, camelCase and acronyms, use in code or URLs or across several posts. "
-             "The first suggestion is the fix; it is applied by `publish --fix-spelling`, or by default "
-             "when unambiguous (one cheap edit away from a single common word). Accept a word with "
+             "The first suggestion is the fix. `lint --fix --fix-spelling` and `publish --fix-spelling` "
+             "apply it, and only when it is unambiguous (one cheap edit away from a single common word); "
+             "without --fix-spelling a typo is reported and holds the post back. Accept a word with "
              "`pipeline spelling add WORD` (project list) or `spelling_words: [WORD]` in the post's "
              "front matter.\n\n"
              "Bad:\n    He is at the core of Keras Devolopment.\nGood:\n    He is at the core of Keras Development."),
@@ -140,6 +142,7 @@ class SpellFacts:
     total: int  # prose words in all
     packed_words: Packed  # the kept words with their index among all `total`
     blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
+    labels: tuple[tuple[int, int, int], ...] = ()  # (line, first col, end col) of reference labels used as link text
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
         return self.packed_words.to_words()
@@ -192,7 +195,28 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
         Packed.counts({w: n for w, n in prose.counts.items() if w not in uncounted}),
         "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
+        _label_spans(post),
     )
+
+
+_LABEL_USE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\](?:\[\])?(?![(\[:])")
+
+
+def _label_spans(post: Post) -> tuple[tuple[int, int, int], ...]:
+    """Where a link's text is also its reference label (`[word][]`, `[word]`): fixing a typo
+    there alone would leave the link pointing at no definition."""
+    references = post.md_env.get("references") if post.ok else None
+    if not references:
+        return ()
+    from markdown_it.common.utils import normalizeReference
+
+    spans = []
+    for number in range(post.body_start_line, len(post.lines) + 1):
+        line = post.lines[number - 1]
+        if "[" in line:
+            spans.extend((number, m.start(1) + 1, m.end(1) + 1) for m in _LABEL_USE.finditer(line)
+                         if normalizeReference(m.group(1)) in references)
+    return tuple(spans)
 
 
 def _wordlist_path(ctx: Context) -> Path:
@@ -284,7 +308,7 @@ def _review_part(speller: Speller, site: SiteEvidence, posts: Sequence[SpellFact
     for post in posts:
         entries, kinds, indexes = post.packed_words.screening()
         for miss in speller.with_words(post.own_words).review_screened(entries, kinds, indexes, post.total, site, post.indexed):
-            findings.append(_finding(post.path, miss))
+            findings.append(_finding(post.path, miss, post.labels))
     return findings
 
 
@@ -353,13 +377,14 @@ def unambiguous(miss: Misspelling) -> bool:
     return miss.runner_up_gap >= 1.0
 
 
-def _finding(path: str, miss: Misspelling) -> Finding:
+def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]] = ()) -> Finding:
     w = miss.word
+    in_label = any(line == w.line and start <= w.col < end for line, start, end in labels)
     best = miss.suggestions[0]
     others = ", ".join(miss.suggestions[1:4])
     message = f"unknown word '{w.text}': did you mean '{best}'?" + (f" (or {others})" if others else "")
     end = w.col + len(w.text)
-    fix = Fix(w.line, w.col, w.line, end, best, safe=unambiguous(miss), description=f"'{w.text}' -> '{best}'")
+    fix = Fix(w.line, w.col, w.line, end, best, safe=unambiguous(miss) and not in_label, description=f"'{w.text}' -> '{best}'")
     return Finding(path, w.line, w.col, "SP001", Severity.ERROR, message, fix, end_line=w.line, end_col=end)
 
 

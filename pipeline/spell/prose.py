@@ -234,13 +234,23 @@ def _front_matter_prose(
             continue
         last = min((s for s in starts if s > first), default=first + 1)
         quoted = False  # a double-quoted YAML value: its escapes (\" \n) are not words
+        plain = False  # a plain value: `#` after a space starts a comment, which is no prose
+        indent = 0
         for n in range(first, last):
             if n - 1 >= len(lines):
                 break
             text = lines[n - 1]
             prefix = re.match(rf"\s*{re.escape(key)}\s*:\s*[|>]?[-+]?", text) if n == first else None
             skip = prefix.end() if prefix else 0
-            quoted = quoted or (n == first and text[skip:].startswith('"'))
+            if n == first:
+                indent = len(text) - len(text.lstrip())
+                quoted = text[skip:].startswith('"')
+                plain = not quoted and not text[skip:].startswith("'") and not text[:skip].rstrip().endswith(("|", ">", "-", "+"))
+            stripped = text.lstrip()
+            if stripped.startswith("#") and (plain or len(text) - len(stripped) <= indent) and n != first:
+                continue  # a comment line between keys (in a block scalar, only one back at the key's indent)
+            if plain and (cut := re.search(r"\s#", text[skip:])):
+                text = text[: skip + cut.start()]
             if quoted and "\\" in text:
                 text = _YAML_ESCAPE.sub("  ", text)
             masked = _mask(" " * skip + text[skip:], terms)

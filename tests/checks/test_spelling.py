@@ -93,6 +93,16 @@ def test_fix_safety(tmp_path: Path) -> None:
     assert (findings[0].fix.line, findings[0].fix.col, findings[0].fix.end_col) == (4, 4, 10)
 
 
+def test_no_safe_fix_inside_a_reference_label(tmp_path: Path) -> None:
+    """`[occured]` and `[occured][]` name their definition: fixing the word there alone
+    would leave a link to no definition. Link text beside its own label may be fixed."""
+    lines = ["Wait [definately][] the end.", "Wait [definately] the end.", "Wait [an definately][ref] the end.",
+             "Wait [definately](https://e.com) the end."]
+    text = "---\ntitle: T\n---\n" + "\n\n".join(lines) + "\n\n[definately]: https://e.com/u\n[ref]: https://e.com/r\n"
+    findings = run({"a.md": text}, tmp_path)
+    assert [(f.line, f.col, f.fix.safe) for f in findings if f.fix] == [(4, 7, False), (6, 7, False), (8, 10, True), (10, 7, True)]
+
+
 def test_languagetool_findings_via_double(tmp_path: Path) -> None:
     text = "---\ntitle: T\n---\nToday He go home.\n"
     with languagetool_double() as (url, _requests):

@@ -43,6 +43,12 @@ CASES = [
       ("teh", 1, 30), ("end", 1, 34)]),
     ("escaped quotes in a quoted title", '---\ntitle: "Quoted \\"teh\\" one"\n---\nx\n',
      [("Quoted", 2, 9), ("teh", 2, 18), ("one", 2, 24), ("x", 4, 1)]),
+    ("YAML comments are no prose", "---\ntitle: Hello\n# pick a beter title\ndescription: Short # see isue 1\n---\nx\n",
+     [("Hello", 2, 8), ("Short", 4, 14), ("x", 6, 1)]),
+    ("a # inside a block scalar is text", "---\ndescription: |\n  Use it.\n  # Step wrod\n# a coment\n---\nx\n",
+     [("Use", 3, 3), ("it", 3, 7), ("Step", 4, 5), ("wrod", 4, 10), ("x", 7, 1)]),
+    ("a # inside a quoted value is text", '---\ntitle: "Issue #1 fixd"\n---\nx\n',
+     [("Issue", 2, 9), ("fixd", 2, 18), ("x", 4, 1)]),
 ]
 
 
