@@ -205,6 +205,8 @@ def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
             added = add_word(path, word)
         except ValueError as exc:
             raise UsageError(f"{exc}; give one word per argument, not starting with '#'") from None
+        except OSError as exc:
+            raise PathError(f"{path}: cannot add to the word list: {exc.strerror or exc}") from None
         out.write(f"{'added' if added else 'already listed'}: {word} ({path})\n")
     return 0
 

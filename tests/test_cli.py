@@ -324,3 +324,81 @@ def test_output_never_replaces_a_post_being_checked(site: Path) -> None:
     assert err == ("pipeline: error: --output 2020-01-02-missing-title.md is one of the posts being checked; "
                    "write the report elsewhere\n")
     assert (site / "2020-01-02-missing-title.md").read_bytes() == before
+
+
+SPACED = "---\nlayout: post\ntitle: A\n---\n\n##  Spaced heading\n\nSee [here](https://example.com).\n"
+NO_TITLE = "---\nlayout: post\n---\n\nText.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty pipeline.toml (discovery stops here) and posts/, as the working directory."""
+    (tmp_path / "pipeline.toml").write_text("", encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("config", "argv"),
+    [
+        ("", ["--extend-select", "LK011"]),
+        ("extend-select = ['LK011']\n", []),
+        ("select = ['HD']\nextend-select = ['LK011']\n", []),
+        ("select = ['FM']\nextend-select = ['LK011']\n", ["--select", "HD"]),
+    ],
+    ids=["cli", "config", "config-select", "cli-select-keeps-config-extend"],
+)
+def test_extend_select_adds_rules_and_turns_none_off(project: Path, config: str, argv: list[str]) -> None:
+    """--extend-select LK011 reported LK011 alone: it replaced the default rules instead of adding."""
+    (project / "pipeline.toml").write_text(config, encoding="utf-8")
+    (project / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    assert run("lint", "--offline", *argv, "posts") == (0, (
+        "posts/2020-01-01-a.md:6:4: HD006 2 spaces after '##'; use one space\n"
+        "posts/2020-01-01-a.md:8:5: LK011 link text 'here' says nothing about the target; describe where it goes\n"
+        "Found 0 errors and 2 warnings in 1 of 1 file.\n"), "")
+
+
+def test_cli_ignore_keeps_the_config_extend_ignore(project: Path) -> None:
+    """--ignore replaces the file's ignore, as documented, but dropped its extend-ignore too (ruff keeps it)."""
+    (project / "pipeline.toml").write_text("ignore = ['HD']\nextend-ignore = ['LK011']\n", encoding="utf-8")
+    (project / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    assert run("lint", "--offline", "--ignore", "FM", "posts") == (0, (
+        "posts/2020-01-01-a.md:6:4: HD006 2 spaces after '##'; use one space\n"
+        "Found 0 errors and 1 warning in 1 of 1 file.\n"), "")
+
+
+@pytest.mark.parametrize(
+    ("files", "argv", "message"),
+    [
+        ({"pyproject.toml": "[tool]\npipeline = 'posts'\n"}, ["lint", "posts"],
+         "pyproject.toml: [tool.pipeline] must be a table, got str 'posts'"),
+        ({"pyproject.toml": "tool = 5\n"}, ["lint", "posts"], "pyproject.toml: 'tool' must be a table, got int 5"),
+        ({"pipeline.toml": "[links]\ngeneric_link_texts = ['here', 1]\n"}, ["lint", "--offline", "posts"],
+         "pipeline.toml [links]: 'generic_link_texts' must be a list of strings, got int 1"),
+        ({"pipeline.toml": "[frontmatter]\nrequired = ['title', 1]\n"}, ["lint", "posts"],
+         "pipeline.toml [frontmatter]: 'required' must be a list of strings, got int 1"),
+        ({"pipeline.toml": "[frontmatter]\nschema = {type = 'bogus'}\n"}, ["lint", "posts"],
+         "pipeline.toml [frontmatter]: 'schema' is not a valid JSON Schema"),
+        ({"pipeline.toml": "ignore = ['']\n"}, ["lint", "posts"], "pipeline.toml: 'ignore' has an empty rule code"),
+        ({"pipeline.toml": "[spelling]\nwordlist = 'posts'\n"}, ["spelling", "add", "Foo"],
+         "pipeline.toml [spelling]: 'wordlist' "),
+        ({"pipeline.toml": "[spelling]\nwordlist = 'pipeline.toml/words.txt'\n"}, ["spelling", "add", "Foo"],
+         "words.txt: cannot add to the word list: Not a directory"),
+    ],
+    ids=["tool-pipeline-not-table", "tool-not-table", "link-text-not-string", "required-not-string",
+         "invalid-schema", "empty-code", "wordlist-is-a-folder", "wordlist-unwritable"],
+)
+def test_bad_config_values_are_one_line_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         files: dict[str, str], argv: list[str], message: str) -> None:
+    """These crashed ('internal error'), reported a bogus finding (FM009 missing key '1'),
+    hid every rule (ignore = ['']) or named no file; each is now exit 2 and one line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("pipeline: error: ") and message in err and str(tmp_path) in err
+    assert err.count("\n") == 1 and "internal error" not in err
