@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import io
 import json
 import os
@@ -103,7 +105,8 @@ def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[Fil
 def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format != "text":
         raise UsageError("--diff prints a unified diff; --format does not apply to it")
-    _, planned, skipped = _planned(args, err)
+    result, planned, skipped = _planned(args, err)
+    _check_output(args, result)
     err.writelines(f"{s.path}: not fixed: {s.reason}\n" for s in skipped)
     _emit(args, "".join(fix.diff() for fix in planned), out)
     count = sum(len(f.applied) for f in planned)
@@ -151,9 +154,14 @@ def progress_printer_for(err: TextIO, fmt: str) -> Any:
     return progress_printer(err, fmt)
 
 
-def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
+def _check_output(args: argparse.Namespace, result: RunResult) -> None:
+    """--output must not replace a post of the run: the report (or diff) would overwrite it."""
     if args.output and os.path.realpath(args.output) in {os.path.realpath(f) for f in result.files}:
         raise UsageError(f"--output {args.output} is one of the posts being checked; write the report elsewhere")
+
+
+def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
+    _check_output(args, result)
     buffer = io.StringIO()  # render fully first: a failed write never leaves half a report
     FORMATTERS[args.format](result.findings, len(result.files), rules_by_code(), buffer)
     _emit(args, buffer.getvalue(), out)
@@ -161,17 +169,29 @@ def _report(args: argparse.Namespace, result: RunResult, out: TextIO) -> int:
 
 
 def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
-    """The report on stdout, or replacing --output whole (never half-written)."""
+    """The report on stdout, or replacing --output whole (never half-written).
+
+    A file name that is not UTF-8 reaches the text as surrogates (\\udcff for the byte 0xff);
+    they are written as that escape, which is also JSON's, so no report fails to encode
+    and a JSON report stays valid UTF-8 (json.loads gives the surrogate back).
+    """
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not args.output:
         out.write(text)
         return
-    tmp = args.output.with_name(args.output.name + ".tmp")
+    target: Path = args.output
+    tmp: Path | None = None
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, args.output)
+        if not target.name or target.is_dir():  # '-o .' has no name to put a temporary file beside
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
+        os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise PathError(f"{args.output}: cannot write report: {exc.strerror or exc}") from None
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        raise PathError(f"{target}: cannot write report: {exc.strerror or exc}") from None
 
 
 def rules(args: argparse.Namespace, out: TextIO) -> int:
@@ -205,6 +225,8 @@ def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
             added = add_word(path, word)
         except ValueError as exc:
             raise UsageError(f"{exc}; give one word per argument, not starting with '#'") from None
+        except OSError as exc:
+            raise PathError(f"{path}: cannot add to the word list: {exc.strerror or exc}") from None
         out.write(f"{'added' if added else 'already listed'}: {word} ({path})\n")
     return 0
 

@@ -48,12 +48,13 @@ class Config:
     source: Path | None = None
     paths: tuple[str, ...] = ("posts",)
     posts_root: Path | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()  # in force, extend-select included; "" stands for the default rules
+    ignore: tuple[str, ...] = ()  # in force, extend-ignore included
     severity: Mapping[str, Severity] = field(default_factory=dict)
     cache_dir: Path = Path(".pipeline_cache")
     exclude: tuple[str, ...] = ()
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    rule_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the file's select, ignore, extend-* as written
 
     def section(self, name: str) -> Mapping[str, Any]:
         return self.sections.get(name, {})
@@ -64,9 +65,21 @@ class Config:
 
     def with_cli(self, select: Sequence[str] | None, ignore: Sequence[str] | None,
                  extend_select: Sequence[str] = (), extend_ignore: Sequence[str] = ()) -> Config:
-        sel = tuple(select) if select is not None else self.select
-        ign = tuple(ignore) if ignore is not None else self.ignore
-        return replace(self, select=sel + tuple(extend_select), ignore=ign + tuple(extend_ignore))
+        """--select and --ignore replace the file's select and ignore; the extend-* of both add on
+        top (flake8 and ruff: a command-line --ignore keeps the file's extend-ignore)."""
+        own = self.rule_codes
+        sel = tuple(select) if select is not None else own.get("select", ())
+        ign = tuple(ignore) if ignore is not None else own.get("ignore", ())
+        return replace(self, select=in_force(sel, (*own.get("extend-select", ()), *extend_select)),
+                       ignore=(*ign, *own.get("extend-ignore", ()), *extend_ignore))
+
+
+def in_force(select: Sequence[str], extend_select: Sequence[str]) -> tuple[str, ...]:
+    """The select list a Decision gets: extend-select adds to select, or to the default rules
+    ("" in the list) when select is empty; it never narrows the run to the extended codes."""
+    if not extend_select:
+        return tuple(select)
+    return (*(select or ("",)), *extend_select)
 
 
 def find_config(start: Path) -> Path | None:
@@ -76,9 +89,25 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "pipeline" in _read_toml(pyproject).get("tool", {}):
+        if pyproject.is_file() and _tool_section(_read_toml(pyproject), pyproject) is not None:
             return pyproject
     return None
+
+
+def _tool_section(data: Mapping[str, Any], path: Path) -> Mapping[str, Any] | None:
+    """The [tool.pipeline] table of a TOML document, None without one; a `tool` or
+    `tool.pipeline` that is not a table is a ConfigError, not a crash."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: 'tool' must be a table, got {_kind(tool)}")
+    section = tool.get("pipeline")
+    if section is not None and not isinstance(section, Mapping):
+        raise ConfigError(f"{path}: [tool.pipeline] must be a table, got {_kind(section)}")
+    return section
+
+
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -100,11 +129,12 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
         source = find_config(cwd)
     if source is None:
         return build_config({}, cwd, None)
-    data = _read_toml(source)
+    data: Mapping[str, Any] = _read_toml(source)
     if source.name == "pyproject.toml":
-        data = data.get("tool", {}).get("pipeline", {})
-    elif "tool" in data and "pipeline" in data["tool"] and len(data) == 1:
-        data = data["tool"]["pipeline"]  # a pipeline.toml written in pyproject style
+        data = _tool_section(data, source) or {}
+    elif "tool" in data and len(data) == 1:  # a pipeline.toml written in pyproject style
+        section = _tool_section(data, source)
+        data = data if section is None else section
     return build_config(data, source.parent, source)
 
 
@@ -117,8 +147,11 @@ def _check_type(where: str, key: str, value: Any, opt: Option) -> Any:
     if expected is float and isinstance(value, int):
         return float(value)
     if not isinstance(value, expected):
-        names = expected.__name__ if isinstance(expected, type) else " or ".join(t.__name__ for t in expected)
-        raise ConfigError(f"{where}: '{key}' must be {names}, got {type(value).__name__} {value!r}")
+        raise ConfigError(f"{where}: '{key}' must be {_names(expected)}, got {_kind(value)}")
+    if isinstance(value, list):
+        for item in value:  # a wrong item would crash a checker, or name a key such as '1'
+            if not isinstance(item, opt.item) or (isinstance(item, bool) and bool not in _types(opt.item)):
+                raise ConfigError(f"{where}: '{key}' must be a list of {_names(opt.item, plural=True)}, got {_kind(item)}")
     if opt.choices:
         for item in value if isinstance(value, list) else [value]:
             if not isinstance(item, str) or item.lower() not in opt.choices:
@@ -132,6 +165,18 @@ def _check_type(where: str, key: str, value: Any, opt: Option) -> Any:
             f">= {opt.low:g}" if opt.low is not None else f"<= {opt.high:g}")
         raise ConfigError(f"{where}: '{key}' must be {kind} {bounds}, got {value!r}")
     return value
+
+
+_PLURAL = {"str": "strings", "int": "integers", "float": "numbers", "bool": "booleans", "dict": "tables", "list": "lists"}
+
+
+def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
+    return expected if isinstance(expected, tuple) else (expected,)
+
+
+def _names(expected: type | tuple[type, ...], plural: bool = False) -> str:
+    names = [t.__name__ for t in _types(expected)]
+    return " or ".join(_PLURAL.get(n, n) if plural else n for n in names)
 
 
 def _validate(where: str, data: Mapping[str, Any], options: Mapping[str, Option]) -> dict[str, Any]:
@@ -158,11 +203,39 @@ def section_modules() -> dict[str, ModuleType]:
     return sections
 
 
+def _check_schema(options: dict[str, Any], root: Path, where: str) -> None:
+    """[frontmatter] schema: a JSON Schema object, checked here so the error names the file
+    (the checker would find it only on the first post, and name no file)."""
+    schema = options.get("schema")
+    if not schema:
+        return
+    if not isinstance(schema, Mapping):
+        raise ConfigError(f"{where}: 'schema' must be a JSON Schema object, got {type(schema).__name__}")
+    import jsonschema  # slow import: only when a schema is configured
+
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise ConfigError(f"{where}: 'schema' is not a valid JSON Schema: {exc.message}") from None
+
+
+def _check_wordlist(options: dict[str, Any], root: Path, where: str) -> None:
+    """[spelling] wordlist: a file (perhaps not written yet), never a folder."""
+    path = root / str(options.get("wordlist", ""))
+    if path.is_dir():
+        raise ConfigError(f"{where}: 'wordlist' {path} is a folder; name a text file of words")
+
+
+# Checks of a section's values after its own prepare_options, for what that one leaves to run time.
+_SECTION_CHECKS = MappingProxyType({"frontmatter": _check_schema, "spelling": _check_wordlist})
+
+
 def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Config:
     where = str(source) if source else "defaults"
     sections = section_modules()
     top = {k: v for k, v in data.items() if k not in sections}
-    values = _validate(f"{where} [tool.pipeline]" if source and source.name == "pyproject.toml" else where, top, TOP_LEVEL)
+    top_where = f"{where} [tool.pipeline]" if source and source.name == "pyproject.toml" else where
+    values = _validate(top_where, top, TOP_LEVEL)
     severity: dict[str, Severity] = {}
     for code, level in values["severity"].items():
         try:
@@ -178,19 +251,24 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
         prepare = getattr(module, "prepare_options", None)  # e.g. read a schema file once
         if prepare is not None:
             options = prepare(options, root, f"{where} [{name}]")
+        if name in _SECTION_CHECKS:
+            _SECTION_CHECKS[name](options, root, f"{where} [{name}]")
         validated[name] = options
-    for key in ("select", "ignore", "extend-select", "extend-ignore", "paths", "exclude"):
-        if not all(isinstance(v, str) for v in values[key]):
-            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+    codes: dict[str, tuple[str, ...]] = {}
+    for key in ("select", "ignore", "extend-select", "extend-ignore"):
+        codes[key] = tuple(code.strip().upper() for code in values[key])  # as the command line reads them
+        if "" in codes[key]:  # the empty prefix matches every rule: `ignore = [""]` would hide them all
+            raise ConfigError(f"{top_where}: '{key}' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'")
     return Config(
         root=root,
         source=source,
         paths=tuple(values["paths"]),
         posts_root=(root / values["posts_root"]) if values["posts_root"] else None,
-        select=tuple(values["select"]) + tuple(values["extend-select"]),
-        ignore=tuple(values["ignore"]) + tuple(values["extend-ignore"]),
+        select=in_force(codes["select"], codes["extend-select"]),
+        ignore=codes["ignore"] + codes["extend-ignore"],
         severity=severity,
         cache_dir=root / values["cache_dir"],
         exclude=tuple(values["exclude"]),
         sections=validated,
+        rule_codes=codes,
     )

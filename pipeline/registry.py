@@ -8,6 +8,7 @@ the link checker's HTTP stack.
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import os
 import re
@@ -42,6 +43,7 @@ class Option:
     type: type | tuple[type, ...]
     doc: str
     choices: tuple[str, ...] = ()  # the only words allowed (each item of a list option)
+    item: builtins.type | tuple[builtins.type, ...] = str  # what each item of a list option must be
     low: float | None = None  # smallest number allowed
     high: float | None = None  # largest number allowed
 
@@ -174,12 +176,14 @@ class Decision:
     """flake8's DecisionEngine: select/ignore by code prefix, the longer prefix wins.
 
     A rule is on when the longest matching select prefix is longer than the longest
-    matching ignore prefix; rules that are off by default need an explicit select.
+    matching ignore prefix; rules that are off by default need an explicit select. The
+    empty prefix in select stands for the default rules (extend-select without a select
+    adds to them), so it does not turn opt-in rules on.
     """
 
     def __init__(self, select: Sequence[str], ignore: Sequence[str], default_off: Iterable[str] = ()) -> None:
         self._select = tuple(select) or ("",)
-        self._explicit = tuple(select)
+        self._explicit = tuple(p for p in select if p)
         self._ignore = tuple(ignore)
         self._default_off = frozenset(default_off)
         self._cache: dict[str, bool] = {}

@@ -5,7 +5,9 @@
     <!-- pipeline-disable-next-line LK -->  only the next line
     <!-- pipeline-disable-line SP001 -->    only this line
 
-Codes are prefixes as in --select (`SP`, `SP0`, `SP001`; none at all means every code).
+Codes are prefixes as in --select (`SP`, `SP0`, `SP001`, in any case; none at all means
+every code). The directive word ends at a space or at `-->`: `pipeline-disable-next-lines`
+is no directive (it is ignored, never read as `disable`).
 Checkers never look at these; the runner filters.
 
 Which directive wins, for each code: the latest disable or enable whose prefix covers it,
@@ -37,7 +39,10 @@ from pipeline.records import fast_pickle
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)\b([^<>]*?)-->")  # [^<>]: an unclosed one stops at the next <
+# The directive word ends at a space or the comment's end (as in markdownlint): a typo such as
+# `disable-next-lines` is no directive, not `disable` with codes. [^<>]: an unclosed comment
+# stops at the next <.
+PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)(?=\s|-->)([^<>]*?)-->")
 ALL = ""  # the empty prefix matches every code
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 _VALUE_START = ":-[{,?="  # a quote opens a string only where a value starts (YAML, TOML)
@@ -68,8 +73,9 @@ def _longest(code: str, prefixes: frozenset[str]) -> int:
 
 
 def _codes(text: str) -> list[str]:
-    """The codes of a directive, shortest first (so a broader one cannot undo a narrower one)."""
-    codes = sorted({c for c in re.split(r"[\s,]+", text.strip()) if c}, key=lambda c: (len(c), c))
+    """The codes of a directive, upper-cased as --select reads them, shortest first (so a
+    broader one cannot undo a narrower one)."""
+    codes = sorted({c.upper() for c in re.split(r"[\s,]+", text.strip()) if c}, key=lambda c: (len(c), c))
     return codes or [ALL]
 
 

@@ -324,3 +324,172 @@ def test_output_never_replaces_a_post_being_checked(site: Path) -> None:
     assert err == ("pipeline: error: --output 2020-01-02-missing-title.md is one of the posts being checked; "
                    "write the report elsewhere\n")
     assert (site / "2020-01-02-missing-title.md").read_bytes() == before
+
+
+SPACED = "---\nlayout: post\ntitle: A\n---\n\n##  Spaced heading\n\nSee [here](https://example.com).\n"
+NO_TITLE = "---\nlayout: post\n---\n\nText.\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty pipeline.toml (discovery stops here) and posts/, as the working directory."""
+    (tmp_path / "pipeline.toml").write_text("", encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_diff_output_never_replaces_a_post_being_checked(project: Path) -> None:
+    """--diff --output wrote the diff over the post (data loss): lint -o's guard applies to it too."""
+    post = project / "posts" / "2020-01-01-a.md"
+    post.write_text(SPACED, encoding="utf-8")
+    assert run("lint", "--offline", "--diff", "--output", "posts/2020-01-01-a.md", "posts") == (
+        2, "", ("pipeline: error: --output posts/2020-01-01-a.md is one of the posts being checked; "
+                "write the report elsewhere\n"))
+    assert post.read_text(encoding="utf-8") == SPACED
+
+
+@pytest.mark.parametrize(
+    ("config", "argv"),
+    [
+        ("", ["--extend-select", "LK011"]),
+        ("extend-select = ['LK011']\n", []),
+        ("select = ['HD']\nextend-select = ['LK011']\n", []),
+        ("select = ['FM']\nextend-select = ['LK011']\n", ["--select", "HD"]),
+    ],
+    ids=["cli", "config", "config-select", "cli-select-keeps-config-extend"],
+)
+def test_extend_select_adds_rules_and_turns_none_off(project: Path, config: str, argv: list[str]) -> None:
+    """--extend-select LK011 reported LK011 alone: it replaced the default rules instead of adding."""
+    (project / "pipeline.toml").write_text(config, encoding="utf-8")
+    (project / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    assert run("lint", "--offline", *argv, "posts") == (0, (
+        "posts/2020-01-01-a.md:6:4: HD006 2 spaces after '##'; use one space\n"
+        "posts/2020-01-01-a.md:8:5: LK011 link text 'here' says nothing about the target; describe where it goes\n"
+        "Found 0 errors and 2 warnings in 1 of 1 file.\n"), "")
+
+
+def test_cli_ignore_keeps_the_config_extend_ignore(project: Path) -> None:
+    """--ignore replaces the file's ignore, as documented, but dropped its extend-ignore too (ruff keeps it)."""
+    (project / "pipeline.toml").write_text("ignore = ['HD']\nextend-ignore = ['LK011']\n", encoding="utf-8")
+    (project / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    assert run("lint", "--offline", "--ignore", "FM", "posts") == (0, (
+        "posts/2020-01-01-a.md:6:4: HD006 2 spaces after '##'; use one space\n"
+        "Found 0 errors and 1 warning in 1 of 1 file.\n"), "")
+
+
+@pytest.mark.parametrize(
+    ("files", "argv", "message"),
+    [
+        ({"pyproject.toml": "[tool]\npipeline = 'posts'\n"}, ["lint", "posts"],
+         "pyproject.toml: [tool.pipeline] must be a table, got str 'posts'"),
+        ({"pyproject.toml": "tool = 5\n"}, ["lint", "posts"], "pyproject.toml: 'tool' must be a table, got int 5"),
+        ({"pipeline.toml": "[links]\ngeneric_link_texts = ['here', 1]\n"}, ["lint", "--offline", "posts"],
+         "pipeline.toml [links]: 'generic_link_texts' must be a list of strings, got int 1"),
+        ({"pipeline.toml": "[frontmatter]\nrequired = ['title', 1]\n"}, ["lint", "posts"],
+         "pipeline.toml [frontmatter]: 'required' must be a list of strings, got int 1"),
+        ({"pipeline.toml": "[frontmatter]\nschema = {type = 'bogus'}\n"}, ["lint", "posts"],
+         "pipeline.toml [frontmatter]: 'schema' is not a valid JSON Schema"),
+        ({"pipeline.toml": "ignore = ['']\n"}, ["lint", "posts"], "pipeline.toml: 'ignore' has an empty rule code"),
+        ({"pipeline.toml": "[spelling]\nwordlist = 'posts'\n"}, ["spelling", "add", "Foo"],
+         "pipeline.toml [spelling]: 'wordlist' "),
+        ({"pipeline.toml": "[spelling]\nwordlist = 'pipeline.toml/words.txt'\n"}, ["spelling", "add", "Foo"],
+         "words.txt: cannot add to the word list: Not a directory"),
+    ],
+    ids=["tool-pipeline-not-table", "tool-not-table", "link-text-not-string", "required-not-string",
+         "invalid-schema", "empty-code", "wordlist-is-a-folder", "wordlist-unwritable"],
+)
+def test_bad_config_values_are_one_line_naming_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         files: dict[str, str], argv: list[str], message: str) -> None:
+    """These crashed ('internal error'), reported a bogus finding (FM009 missing key '1'),
+    hid every rule (ignore = ['']) or named no file; each is now exit 2 and one line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2020-01-01-a.md").write_text(SPACED, encoding="utf-8")
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err.startswith("pipeline: error: ") and message in err and str(tmp_path) in err
+    assert err.count("\n") == 1 and "internal error" not in err
+
+
+@pytest.mark.parametrize(("output", "shown"), [(".", "."), ("", "."), ("posts", "posts"), ("posts/", "posts")])
+def test_output_to_a_folder_is_one_line_error(project: Path, output: str, shown: str) -> None:
+    """'-o .' was 'internal error: ValueError: ... has an empty name'."""
+    (project / "posts" / "2020-01-01-a.md").write_text(NO_TITLE, encoding="utf-8")
+    assert run("lint", "--select", "FM", "--no-cache", "--output", output, "posts") == (
+        2, "", f"pipeline: error: {shown}: cannot write report: Is a directory\n")
+    assert sorted(p.name for p in project.rglob("*")) == ["2020-01-01-a.md", "pipeline.toml", "posts"]
+
+
+# A file name's bytes as the text report shows them: control characters and line separators
+# escaped (one finding a line), a byte that is not UTF-8 as its surrogate escape.
+ODD_NAMES = [
+    (b"a\nb", "a\\nb"),
+    (b"a\rb", "a\\rb"),
+    (b"a\tb", "a\\tb"),
+    (b"a\x1b[31mb", "a\\x1b[31mb"),
+    (b"a\xc2\x85b", "a\\x85b"),
+    (b"a\xe2\x80\xa8b", "a\\u2028b"),
+    (b"a\xffb", "a\\udcffb"),
+    (b"caf\xc3\xa9", "café"),
+]
+
+
+@pytest.mark.parametrize(("raw", "shown"), ODD_NAMES, ids=[r.decode("latin-1").encode("unicode_escape").decode() for r, _ in ODD_NAMES])
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output-file"])
+def test_text_report_keeps_one_finding_a_line_whatever_the_file_name(project: Path, raw: bytes, shown: str,
+                                                                     to_file: bool) -> None:
+    """A newline in a name split a finding over two lines; a name that is not UTF-8 crashed --output."""
+    (project / "posts" / os.fsdecode(b"2020-01-02-" + raw + b".md")).write_text(NO_TITLE, encoding="utf-8")
+    expected = f"posts/2020-01-02-{shown}.md:3:1: FM009 missing required key 'title'\nFound 1 error and 0 warnings in 1 of 1 file.\n"
+    if not to_file:
+        assert run("lint", "--select", "FM009", "posts") == (1, expected, "")
+        return
+    assert run("lint", "--select", "FM009", "--output", "report.txt", "posts") == (1, "", "")
+    assert (project / "report.txt").read_bytes().decode("utf-8") == expected
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output-file"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_a_file_name_that_is_not_utf8_in_every_format(project: Path, sarif_validator: Any, fmt: str, to_file: bool) -> None:
+    """A byte that is not UTF-8 crashed SARIF (quote) and every --output (write_text): it is
+    now \\udcff in text (JSON's escape of the same surrogate) and %FF in a SARIF URI."""
+    name = os.fsdecode(b"2020-01-02-\xff.md")
+    (project / "posts" / name).write_text(NO_TITLE, encoding="utf-8")
+    argv = ["lint", "--select", "FM009", "--format", fmt, *(["--output", "report"] if to_file else []), "posts"]
+    code, out, err = run(*argv)
+    assert (code, err) == (1, "")
+    report = (project / "report").read_bytes().decode("utf-8") if to_file else out
+    assert report.encode("utf-8")  # no lone surrogate left: any stream can take it
+    if fmt == "text":
+        assert report.startswith("posts/2020-01-02-\\udcff.md:3:1: FM009 ")
+    elif fmt == "github":
+        assert report.startswith("::error file=posts/2020-01-02-\\udcff.md,line=3,col=1,title=FM009::")
+    elif fmt == "json":
+        assert [f["path"] for f in json.loads(report)["findings"]] == [f"posts/{name}"]  # the name, back
+    else:
+        doc = json.loads(report)
+        assert list(sarif_validator.iter_errors(doc)) == []
+        assert [row[0] for row in sarif_results(doc)] == ["posts/2020-01-02-%FF.md"]  # the byte itself
+
+
+def test_sarif_uri_outside_the_working_directory_is_absolute_without_base(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sarif_validator: Any) -> None:
+    """A uriBaseId goes with a relative URI only (SARIF1004), and '../x.md' relative to
+    %SRCROOT% leaves it: a post outside the working directory gets an absolute file URI."""
+    post = tmp_path / "2020-01-02-x y.md"
+    post.write_text(SPACED, encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text("", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    for arg in (str(post), "../2020-01-02-x y.md", "../work/../2020-01-02-x y.md"):
+        code, out, _ = run("lint", "--select", "HD006", "--format", "sarif", arg)
+        doc = json.loads(out)
+        assert code == 0 and list(sarif_validator.iter_errors(doc)) == []
+        (result,) = doc["runs"][0]["results"]
+        locations = [result["locations"][0]["physicalLocation"]["artifactLocation"],
+                     result["fixes"][0]["artifactChanges"][0]["artifactLocation"]]
+        assert locations == [{"uri": post.as_uri()}] * 2
+        assert post.as_uri().endswith("/2020-01-02-x%20y.md")

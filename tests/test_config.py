@@ -70,7 +70,7 @@ required = ["title"]
     assert config.severity == {"FM012": Severity.ERROR}
     assert config.section("frontmatter")["required"] == ["title"]
     cli_config = config.with_cli(None, ["FM00"], ["FM013"], [])
-    assert (cli_config.select, cli_config.ignore) == (("FM", "FM013"), ("FM00",))
+    assert (cli_config.select, cli_config.ignore) == (("FM", "FM013"), ("FM00", "FM012"))  # extend-ignore stays
 
 
 def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
@@ -96,10 +96,28 @@ def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
         ("pipeline.toml", "[spelling]\nmin_length = 0\n", "[spelling]: 'min_length' must be an integer >= 1, got 0"),
         ("pipeline.toml", "[headings]\nsimilarity = nan\n", "'similarity' must be a number from 0 to 1, got nan"),
         ("pipeline.toml", "[headings]\nsimilarity = 1.5\n", "'similarity' must be a number from 0 to 1, got 1.5"),
+        ("pyproject.toml", "[tool]\npipeline = 'posts'\n", "pyproject.toml: [tool.pipeline] must be a table, got str 'posts'"),
+        ("pyproject.toml", "tool = 5\n", "pyproject.toml: 'tool' must be a table, got int 5"),
+        ("pipeline.toml", "tool = 5\n", "pipeline.toml: 'tool' must be a table, got int 5"),
+        ("pipeline.toml", "[links]\ngeneric_link_texts = ['here', 1]\n",
+         "pipeline.toml [links]: 'generic_link_texts' must be a list of strings, got int 1"),
+        ("pipeline.toml", "[frontmatter]\nrequired = ['title', 1]\n",
+         "pipeline.toml [frontmatter]: 'required' must be a list of strings, got int 1"),
+        ("pipeline.toml", "[links]\naccept = [200, '201', true]\n", "'accept' must be a list of integers or strings, got bool True"),
+        ("pipeline.toml", "[frontmatter]\nschema = {type = 'bogus'}\n",
+         "pipeline.toml [frontmatter]: 'schema' is not a valid JSON Schema: 'bogus' is not valid"),
+        ("pipeline.toml", "[spelling]\nwordlist = '.'\n", "pipeline.toml [spelling]: 'wordlist' "),
+        ("pipeline.toml", "ignore = ['']\n", "pipeline.toml: 'ignore' has an empty rule code"),
+        ("pipeline.toml", "select = ['FM', ' ']\n", "pipeline.toml: 'select' has an empty rule code"),
+        ("pyproject.toml", "[tool.pipeline]\nextend-select = ['']\n", "pyproject.toml [tool.pipeline]: 'extend-select' has an empty rule code"),
+        ("pipeline.toml", "extend-ignore = ['']\n", "pipeline.toml: 'extend-ignore' has an empty rule code"),
     ],
     ids=["unknown-top", "unknown-pyproject", "unknown-section-key", "wrong-type", "wrong-item-type",
          "wrong-bool", "section-not-table", "bad-severity", "invalid-toml", "bad-choice", "bad-list-choice",
-         "bad-threshold", "below-minimum", "not-a-number", "above-maximum"],
+         "bad-threshold", "below-minimum", "not-a-number", "above-maximum", "tool-pipeline-not-table",
+         "tool-not-table", "tool-not-table-in-pipeline-toml", "section-list-item-type", "required-item-type",
+         "accept-item-type", "invalid-schema", "wordlist-is-a-folder", "empty-ignore-code", "blank-select-code",
+         "empty-extend-select-code", "empty-extend-ignore-code"],
 )
 def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: str, text: str, message: str) -> None:
     write(tmp_path / name, text)
@@ -107,6 +125,48 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         load_config(cwd=tmp_path)
     assert message in str(exc.value)
     assert str(tmp_path) in str(exc.value)
+
+
+def test_list_items_of_the_right_type_pass(tmp_path: Path) -> None:
+    """Item types are checked per option: 'accept' takes numbers and strings."""
+    write(tmp_path / "pipeline.toml", "[links]\naccept = [200, '201..=204']\ngeneric_link_texts = ['here']\n")
+    assert load_config(cwd=tmp_path).section("links")["accept"] == [200, "201..=204"]
+
+
+def test_a_broken_pyproject_above_a_pipeline_toml_is_not_read(tmp_path: Path) -> None:
+    """Discovery stops at the nearest config: a bad [tool] further up only matters when reached."""
+    write(tmp_path / "pyproject.toml", "tool = 5\n")
+    write(tmp_path / "blog" / "pipeline.toml", "")
+    assert load_config(cwd=tmp_path / "blog").source == tmp_path / "blog" / "pipeline.toml"
+    with pytest.raises(ConfigError, match="'tool' must be a table"):
+        load_config(cwd=tmp_path / "other")
+
+
+@pytest.mark.parametrize(
+    ("config", "cli_args", "select", "ignore"),
+    [
+        ("", (None, None, [], []), (), ()),
+        ("extend-select = ['LK011']\n", (None, None, [], []), ("", "LK011"), ()),  # "": the default rules
+        ("select = ['FM']\nextend-select = ['LK011']\n", (None, None, [], []), ("FM", "LK011"), ()),
+        ("", (None, None, ["LK011"], []), ("", "LK011"), ()),
+        ("select = ['FM']\n", (None, None, ["LK011"], []), ("FM", "LK011"), ()),
+        ("extend-select = ['LK011']\n", (["HD"], None, [], []), ("HD", "LK011"), ()),  # --select replaces select only
+        ("extend-select = ['LK011']\n", (None, None, ["SP003"], []), ("", "LK011", "SP003"), ()),
+        ("ignore = ['FM013']\nextend-ignore = ['FM012']\n", (None, ["HD"], [], []), (), ("HD", "FM012")),
+        ("ignore = ['FM013']\nextend-ignore = ['FM012']\n", (None, None, [], ["LK"]), (), ("FM013", "FM012", "LK")),
+        ("select = ['fm']\nignore = [' fm013 ']\n", (None, None, [], []), ("FM",), ("FM013",)),  # read as the CLI reads them
+    ],
+    ids=["defaults", "config-extend-select", "config-select-and-extend", "cli-extend-select", "cli-extend-config-select",
+         "cli-select-keeps-extend-select", "both-extend-selects", "cli-ignore-keeps-extend-ignore",
+         "cli-extend-ignore", "codes-normalised"],
+)
+def test_extend_select_and_extend_ignore_add_to_what_is_in_force(
+        tmp_path: Path, config: str, cli_args: tuple, select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """extend-select used to replace the default rules (every other rule off), and a CLI
+    --ignore dropped the file's extend-ignore; both now add on top (flake8, ruff)."""
+    write(tmp_path / "pipeline.toml", config)
+    merged = load_config(cwd=tmp_path).with_cli(*cli_args)
+    assert (merged.select, merged.ignore) == (select, ignore)
 
 
 def test_chosen_words_are_read_in_any_case(tmp_path: Path) -> None:

@@ -32,10 +32,47 @@ def test_hook_manifest_matches_the_design() -> None:
     assert (lint["id"], fix["id"]) == ("pipeline-lint", "pipeline-fix")
     for hook, entry in ((lint, "pipeline lint --offline"), (fix, "pipeline lint --offline --fix")):
         assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
-            entry, "python", ["markdown"], True)
+            entry, "python", ["text"], True)
         posts = re.compile(hook["files"])  # pre-commit matches `files` with re.search
         assert [bool(posts.search(f)) for f in ("_posts/2020-01-01-a.md", "blog/_drafts/b.md", "posts/c.md",
                                                  "README.md", "about.md", "docs/posts.md")] == [True] * 3 + [False] * 3
+
+
+# Jekyll's markdown_ext (markdown,mkdown,mkdn,mkd,md) and pipeline's folder search (.mdown,
+# .mdwn), in any case; identify tags only .md and .markdown as `markdown`.
+HOOK_FILES = [
+    ("_posts/2020-01-01-a.md", True),
+    ("_posts/2020-01-01-b.markdown", True),
+    ("_posts/2020-01-01-c.mkdown", True),
+    ("_posts/2020-01-01-d.mkdn", True),
+    ("_posts/2020-01-01-e.mkd", True),
+    ("_posts/2020-01-01-f.mdown", True),
+    ("_posts/2020-01-01-g.MD", True),
+    ("blog/_drafts/h.Mkdn", True),
+    ("_posts/notes.txt", False),
+    ("_posts/image.png", False),
+    ("_posts/2020-01-01-x.md.orig", False),
+    ("_posts/mdfiles/readme", False),
+    ("README.md", False),
+    ("docs/a.mkdn", False),
+]
+
+
+@pytest.mark.parametrize("hook_id", ["pipeline-lint", "pipeline-fix"])
+def test_hooks_pass_every_markdown_extension_jekyll_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook_id: str) -> None:
+    """`types: [markdown]` never passed .mkdn, .mkd or .mkdown posts: the hook's files are
+    picked here by pre-commit's own classifier, from real files (identify reads them)."""
+    from pre_commit.commands.run import Classifier, filter_by_include_exclude
+
+    hook = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")) if h["id"] == hook_id)
+    monkeypatch.chdir(tmp_path)
+    for name, _ in HOOK_FILES:
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        Path(name).write_bytes(b"\x89PNG\r\n\x1a\n\x00" if name.endswith(".png") else b"---\ntitle: x\n---\n# Hi\n")
+    names = [name for name, _ in HOOK_FILES]
+    chosen = Classifier(names).by_types(filter_by_include_exclude(names, hook["files"], hook.get("exclude", "^$")),
+                                         hook.get("types", ["file"]), hook.get("types_or", []), hook.get("exclude_types", []))
+    assert sorted(chosen) == sorted(name for name, passed in HOOK_FILES if passed)
 
 
 def test_project_config_runs_the_hook_on_posts() -> None:

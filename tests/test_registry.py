@@ -74,6 +74,10 @@ def test_checker_modules_satisfy_the_protocol(module: object) -> None:
         ([], [], ["SP003"], "SP003", False),  # opt-in rules need an explicit select
         (["SP"], [], ["SP003"], "SP003", True),
         (["SP003"], ["SP"], ["SP003"], "SP003", True),
+        (["", "LK011"], [], [], "FM001", True),  # "": the default rules, which extend-select adds to
+        (["", "LK011"], [], ["LK011"], "LK011", True),
+        (["", "LK011"], [], ["SP003"], "SP003", False),  # "" turns no opt-in rule on
+        (["", "LK011"], ["FM"], [], "FM001", False),
     ],
 )
 def test_decision_by_prefix(select: list[str], ignore: list[str], default_off: list[str], code: str, enabled: bool) -> None:

@@ -268,3 +268,24 @@ def test_suppression_of_another_code_keeps_the_finding(tmp_path: Path) -> None:
 )
 def test_runner_reads_directives_outside_code_only(tmp_path: Path, body: str, expected: list[str]) -> None:
     assert codes(lint(tmp_path, FRONT + body, "SP")) == expected
+
+
+@pytest.mark.parametrize(
+    ("directive", "hidden"),
+    [
+        ("<!-- pipeline-disable sp001 -->", [1, 2, 3]),  # codes in any case, as --select reads them
+        ("<!-- pipeline-disable Sp -->", [1, 2, 3]),
+        ("<!-- pipeline-disable-next-line sp001 -->", [2]),
+        ("<!-- pipeline-disable-line sP001 -->", [1]),
+        ("<!-- pipeline-disable-next-lines SP001 -->", []),  # a typo: no directive, not `disable`
+        ("<!-- pipeline-disable-lines SP001 -->", []),
+        ("<!-- pipeline-disabled SP001 -->", []),
+        ("<!-- pipeline-disable SP001-->", [1, 2, 3]),  # `-->` right after the code still ends it
+        ("<!-- pipeline-disable-->", [1, 2, 3]),
+    ],
+)
+def test_codes_in_any_case_and_misspelt_directives(directive: str, hidden: list[int]) -> None:
+    """A lower-case code was silently ignored, and `disable-next-lines` was read as `disable`
+    with codes '-next-lines' and 'SP001', hiding SP001 for the rest of the file."""
+    sup = parse_suppressions([directive, "line 2", "line 3"])
+    assert [n for n in (1, 2, 3) if hides(sup, n, "SP001")] == hidden

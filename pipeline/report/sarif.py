@@ -1,8 +1,9 @@
-"""SARIF 2.1.0 for code-scanning uploads: one run, every registered rule, relative URIs."""
+"""SARIF 2.1.0 for code-scanning uploads: one run, every registered rule, URIs relative to %SRCROOT%."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
@@ -15,14 +16,20 @@ from pipeline.registry import Rule
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _uri(path: str) -> str:
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            p = p.relative_to(Path.cwd())
-        except ValueError:
-            return p.as_uri()
-    return quote(str(PurePosixPath(*p.parts)), safe="/")  # a URI: spaces, '#' and '%' escaped
+def _location(path: str) -> dict[str, str]:
+    """An artifactLocation: a URI relative to %SRCROOT% (the working directory) for a file
+    under it, else an absolute file URI with no uriBaseId (SARIF1004: a uriBaseId goes with
+    a relative URI only; '../x.md' relative to %SRCROOT% would leave it).
+
+    Percent-encoded ('#', '%', spaces); a byte of a name that is not UTF-8 (a surrogate
+    here) is encoded as that byte, so the URI names the file on disk.
+    """
+    absolute = Path(os.path.abspath(path))  # lexical, as the path was given: no symlinks resolved
+    try:
+        relative = absolute.relative_to(Path.cwd())
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    return {"uri": quote(str(PurePosixPath(*relative.parts)), safe="/", errors="surrogateescape"), "uriBaseId": "%SRCROOT%"}
 
 
 def _level(severity: Severity) -> str:
@@ -35,12 +42,13 @@ def _result(f: Finding, index: Mapping[str, int]) -> dict[str, Any]:
         region["endLine"] = f.end_line
     if f.end_col:
         region["endColumn"] = f.end_col
+    location = _location(f.path)
     result: dict[str, Any] = {
         "ruleId": f.code,
         "level": _level(f.severity),
         "message": {"text": f.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": location,
             "region": region,
         }}],
     }
@@ -50,7 +58,7 @@ def _result(f: Finding, index: Mapping[str, int]) -> dict[str, Any]:
         result["fixes"] = [{
             "description": {"text": f.fix.description or f"replace with {f.fix.replacement!r}"},
             "artifactChanges": [{
-                "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": location,
                 "replacements": [{
                     "deletedRegion": {"startLine": f.fix.line, "startColumn": f.fix.col,
                                       "endLine": f.fix.end_line, "endColumn": f.fix.end_col},
