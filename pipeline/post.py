@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # Jekyll's post file name: YYYY-MM-DD-slug.ext (jekyll/lib/jekyll/document.rb DATE_FILENAME_MATCHER).
 NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
-MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown", ".mdwn", ".txt"})
+MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkdown", ".mkd", ".mkdn", ".mdown", ".mdwn", ".txt"})
 MAX_BYTES = 5 * 1024 * 1024  # a post larger than this is reported, not parsed
 # Views derived from a Post (headings, anchors, links) are memoised per post for the
 # checkers that share them. The memo holds the Post, tokens and all, so it stays small:

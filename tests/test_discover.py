@@ -31,3 +31,12 @@ def test_a_file_named_twice_is_linted_once_under_its_first_name(
     monkeypatch.chdir(tmp_path)
     found = discover([a.format(tmp=tmp_path) for a in args])
     assert [p.as_posix() for p in found] == expected
+
+
+def test_every_jekyll_markdown_extension_is_found(tmp_path: Path) -> None:
+    """Jekyll's markdown_ext (markdown, mkdown, mkdn, mkd, md), any case; .txt only when named."""
+    names = ["2020-01-01-a.md", "2020-01-02-b.markdown", "2020-01-03-c.mkdown", "2020-01-04-d.mkdn",
+             "2020-01-05-e.MKD", "2020-01-06-f.txt", "2020-01-07-g.html"]
+    for name in names:
+        (tmp_path / name).write_text(FM, encoding="utf-8")
+    assert [p.name for p in discover([tmp_path])] == names[:5]

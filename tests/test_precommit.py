@@ -79,7 +79,8 @@ def test_project_config_runs_the_hook_on_posts() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = [h for r in config["repos"] for h in r["hooks"] if h["id"] == "pipeline-lint"]
     assert len(hooks) == 1 and hooks[0]["entry"].startswith("pipeline lint --offline")
-    assert hooks[0]["files"] == "^posts/"
+    assert hooks[0]["files"].startswith("^posts/") and hooks[0]["types"] == ["text"]
+    assert re.search(hooks[0]["files"], "posts/2020-01-01-a.mkdown") and not re.search(hooks[0]["files"], "posts/notes.txt")
 
 
 @pytest.fixture(scope="module")
