@@ -27,7 +27,9 @@ RULES: tuple[Rule, ...] = (
     Rule("FM004", "unclosed-front-matter", "The front matter is opened but never closed.",
          doc="The opening '---' needs a closing '---' line.\n\nBad:\n    ---\n    title: A\n    # Body\nGood:\n    ---\n    title: A\n    ---\n    # Body"),
     Rule("FM005", "front-matter-syntax", "The front matter is not valid YAML (or TOML).",
-         doc="Reported at the line where the parser failed, or where an unclosed bracket or quote opened.\n\nBad:\n    title: [draft\nGood:\n    title: '[draft]'"),
+         doc="Reported at the line where the parser failed, or where an unclosed bracket or quote opened. A YAML tag\n"
+             "Jekyll cannot read the same way (!!set, !!omap, !!pairs, !!python/..., !ruby/...) is reported too.\n\n"
+             "Bad:\n    title: [draft\nGood:\n    title: '[draft]'"),
     Rule("FM006", "duplicate-key", "A front matter key appears twice; YAML silently keeps the last.",
          doc="Bad:\n    title: One\n    title: Two\nGood:\n    title: Two"),
     Rule("FM007", "tab-indentation", "Front matter indented with a tab.",
