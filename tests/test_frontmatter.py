@@ -131,6 +131,13 @@ CASES = [
     ("name-without-slug", fm(OK), "2020-01-02-.md", [(1, 1, "FM013")]),
     ("draft-without-date", fm(OK), "_drafts/hello.md", []),  # Jekyll's drafts are named so
     ("draft-with-bad-date", fm(OK), "_drafts/2020-02-30-hello.md", [(1, 1, "FM013")]),
+    # slugs Jekyll builds (and publish publishes) are no finding; what publish refuses is
+    ("name-slug-plus", fm(OK), "2020-01-02-c++-tips.md", []),
+    ("name-slug-quote", fm(OK), "2020-01-02-what's-new.md", []),
+    ("name-slug-space", fm(OK), "2020-01-02-hello world.md", []),
+    ("name-slug-control-character", fm(OK), "2020-01-02-a\tb.md", [(1, 1, "FM013")]),
+    ("name-slug-backslash", fm(OK), "2020-01-02-a\\b.md", [(1, 1, "FM013")]),
+    ("draft-slug-too-long", fm(OK), "_drafts/" + "x" * 242 + ".md", [(1, 1, "FM013")]),
 ]
 
 
