@@ -43,14 +43,32 @@ class FileFix:
 
     def diff(self) -> str:
         """A unified diff of the change, as `git diff` shows it (`git apply` takes it)."""
-        name = self.path.as_posix()
+        name = _diff_name(self.path)
 
         def as_on_disk(text: str) -> list[str]:  # its line endings and BOM, or the hunks do not apply
             text = text.replace("\n", self.newline) if self.newline != "\n" else text
-            return ("\ufeff" + text if self.bom else text).splitlines(keepends=True)
+            # Lines as git counts them: split after "\n" only (str.splitlines also splits at
+            # "\r", form feed, U+2028, U+0085..., and the hunks would not match the file).
+            return _git_lines("\ufeff" + text if self.bom else text)
 
         lines = difflib.unified_diff(as_on_disk(self.before), as_on_disk(self.after), fromfile=f"a/{name}", tofile=f"b/{name}")
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _git_lines(text: str) -> list[str]:
+    """`text` cut after every "\\n" and nowhere else, the ends kept (as git reads a file)."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _diff_name(path: Path) -> str:
+    """The path as `git diff` names it: from the current folder when the file is under it
+    (an absolute `/tmp/x` gave `a//tmp/x`, and `../x` gave `a/../x`, which nothing applies)."""
+    cwd = Path.cwd()
+    for candidate, base in ((Path(os.path.abspath(path)), cwd), (path.resolve(), cwd.resolve())):
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,11 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
     except RecursionError:  # depth reached only through aliases
         fm.problems.append(Problem(1, "FM005", f"front matter is nested more than {MAX_DEPTH} levels deep"))
         return
+    refused = _refused_tag(node)
+    if refused is not None:
+        node_at, why = refused
+        fm.problems.append(Problem(node_at.start_mark.line + first, "FM005", why, node_at.start_mark.column + 1))
+        return
     try:
         data = _Loader("").construct_document(node)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
@@ -183,6 +188,37 @@ def _too_deep(node: yaml.Node) -> yaml.Node | None:
             stack.extend((n, depth + 1) for n in reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             stack.extend((n, depth + 1) for pair in reversed(current.value) for n in reversed(pair))
+    return None
+
+
+# Tags PyYAML's safe loader builds but Jekyll cannot use: Psych's safe_load refuses a set
+# (Psych::Set) and an omap written as a mapping (Psych::Omap), so Jekyll skips the file, and
+# reads an omap list or pairs as a Hash or list of Hashes where PyYAML gives lists of tuples,
+# which the publisher would write back as something else.
+_REFUSED_TAGS = {
+    "tag:yaml.org,2002:set": "Jekyll's YAML reader refuses it (Psych::Set) and skips the whole file",
+    "tag:yaml.org,2002:omap": "Jekyll's YAML reader refuses it on a mapping (Psych::Omap) and reads a list of "
+                              "pairs as one mapping, unlike other YAML readers",
+    "tag:yaml.org,2002:pairs": "Jekyll's YAML reader makes a list of one-key mappings of it, other YAML readers "
+                               "a list of pairs",
+}
+
+
+def _refused_tag(node: yaml.Node) -> tuple[yaml.Node, str] | None:
+    """The first node tagged !!set, !!omap or !!pairs, and why Jekyll cannot take it."""
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.tag in _REFUSED_TAGS:
+            short = "!!" + current.tag.rsplit(":", 1)[1]
+            return current, f"YAML tag {short}: {_REFUSED_TAGS[current.tag]}; write a plain mapping or list"
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(n for pair in reversed(current.value) for n in reversed(pair))
     return None
 
 

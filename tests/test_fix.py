@@ -178,3 +178,48 @@ def test_diff_of_a_crlf_file_applies_with_git(post: Path, bom: bytes) -> None:
     done = subprocess.run(["git", "apply", "-"], cwd=post.parent, input=diff.encode("utf-8"), capture_output=True)
     assert done.returncode == 0, done.stderr
     assert other.read_bytes() == bom + b"---\r\nlayout: post\r\ntitle: Other\r\n---\r\n\r\n## Other\r\n\r\nText.\r\n"
+
+
+@pytest.mark.parametrize("data", [
+    b"---\nlayout: post\ntitle: T\n---\n\n##  Intro\n\nPage\x0cbreak, a line\xe2\x80\xa8separator, a \xc2\x85 NEL.\n",
+    b"---\nlayout: post\ntitle: T\n---\n\n##  Intro\n\nA vertical\x0btab and a group\x1dseparator.\n",
+    b"---\rlayout: post\rtitle: T\r---\r\r##  Intro\r\rText.\r",  # CR only: one line to git
+])
+def test_diff_of_a_file_with_other_line_breaks_applies_with_git(post: Path, data: bytes) -> None:
+    """git cuts lines at "\\n" only; str.splitlines also cuts at form feed, U+2028, NEL, CR..."""
+    import subprocess
+
+    other = post.parent / "2020-01-02-other.md"
+    other.write_bytes(data)
+    code, diff, _ = run("--diff", other.name)
+    assert code == 1
+    subprocess.run(["git", "init", "-q"], cwd=post.parent, check=True)
+    done = subprocess.run(["git", "apply", "-"], cwd=post.parent, input=diff.encode("utf-8"), capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert other.read_bytes() == data.replace(b"##  Intro", b"## Intro")
+
+
+@pytest.mark.parametrize(("given", "cwd", "name"), [
+    (NAME, ".", NAME),
+    ("ABS", ".", NAME),  # the absolute path of the post: a//tmp/... before
+    (f"sub/../{NAME}", ".", NAME),
+])
+def test_diff_names_the_file_as_git_diff_does(post: Path, monkeypatch: pytest.MonkeyPatch, given: str, cwd: str,
+                                              name: str) -> None:
+    """Paths from the current folder, or neither `git apply` nor `patch -p1` finds the file."""
+    (post.parent / "sub").mkdir()
+    monkeypatch.chdir(post.parent / cwd)
+    code, diff, _ = run("--diff", str(post) if given == "ABS" else given)
+    assert code == 1
+    assert diff.splitlines()[:2] == [f"--- a/{name}", f"+++ b/{name}"]
+
+
+def test_diff_given_an_absolute_path_applies_with_git(post: Path) -> None:
+    import subprocess
+
+    code, diff, _ = run("--diff", str(post))
+    assert code == 1
+    subprocess.run(["git", "init", "-q"], cwd=post.parent, check=True)
+    done = subprocess.run(["git", "apply", "-"], cwd=post.parent, input=diff, text=True, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert post.read_text(encoding="utf-8") == GOLDEN

@@ -47,6 +47,14 @@ CASES = [
     ("bad-indentation", fm(b"title: x\n  layout: post\n"), NAME, [(3, 9, "FM005")]),
     ("undefined-alias", fm(OK + b"a: *nope\n"), NAME, [(4, 4, "FM005")]),
     ("too-deep", fm(OK + b"k: " + b"[" * 150 + b"]" * 150 + b"\n"), NAME, [(4, 103, "FM005")]),
+    # tags Jekyll's Psych refuses (the file is skipped) or reads as another value, at the tag
+    ("set-tag", fm(OK + b"s: !!set {a, b}\n"), NAME, [(4, 4, "FM005")]),
+    ("set-tag-nested", fm(OK + b"x:\n  - k: !!set {a}\n"), NAME, [(5, 8, "FM005")]),
+    ("set-tag-long-form", fm(OK + b"s: !<tag:yaml.org,2002:set> {a}\n"), NAME, [(4, 4, "FM005")]),
+    ("omap-tag", fm(OK + b"o: !!omap [a: 1, b: 2]\n"), NAME, [(4, 4, "FM005")]),
+    ("pairs-tag", fm(OK + b"p: !!pairs [a: 1]\n"), NAME, [(4, 4, "FM005")]),
+    ("python-tag", fm(OK + b"p: !!python/tuple [1]\n"), NAME, [(4, 1, "FM005")]),
+    ("plain-tags-are-fine", fm(OK + b"n: !!str 12\nm: !!map {a: 1}\n"), NAME, []),
     # duplicate keys, at the second occurrence
     ("duplicate-top-level", fm(b"layout: post\ntitle: x\ntitle: y\n"), NAME, [(4, 1, "FM006")]),
     ("duplicate-nested", fm(OK + b"author:\n  name: a\n  name: b\n"), NAME, [(6, 3, "FM006")]),
@@ -123,12 +131,30 @@ CASES = [
     ("name-without-slug", fm(OK), "2020-01-02-.md", [(1, 1, "FM013")]),
     ("draft-without-date", fm(OK), "_drafts/hello.md", []),  # Jekyll's drafts are named so
     ("draft-with-bad-date", fm(OK), "_drafts/2020-02-30-hello.md", [(1, 1, "FM013")]),
+    # slugs Jekyll builds (and publish publishes) are no finding; what publish refuses is
+    ("name-slug-plus", fm(OK), "2020-01-02-c++-tips.md", []),
+    ("name-slug-quote", fm(OK), "2020-01-02-what's-new.md", []),
+    ("name-slug-space", fm(OK), "2020-01-02-hello world.md", []),
+    ("name-slug-control-character", fm(OK), "2020-01-02-a\tb.md", [(1, 1, "FM013")]),
+    ("name-slug-backslash", fm(OK), "2020-01-02-a\\b.md", [(1, 1, "FM013")]),
+    ("draft-slug-too-long", fm(OK), "_drafts/" + "x" * 242 + ".md", [(1, 1, "FM013")]),
 ]
 
 
 @pytest.mark.parametrize(("data", "name", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_front_matter_findings(data: bytes, name: str, expected: list[tuple[int, int, str]]) -> None:
     assert findings(data, name) == expected
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"s: !!set {a, b}\n", "YAML tag !!set: Jekyll's YAML reader refuses it (Psych::Set)"),
+    (b"o: !!omap [a: 1]\n", "YAML tag !!omap: Jekyll's YAML reader refuses it on a mapping"),
+])
+def test_a_refused_tag_is_named(body: bytes, message: str) -> None:
+    """The author is told which tag to remove: Jekyll only says it could not read the file."""
+    post = load_post(Path(NAME), fm(OK + body))
+    first = next(iter(frontmatter.check(post, Context(options=options(), root=Path(".")))))
+    assert first.message.startswith(message)
 
 
 def test_date_mismatch_is_a_warning_and_the_rest_errors() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -27,7 +28,9 @@ RULES: tuple[Rule, ...] = (
     Rule("FM004", "unclosed-front-matter", "The front matter is opened but never closed.",
          doc="The opening '---' needs a closing '---' line.\n\nBad:\n    ---\n    title: A\n    # Body\nGood:\n    ---\n    title: A\n    ---\n    # Body"),
     Rule("FM005", "front-matter-syntax", "The front matter is not valid YAML (or TOML).",
-         doc="Reported at the line where the parser failed, or where an unclosed bracket or quote opened.\n\nBad:\n    title: [draft\nGood:\n    title: '[draft]'"),
+         doc="Reported at the line where the parser failed, or where an unclosed bracket or quote opened. A YAML tag\n"
+             "Jekyll cannot read the same way (!!set, !!omap, !!pairs, !!python/..., !ruby/...) is reported too.\n\n"
+             "Bad:\n    title: [draft\nGood:\n    title: '[draft]'"),
     Rule("FM006", "duplicate-key", "A front matter key appears twice; YAML silently keeps the last.",
          doc="Bad:\n    title: One\n    title: Two\nGood:\n    title: Two"),
     Rule("FM007", "tab-indentation", "Front matter indented with a tab.",
@@ -45,7 +48,9 @@ RULES: tuple[Rule, ...] = (
     Rule("FM012", "date-mismatch", "The date key disagrees with the date in the file name.", Severity.WARNING,
          doc="The front matter date wins in Jekyll, so the URL differs from what the file name says.\n\nBad: 2019-01-02-post.md with date: 2019-01-03\nGood: the same day in both."),
     Rule("FM013", "file-name", "The file name is not in Jekyll's YYYY-MM-DD-slug.md form.",
-         doc="Jekyll skips files in _posts whose names have no date.\n\nBad: my-post.md\nGood: 2019-01-02-my-post.md"),
+         doc="Jekyll skips files in _posts whose names have no date. The slug after the date may hold any\n"
+             "character but a control character or a backslash, which `pipeline publish` refuses.\n\n"
+             "Bad: my-post.md\nGood: 2019-01-02-my-post.md"),
     Rule("FM014", "schema", "The front matter violates the user's JSON Schema.",
          doc="Set [frontmatter] schema to a JSON Schema file or an inline table.\n\nBad (schema requires author): no author key.\nGood: author: Jane"),
     Rule("FM015", "yaml-alias-bomb", "The front matter expands to an enormous value through YAML aliases.",
@@ -66,6 +71,24 @@ def parse_date(value: Any) -> dt.date | None:
     """The calendar date of a date value as written, before any zone shift (None: not a date)."""
     when = parse_datetime(value)
     return when.date() if when is not None else None
+
+
+# The published copy is DIR/_posts/YYYY-MM-DD-<slug>.md: the date in front makes dots,
+# dashes, spaces, '+' or quotes harmless there, and Jekyll builds such posts (c++-tips,
+# what's-new, "hello world" -> hello-world), so only what no file name should hold is refused.
+_BAD_SLUG_CHAR = re.compile(r"[\x00-\x1f\x7f/\\]")
+MAX_SLUG_BYTES = 255 - len("YYYY-MM-DD-.md")  # a draft's published name gains its date
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why the file name's slug cannot name a published copy (`pipeline publish` refuses it)."""
+    bad = _BAD_SLUG_CHAR.search(slug)
+    if bad:
+        return (f"slug {slug!r} holds {bad.group()!r}: control characters and slashes in a file name "
+                "break other tools and systems, so publish refuses it; rename the file")
+    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
+        return f"slug is {len(slug.encode('utf-8'))} bytes long; publish needs at most {MAX_SLUG_BYTES} for a file name"
+    return None
 
 
 def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str, Any]:
@@ -92,7 +115,8 @@ def _err(post: Post, line: int, code: str, message: str, col: int = 1) -> Findin
 def check(post: Post, ctx: Context) -> Iterable[Finding]:
     yield from post.load_findings
     if ctx.options.get("check_file_name", True):
-        _, _, problem = parse_name(post.path)
+        _, slug, problem = parse_name(post.path)
+        problem = problem or (slug_problem(slug) if slug else None)
         if problem:
             yield _err(post, 1, "FM013", problem)
     if not post.fm_ok:

@@ -7,6 +7,7 @@ re-serialised (comments in the front matter are not kept); the body is never tou
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -99,11 +100,29 @@ class _Dumper(yaml.SafeDumper):
     """Pure-Python SafeDumper: the same bytes with or without libyaml installed."""
 
 
+# Jekyll reads front matter with Ruby's Psych, whose ScalarScanner finds more in a plain
+# scalar than YAML 1.1 does: `:foo` a Symbol (the build refuses it), `1,000` and `0b1,0`
+# integers, `1,000.5` a float, `2020-1-2` a date, `nULL` and `oFF` null and false (any case).
+# Every one of those starts with something other than a letter or `_`, or is such a word.
+_PSYCH_WORDS = re.compile(r"(?i:null|yes|no|true|false|on|off)")
+
+
+def _plain_is_safe(text: str) -> bool:
+    """Would Psych read `text` back as this string when it is written without quotes?"""
+    return bool(text) and (text[0].isalpha() or text[0] == "_") and not _PSYCH_WORDS.fullmatch(text)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """A string as PyYAML writes it, quoted whenever Psych could read the plain text as
+    something else (the emitter turns to double quotes when single ones cannot hold it)."""
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=None if _plain_is_safe(value) else "'")
+
+
 def _represent_date(dumper: yaml.SafeDumper, value: _Date) -> yaml.ScalarNode:
     text = str(value)
     tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
     if tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
-        return dumper.represent_str(text)
+        return _represent_str(dumper, text)
     return dumper.represent_scalar(tag, text, style="")
 
 
@@ -112,6 +131,7 @@ def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceN
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=scalars)
 
 
+_Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Date, _represent_date)
 _Dumper.add_representer(list, _represent_list)
 

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -94,36 +95,86 @@ def _liquid_lines(lines: Sequence[str]) -> set[int]:
     return kept
 
 
-def _protected_lines(body: str, lines: Sequence[str]) -> tuple[set[int], set[int]]:
-    """(lines kept verbatim, lines that may end in a hard break), 0-based body lines."""
+def _verbatim_lines(body: str, lines: Sequence[str]) -> set[int]:
+    """0-based body lines kept byte for byte: code, HTML blocks and Liquid verbatim blocks."""
     verbatim = _liquid_lines(lines)
-    paragraph_inner: set[int] = set()
     for tok in markdown().parse(body):
-        if tok.map is None:
-            continue
-        if tok.type in _VERBATIM_TOKENS:
+        if tok.map is not None and tok.type in _VERBATIM_TOKENS:
             verbatim.update(range(*tok.map))
-        elif tok.type == "paragraph_open":
-            paragraph_inner.update(range(tok.map[0], tok.map[1] - 1))  # a break needs a next line
-    return verbatim, paragraph_inner
+    return verbatim
 
 
-def clean_whitespace(body: str) -> str:
+def _line_of(text: str, needle: str) -> int | None:
+    """0-based line where `needle` first starts in `text`, None when it is not there."""
+    at = text.find(needle) if needle else -1
+    return None if at < 0 else text.count("\n", 0, at)
+
+
+def _same_excerpt_split(before: str, after: str, separator: str) -> bool:
+    """Does the first separator fall on the same line (or only blank lines were cut after it)?"""
+    line = _line_of(after, separator)
+    if line == _line_of(before, separator):
+        return True
+    return line is None and not before[before.find(separator) + len(separator) :].strip()
+
+
+def clean_whitespace(body: str, excerpt_separator: str = "\n\n") -> str:
     """Trailing spaces and tabs off every line, trailing blank lines off the end.
 
-    Code blocks, HTML blocks and Liquid highlight/raw blocks keep theirs (it is content),
-    and so does a two-space hard line break inside a paragraph.
+    Code blocks, HTML blocks and Liquid highlight/raw blocks keep theirs (it is content).
+    Two trailing spaces before a non-blank line stay wherever they are: kramdown carries a
+    paragraph on into a table row, a `***` rule or an HTML comment line, where they are a
+    `<br />` that markdown-it (which ends the paragraph there) would not show. Whitespace-only
+    lines before the post's first `excerpt_separator` (Jekyll's default is a blank line) stay
+    too, since emptying one would move the split and change `page.excerpt`.
     """
     lines = body.split("\n")
-    verbatim, paragraph_inner = _protected_lines(body, lines)
+    verbatim = _verbatim_lines(body, lines)
+    split_line = _line_of(body, excerpt_separator)
     out = []
     for i, line in enumerate(lines):
-        hard_break = i in paragraph_inner and len(line) - len(line.rstrip(" ")) >= 2
-        out.append(line if i in verbatim or hard_break else line.rstrip(" \t"))
+        stripped = line.rstrip(" \t")
+        hard_break = len(line) - len(line.rstrip(" ")) >= 2 and i + 1 < len(lines) and lines[i + 1].strip(" \t") != ""
+        before_excerpt_split = excerpt_separator and not stripped and (split_line is None or i <= split_line)
+        out.append(line if i in verbatim or hard_break or before_excerpt_split else stripped)
     while out and out[-1] == "" and len(out) - 1 not in verbatim:
         out.pop()
     cleaned = "\n".join(out) + "\n" if out else ""
+    if not _same_excerpt_split(body, cleaned, excerpt_separator):
+        return body
     return cleaned if same_rendering(cleaned, body) else body
+
+
+def excerpt_separator(data: Mapping[str, Any], source: Path) -> str:
+    """Jekyll's separator for the post: its front matter's (defaults included), else the
+    site config's, else a blank line ("\\n\\n"); '' means no excerpt at all."""
+    value = data.get("excerpt_separator")
+    if value is None or value is False:
+        site = jekyll.nearest_site(source)
+        value = _site_option(site.root, "excerpt_separator") if site is not None else None
+    if value is None or value is False:
+        return "\n\n"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _site_option(root: Path, key: str) -> Any:
+    for name in jekyll.CONFIG_NAMES:
+        config = root / name
+        try:
+            st = config.stat()
+        except OSError:
+            continue
+        return _config_data(config, (st.st_mtime_ns, st.st_size)).get(key)
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _config_data(config: Path, _stamp: tuple[int, int]) -> dict[str, Any]:
+    try:
+        data = jekyll._parse(config)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = NormalizeOptions()) -> Normalized:
@@ -135,9 +186,9 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
         why = "the fixes left the front matter unreadable" if fixed.applied else "the front matter cannot be read"
         raise FrontMatterError(why)
     body = "\n".join(lines[fm.body_start - 1 :])
-    if options.strip_whitespace:
-        body = clean_whitespace(body)
     source = post.path.resolve()
+    if options.strip_whitespace:
+        body = clean_whitespace(body, excerpt_separator(jekyll.deep_merge(jekyll.defaults_for(source), fm.data), source))
     # What the source's place gave it (path-scoped defaults, folder categories) is written
     # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
     data = normalize_front_matter(jekyll.deep_merge(jekyll.path_defaults(source), fm.data), post.name_date, options.key_order,

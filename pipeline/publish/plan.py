@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pipeline.findings import Finding, Fix, Severity
 from pipeline import jekyll
+from pipeline.checks.frontmatter import slug_problem
 from pipeline.fixes import accepted_fix
 from pipeline.post import Post
 from pipeline.publish.frontmatter import FrontMatterError
 from pipeline.publish.normalize import NormalizeOptions, normalize
 
-# A slug becomes a file name: word characters, dots, tildes and dashes only, no leading
-# dot or dash (hidden files, option-like names) and no '..' anywhere.
-_SLUG_RE = re.compile(r"^\w[\w.~-]*$")
-_MAX_SLUG_BYTES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,20 +81,28 @@ def _unreadable(post: Post) -> str | None:
 
 
 def _modified(post: Post) -> dt.date | None:
+    """The day of the file's mtime as Jekyll sees it: in the site's `timezone` (Jekyll sets
+    TZ to it before reading anything), else in this machine's zone."""
     try:
-        return dt.date.fromtimestamp(post.path.stat().st_mtime)
+        mtime = post.path.stat().st_mtime
     except OSError:
         return None
+    site = jekyll.nearest_site(post.path.resolve())
+    if site is not None and site.timezone:
+        try:
+            return dt.datetime.fromtimestamp(mtime, ZoneInfo(site.timezone)).date()
+        except (ValueError, ZoneInfoNotFoundError):
+            pass  # a zone Jekyll would not know either; the machine's is the best guess
+    return dt.date.fromtimestamp(mtime)
 
 
 def check_slug(slug: str | None) -> str | None:
-    """Why a slug cannot be a file name inside the output folder, or None when it can."""
+    """Why a slug cannot be a file name inside the output folder, or None when it can.
+
+    The same rule lint reports as FM013 (`slug_problem`), so lint and publish agree."""
     if not slug:
         return "no slug: the file name gives none"
-    if not _SLUG_RE.match(slug) or ".." in slug or slug.endswith(".") \
-            or len(slug.encode("utf-8")) > _MAX_SLUG_BYTES:
-        return f"unsafe slug {slug!r}: use letters, digits, '.', '~', '-' and '_' only"
-    return None
+    return slug_problem(slug)
 
 
 def _blocking(findings: Sequence[Finding], threshold: Severity) -> list[Finding]:

@@ -61,8 +61,11 @@ def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
         src = source.resolve()
         if target == src or src.is_relative_to(target):
             raise UsageError(f"--out {out}: it holds the sources ({source}); choose a separate folder")
-        if source.is_dir() and target.is_relative_to(src):
-            raise UsageError(f"--out {out}: it is inside the source folder {source}, whose next run "
+        # A run over any folder that holds a source file holds its folder too (`_posts`), so an
+        # output there would be read as sources by the next run, the files given or a folder.
+        folder, given = (source, src) if source.is_dir() else (source.parent, src.parent)
+        if source.exists() and target.is_relative_to(given):
+            raise UsageError(f"--out {out}: it is inside the source folder {folder}, whose next run "
                              "would read the published copies as sources; choose a folder outside it")
     if out.exists() and not out.is_dir():
         raise PathError(f"--out {out}: exists and is not a folder")

@@ -115,3 +115,60 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
     assert code == 0
     assert before == ["about/f/index.html", "news/tech/rust/2020/03/04/e.html", "travel/trips/2020/03/03/d.html"]
     assert built(site) == before
+
+
+PAGE_LAYOUT = """\
+<p data-title="{{ page.title | inspect | xml_escape }}" data-tags="{{ page.tags | inspect | xml_escape }}" data-url="{{ page.url }}"></p>
+<excerpt>{{ page.excerpt }}</excerpt>
+<content>{{ content }}</content>
+"""
+
+
+def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jekyll's build of the published tree equals its build of the sources, page for page:
+    values Psych reads otherwise when unquoted, kramdown hard breaks before a table row, a rule
+    or a comment, the excerpt's blank line, slugs with '+', "'" or a space, an undated draft
+    dated in the site's time zone."""
+    src = tmp_path / "src"
+    posts = {
+        "_posts/2020-01-01-quoted.md": '---\ntitle: ":foo"\ntags: ["1,000", "2020-1-2", "0b1,0", "012,3", "nULL"]\n'
+                                       'n: "1,000.5"\n---\nBody.\n',
+        "_posts/2020-01-02-breaks.md": "---\ntitle: B\n---\nSee the table:  \n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+                                       "Rule text  \n***\n\nRule text  \n___\n\nComment text  \n<!-- note -->\n",
+        "_posts/2020-01-03-excerpt.md": "---\ntitle: E\n---\nFirst line  \n   \nstill the excerpt  \n\nafter it \n",
+        "_posts/2020-01-04-c++-tips.md": "---\ntitle: C\n---\nc\n",
+        "_posts/2020-01-05-what's-new.md": "---\ntitle: W\n---\nw\n",
+        "_posts/2020-01-06-hello world.md": "---\ntitle: H\n---\nh\n",
+        "_drafts/my-draft.md": "---\ntitle: Draft\n---\nd\n",
+    }
+    for rel, text in posts.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text, encoding="utf-8")
+    os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
+    config = "timezone: America/New_York\ndisable_disk_cache: true\ndefaults: [{scope: {path: ''}, values: {layout: page}}]\n"
+    (src / "_config.yml").write_text(config, encoding="utf-8")
+    site = tmp_path / "site"
+    for folder in (src, site):
+        (folder / "_layouts").mkdir(parents=True)
+        (folder / "_layouts" / "page.html").write_text(PAGE_LAYOUT, encoding="utf-8")
+    (site / "_config.yml").write_text(config + "collections_dir: published\nexclude: [published/manifest.json]\n",
+                                      encoding="utf-8")
+
+    def built(folder: Path) -> dict[str, str]:
+        out = tmp_path / f"out-{folder.name}"
+        run = subprocess.run([str(JEKYLL), "build", "--safe", "--drafts", "-s", str(folder), "-d", str(out)],
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert run.returncode == 0 and "Error" not in run.stdout + run.stderr, run.stdout + run.stderr
+        return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))}
+
+    before = built(src)
+    monkeypatch.chdir(tmp_path)
+    err = io.StringIO()
+    code = cli.main(["publish", "src", "--out", "site/published", "--drafts", "--no-cache", "--offline", "--select", "FM",
+                     "--ignore", "FM009"], stdout=err, stderr=err)
+    assert code == 0, err.getvalue()
+    assert sorted(before) == ["2020/01/01/quoted.html", "2020/01/02/breaks.html", "2020/01/03/excerpt.html",
+                              "2020/01/04/c++-tips.html", "2020/01/05/what's-new.html", "2020/01/06/hello-world.html",
+                              "2021/08/08/my-draft.html"]
+    assert before["2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
+    assert built(site) == before

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,15 @@ from pipeline.findings import Finding, Fix, Severity
 from pipeline.fixes import accepted_fix, apply_fixes
 from pipeline.post import Post, load_post
 from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter
-from pipeline.publish.normalize import NormalizeOptions, clean_whitespace, markdown, normalize, render, same_rendering
+from pipeline.publish.normalize import (
+    NormalizeOptions,
+    clean_whitespace,
+    excerpt_separator,
+    markdown,
+    normalize,
+    render,
+    same_rendering,
+)
 from pipeline.publish.plan import PlanOptions, check_slug, plan_post
 
 SEED = Path(__file__).parent.parent / "data" / "publish" / "seed" / "in" / "2019-03-31-interview-with-francois-chollet.md"
@@ -41,6 +52,13 @@ def test_apply_fixes(text: str, fixes: list[Fix], expected: str, skipped: int) -
 @pytest.mark.parametrize(("body", "expected"), [
     ("a  \n\n", "a\n"),  # the end of a paragraph is not a hard break
     ("a  \nb\n", "a  \nb\n"),  # a hard break is content
+    # kramdown carries the paragraph on into these lines, where two spaces are a <br />
+    ("See:  \n| a | b |\n|---|---|\n", "See:  \n| a | b |\n|---|---|\n"),
+    ("Rule  \n***\n", "Rule  \n***\n"),
+    ("Rule  \n___\n", "Rule  \n___\n"),
+    ("Note  \n<!-- c -->\n", "Note  \n<!-- c -->\n"),
+    ("# T  \nText\n", "# T  \nText\n"),  # no break there, but kept on the same rule
+    ("a  \n \t\nb\n\nc  \n  \n", "a\n \t\nb\n\nc\n"),  # before a blank line: no break
     ("a \t\nb\n", "a\nb\n"),
     ("```\nx   \n```\n", "```\nx   \n```\n"),
     ("    code   \n", "    code   \n"),
@@ -52,6 +70,35 @@ def test_apply_fixes(text: str, fixes: list[Fix], expected: str, skipped: int) -
 ])
 def test_clean_whitespace(body: str, expected: str) -> None:
     assert clean_whitespace(body) == expected
+
+
+@pytest.mark.parametrize(("body", "separator", "expected"), [
+    # Jekyll's excerpt ends at the first separator ("\n\n" by default): emptying a whitespace-only
+    # line before it would make a new one, and a shorter page.excerpt
+    ("a\n   \nb\n\nc \n \nd\n", "\n\n", "a\n   \nb\n\nc\n\nd\n"),
+    ("a\n \nb\n", "\n\n", "a\n \nb\n"),  # no separator at all: the excerpt is the whole post
+    ("a\n \nb\n<!--more-->\n \nc\n", "<!--more-->", "a\n \nb\n<!--more-->\n\nc\n"),
+    ("a\n \nb\n", "", "a\n\nb\n"),  # excerpt_separator: '' makes no excerpt
+    ("a  \n\n\n", "\n\n", "a\n"),  # only blank lines after the separator: cut as before
+])
+def test_clean_whitespace_keeps_the_excerpt(body: str, separator: str, expected: str) -> None:
+    assert clean_whitespace(body, separator) == expected
+
+
+@pytest.mark.parametrize(("front_matter", "config", "expected"), [
+    ("", "", "\n\n"),
+    ("", "excerpt_separator: <!--more-->\n", "<!--more-->"),
+    ("excerpt_separator: <!--x-->\n", "excerpt_separator: <!--more-->\n", "<!--x-->"),
+    ("excerpt_separator: ''\n", "", ""),
+])
+def test_excerpt_separator_is_jekylls(tmp_path: Path, front_matter: str, config: str, expected: str) -> None:
+    """The post's own, else the site's, else a blank line, as Document#excerpt_separator."""
+    (tmp_path / "_config.yml").write_text(config or "title: t\n", encoding="utf-8")
+    path = tmp_path / "_posts" / "2020-01-02-x.md"
+    path.parent.mkdir()
+    path.write_text(f"---\ntitle: X\n{front_matter}---\na\n \nb\n\nc \n \nd\n", encoding="utf-8")
+    post = load_post(path, path.read_bytes())
+    assert excerpt_separator(post.front_matter, path) == expected
 
 
 @pytest.mark.parametrize(("data", "name_date", "expected"), [
@@ -76,6 +123,36 @@ def test_normalize_front_matter(data: dict[str, object], name_date: dt.date | No
 def test_a_post_without_a_usable_date_is_refused(data: dict[str, object]) -> None:
     with pytest.raises(FrontMatterError):
         normalize_front_matter(data, None, ())
+
+
+# Strings Ruby's Psych (Jekyll's YAML reader) reads as something else when written plain
+PSYCH_TRAPS = [":foo", "1,000", "2020-1-2", "0b1,0", "012,3", "1,000.5", "-1_0", "1:20", "nULL", "oFF", "tRuE", "~"]
+
+
+@pytest.mark.parametrize(("data", "line"), [
+    *[({"k": v}, f"k: '{v}'") for v in PSYCH_TRAPS],
+    ({"tags": ["1,000", ":x", "ok"]}, "tags: ['1,000', ':x', ok]"),
+    ({"1,000": "a"}, "'1,000': a"),
+    ({"k": "10 tips"}, "k: '10 tips'"),  # Psych reads it as text, but it is quoted on the same rule
+    ({"k": "Plain words: no"}, "k: 'Plain words: no'"),  # quoted by PyYAML already
+    ({"k": "_under and été"}, "k: _under and été"),
+    ({"k": "bell \x07"}, 'k: "bell \\a"'),  # single quotes cannot hold it
+])
+def test_strings_psych_would_misread_are_quoted(data: dict[str, object], line: str) -> None:
+    """`title: :foo` stops Jekyll's build (a Symbol), `1,000` becomes the integer 1000."""
+    assert dump_front_matter(data) == f"---\n{line}\n---\n"
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="ruby is not installed (it comes with jekyll)")
+def test_dumped_strings_read_back_as_the_same_strings_in_psych() -> None:
+    """What Jekyll really reads: Psych.safe_load with Jekyll's permitted classes."""
+    values = [*PSYCH_TRAPS, "10 tips", "yes", "No", "_x", "é", "a b", "2020-01-02", "1e5", ".5", "+1", "0x1F", "<<", "="]
+    text = dump_front_matter({"values": values, "map": {v: v for v in values}})
+    script = ('require "psych"; require "date"; require "json"; '
+              'puts JSON.generate(Psych.safe_load(STDIN.read.split("---")[1], permitted_classes: [Date, Time], aliases: true))')
+    run = subprocess.run(["ruby", "-e", script], input=text, capture_output=True, text=True, check=False, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == {"values": values, "map": {v: v for v in values}}
 
 
 def test_dumped_front_matter_reads_back_and_keeps_dates_plain() -> None:
@@ -166,8 +243,12 @@ def test_spelling_fixes_need_the_flag_and_a_single_candidate(finding: Finding, f
 
 
 @pytest.mark.parametrize(("slug", "ok"), [
-    ("hello-world", True), ("café_2", True), ("v1.0", True), ("..", False), ("a..b", False),
-    (".hidden", False), ("-opt", False), ("a/b", False), ("a\\b", False), ("", False), ("x" * 201, False),
+    ("hello-world", True), ("café_2", True), ("v1.0", True),
+    # Jekyll builds these (c++-tips, what's-new, hello-world), lint says nothing of them, and
+    # behind the published name's date none is a hidden file, an option or a '..'
+    ("c++-tips", True), ("what's-new", True), ("hello world", True), ("..", True), ("a..b", True),
+    (".hidden", True), ("-opt", True), ("x" * 241, True),
+    ("a/b", False), ("a\\b", False), ("a\tb", False), ("a\nb", False), ("", False), ("x" * 242, False),
 ])
 def test_slug_check(slug: str, ok: bool) -> None:
     assert (check_slug(slug) is None) == ok
@@ -193,6 +274,25 @@ def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) 
     out = plan_post(post, [], PlanOptions(drafts=True))
     assert getattr(out, "relpath", None) == "_posts/2021-05-06-my-draft.md"
     assert b"date: 2021-05-06\n" in getattr(out, "data", b"")
+
+
+@pytest.mark.parametrize(("zone", "utc", "day"), [
+    ("America/New_York", "2021-08-09 02:00", "2021-08-08"),
+    ("Asia/Tokyo", "2021-08-08 20:00", "2021-08-09"),
+    ("UTC", "2021-08-08 20:00", "2021-08-08"),
+])
+def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: str, utc: str, day: str) -> None:
+    """Jekyll sets TZ to the site's `timezone` before it reads the mtime: another day, another URL."""
+    import os
+
+    (tmp_path / "_config.yml").write_text(f"timezone: {zone}\n", encoding="utf-8")
+    source = tmp_path / "_drafts" / "my-draft.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: T\nlayout: post\n---\nx\n", encoding="utf-8")
+    when = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC).timestamp()
+    os.utime(source, (when, when))
+    out = plan_post(load_post(source, source.read_bytes()), [], PlanOptions(drafts=True))
+    assert getattr(out, "relpath", None) == f"_posts/{day}-my-draft.md"
 
 
 @pytest.mark.parametrize(("data", "reason"), [

@@ -107,6 +107,25 @@ def test_output_overlapping_sources_is_refused(tmp_path: Path, out: str) -> None
         writer.check_out_dir(tmp_path / out, [tmp_path / "posts", tmp_path / "posts" / "2020-01-01-a.md"])
 
 
+@pytest.mark.parametrize(("out", "sources", "refused"), [
+    ("posts/out", ["posts/2020-01-01-a.md"], True),  # the next run over posts/ would read out/
+    ("posts/deeper/out", ["posts/2020-01-01-a.md"], True),
+    ("site/published", ["posts/2020-01-01-a.md"], False),
+    ("posts2", ["posts/2020-01-01-a.md"], False),
+    ("posts/out", ["missing.md"], False),  # nothing there to read again
+])
+def test_output_inside_the_folder_of_a_source_file_is_refused(tmp_path: Path, out: str, sources: list[str],
+                                                               refused: bool) -> None:
+    """Sources given as files: `publish _posts/a.md --out _posts/out` made `publish .` read the copies."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts" / "2020-01-01-a.md").write_text("x")
+    if refused:
+        with pytest.raises(UsageError, match="inside the source folder"):
+            writer.check_out_dir(tmp_path / out, [tmp_path / s for s in sources])
+    else:
+        writer.check_out_dir(tmp_path / out, [tmp_path / s for s in sources])
+
+
 def test_output_that_is_a_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "f").write_text("x")
     with pytest.raises(PathError, match="not a folder"):
