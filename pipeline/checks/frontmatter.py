@@ -86,8 +86,9 @@ def slug_problem(slug: str) -> str | None:
     if bad:
         return (f"slug {slug!r} holds {bad.group()!r}: control characters and slashes in a file name "
                 "break other tools and systems, so publish refuses it; rename the file")
-    if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:
-        return f"slug is {len(slug.encode('utf-8'))} bytes long; publish needs at most {MAX_SLUG_BYTES} for a file name"
+    size = len(slug.encode("utf-8", "surrogateescape"))
+    if size > MAX_SLUG_BYTES:
+        return f"slug is {size} bytes long; publish needs at most {MAX_SLUG_BYTES} for a file name"
     return None
 
 
