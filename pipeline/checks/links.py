@@ -365,6 +365,7 @@ class _SiteIndex:
         self._roots: dict[str, Path] = {}  # by the post's folder
         self._pages: dict[Path, dict[str, Path]] = {}  # by site root: pages by their permalink
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
+        self._renamed_posts: list[str] | None = None
 
     def facts(self, resolved: str) -> LinkFacts | None:
         found = self._facts.get(resolved)
@@ -452,7 +453,10 @@ class _SiteIndex:
     def _post_at(self, rel: str) -> Path | None:
         """The post published at URL path /rel: its slug finds the candidates, its URL decides
         (/2020/03/01/other.html, or /2020/03/01/other as servers answer it; not another date
-        nor the pretty form of a .html URL). A post whose URL is unknown matches by slug."""
+        nor the pretty form of a .html URL). A post whose URL is unknown matches by slug.
+        Posts whose URL does not end in their file name's slug (a `slug:` or `permalink:` in
+        front matter or defaults, a name Jekyll slugifies: 'My Title.md' at My-Title.html)
+        are then compared by URL too, as Jekyll serves them there."""
         if not rel.strip("/"):
             return None  # the site's root is no post
         wanted = "/" + rel
@@ -463,9 +467,23 @@ class _SiteIndex:
                     continue
                 facts = self.facts(resolved)
                 url = facts.url if facts is not None else None
-                if url is None or wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html"):
+                if url is None or _same_url(wanted, url):
                     return Path(resolved)
+        for resolved in self._renamed():
+            facts = self.facts(resolved)
+            if facts is not None and facts.url is not None and _same_url(wanted, facts.url):
+                return Path(resolved)
         return None
+
+    def _renamed(self) -> list[str]:
+        """Posts whose URL may not end in their file name's slug, found once per run from the
+        file names and front matter heads, so a one-post run loads the facts of these alone."""
+        if self._renamed_posts is None:
+            self._renamed_posts = [
+                resolved for paths in self.by_name.values() for resolved in paths
+                if "_drafts" not in Path(resolved).parts and _may_be_renamed(Path(resolved))
+            ]
+        return self._renamed_posts
 
     def permalink_of(self, post: LinkFacts, page: Path) -> str | None:
         """The permalink a page declares, as written in its front matter, if it declares one."""
@@ -493,6 +511,35 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
         return found
+
+
+def _same_url(wanted: str, url: str) -> bool:
+    """Does the URL path a link asks for reach the post published at `url`?"""
+    return wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html")
+
+
+_SETS_URL = re.compile(rb"^(?:permalink|slug)[ \t]*:", re.MULTILINE)
+
+
+def _may_be_renamed(post: Path) -> bool:
+    """Could Jekyll publish this post under another name than its file name's slug? Yes when
+    its front matter (or the site's defaults for it) sets `slug` or `permalink`, or when
+    Jekyll's slugify changes the name (spaces, punctuation)."""
+    slug = parse_name(post)[1]
+    if slug is None or jekyll.slugify(slug, pretty=True, cased=True) != slug:
+        return True
+    site = jekyll.nearest_site(post)
+    if site is not None and {"slug", "permalink"} & site.post_defaults(post).keys():
+        return True
+    try:
+        with open(post, "rb") as fh:
+            head = fh.read(64 * 1024)
+    except OSError:
+        return False
+    if not head.startswith(b"---"):
+        return False
+    end = re.search(rb"^(?:---|\.\.\.)[ \t]*\r?$", head[3:], re.MULTILINE)
+    return _SETS_URL.search(head[3 : 3 + end.start()] if end else head) is not None
 
 
 def _page_key(url: str) -> str:
