@@ -72,8 +72,12 @@ class Extracted:
 _HIGHLIGHT = spans.Alternative(re.compile(r"\{%-?\s*highlight\b"), (re.compile(r"\{%-?\s*endhighlight\s*-?%\}"),))
 _COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
+_RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
 _BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
 _BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
+# Liquid runs before Markdown, over the whole file: a tag in an HTML comment is rendered (a
+# post_url there stops the build like any other), one in {% raw %} is printed as text.
+_BLANK_FOR_LIQUID = spans.Lazy(_HIGHLIGHT, _COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
 _REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
@@ -94,13 +98,15 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False) -> str:
+def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False, liquid: bool = False) -> str:
     """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments,
-    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``)."""
+    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``).
+    ``liquid``: the text Liquid tags are read from, where HTML comments stay and {% raw %} goes."""
     lines = body.split("\n")
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
-    text = (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK).sub(blank_text, text)
+    blank = _BLANK_FOR_LIQUID if liquid else _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
+    text = blank.sub(blank_text, text)
     return spans.PARAGRAPH_CODE_SPANS.sub(blank_text, text)
 
 
@@ -166,7 +172,8 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         links.append((offset, url, kind))
         taken.append((offset, offset + len(url)))
 
-    for m in _LIQUID.finditer(text):
+    liquid_text = mask(body, code_lines, liquid=True) if "{%" in body else ""
+    for m in _LIQUID.finditer(liquid_text):
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
         taken.append((m.start(), m.end()))
     for bracket in re.finditer(r"!?\[", text):
