@@ -377,12 +377,14 @@ class _SiteIndex:
         return found
 
     def post_url(self, name: str) -> LinkFacts | None:
-        """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
+        """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally with folders, which its matcher
+        takes from either side of `_posts`: 'news/2019-...' is _posts/news/ or news/_posts/."""
         *dirs, stem = name.strip("/").split("/")
         for resolved in self.by_name.get(stem, ()):
             if "_drafts" in Path(resolved).parts:
                 continue  # post_url never names a draft: Jekyll stops the build
-            if not dirs or Path(resolved).parent.parts[-len(dirs):] == tuple(dirs):
+            parents = Path(resolved).parent.parts
+            if not dirs or parents[-len(dirs):] == tuple(dirs) or parents[-len(dirs) - 1 :] == (*dirs, "_posts"):
                 return self.facts(resolved)
         return None
 

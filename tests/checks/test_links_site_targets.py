@@ -44,3 +44,37 @@ def test_slug_from_the_site_defaults(tmp_path: Path) -> None:
     (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {path: _posts/2020-01-02-b.md}\n    values: {slug: bee}\n")
     ctx = context(tmp_path, offline=True)
     assert list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx)) == []
+
+
+def lint_cli(*argv: str) -> list[str]:
+    """Finding lines of `pipeline lint --offline --no-cache --select LK ARGV` (the run a pre-commit hook makes)."""
+    import io
+
+    from pipeline import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["lint", "--offline", "--no-cache", "--format", "text", "--select", "LK", *argv], stdout=out, stderr=err)
+    assert code in (0, 1), err.getvalue()
+    return [line for line in out.getvalue().splitlines() if ": LK" in line]
+
+
+CATEGORY_FOLDER_LINKS = [
+    ("{% post_url news/2020-02-02-catpost %}", []),  # news/_posts/: Jekyll's matcher takes it
+    ("{% post_url 2020-02-02-catpost %}", []),
+    ("{% post_url 2020-02-02-other %}", ["LK002"]),
+    ("[the cat post](/news/2020/02/02/catpost.html)", []),
+    ("[the cat post](/2020/02/02/catpost.html)", ["LK003"]),  # its category folder is in its URL
+    ("{% post_url old/2020-02-03-sub %}", []),  # _posts/old/: the other side of _posts
+    ("{% post_url _x/2020-02-04-hidden %}", ["LK002"]),  # _x/_posts/ is not read by Jekyll
+]
+
+
+@pytest.mark.parametrize(("markdown", "codes"), CATEGORY_FOLDER_LINKS, ids=[m for m, _ in CATEGORY_FOLDER_LINKS])
+def test_posts_in_category_folders_on_a_one_file_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      markdown: str, codes: list[str]) -> None:
+    write_site(tmp_path, {
+        "news/_posts/2020-02-02-catpost.md": FM + "hi\n", "_posts/old/2020-02-03-sub.md": FM + "hi\n",
+        "_x/_posts/2020-02-04-hidden.md": FM + "hi\n", "_posts/2020-03-03-main.md": FM + markdown + "\n",
+    })
+    monkeypatch.chdir(tmp_path)
+    assert [line.split()[1] for line in lint_cli("_posts/2020-03-03-main.md")] == codes
