@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -318,11 +319,21 @@ class Fetcher:
     def _scan_body(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget) -> tuple[frozenset[str], bool, str]:
         """Stream the body, stopping at the first of: all anchors found, ``max_body`` bytes, the deadline."""
         state = {"cut": ""}
-        decoder = codecs.getincrementaldecoder(_codec(response.encoding))(errors="replace")
+        declared = _header_charset(response.headers.get("content-type", ""))
 
         def chunks() -> Iterator[str]:
+            decoder = None
+            head = b""
             for chunk in _body(response, deadline.at, self._opts.max_body, state):
+                if decoder is None:
+                    head += chunk
+                    if len(head) < _PRESCAN and not declared:
+                        continue  # a browser looks for <meta charset> in the first 1024 bytes
+                    chunk, head = head, b""
+                    decoder = codecs.getincrementaldecoder(_body_codec(declared, chunk))(errors="replace")
                 yield decoder.decode(chunk)
+            if decoder is None and head:  # the whole body was shorter than the prescan
+                yield head.decode(_body_codec(declared, head), errors="replace")
 
         try:
             found = scan_anchors(chunks(), wanted)
@@ -400,6 +411,32 @@ def _codec(encoding: str | None) -> str:
         return codecs.lookup(encoding or "utf-8").name
     except LookupError:
         return "utf-8"
+
+
+_PRESCAN = 1024
+_HEADER_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _header_charset(content_type: str) -> str | None:
+    """The charset the Content-Type names, if it names one (requests' ISO-8859-1 for any
+    text/* without one is a default browsers never apply to HTML)."""
+    m = _HEADER_CHARSET.search(content_type)
+    return m.group(1) if m else None
+
+
+def _body_codec(declared: str | None, head: bytes) -> str:
+    """The page's encoding as a browser finds it: a BOM, the Content-Type's charset, a
+    <meta charset> (or http-equiv) in the first 1024 bytes; else UTF-8, which is what an
+    undeclared page with non-ASCII ids almost always is."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if declared:
+        return _codec(declared)
+    m = _META_CHARSET.search(head[:_PRESCAN])
+    return _codec(m.group(1).decode("ascii")) if m else "utf-8"
 
 
 def _innermost(exc: BaseException) -> str:

@@ -1,0 +1,28 @@
+"""RequestsClient: how a page's encoding is found, which answers fall back from HEAD to GET,
+and accepted statuses, against the scripted loopback server."""
+
+from __future__ import annotations
+
+import pytest
+from loopback_server import CHARSET_PAGES, ScriptedServer
+
+from pipeline.net.client import ClientOptions, RequestsClient
+from pipeline.net.verdict import Kind, Reason
+
+FAST = ClientOptions(timeout=3.0, request_timeout=1.0, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+
+
+@pytest.mark.parametrize("page", sorted(CHARSET_PAGES))
+@pytest.mark.parametrize("fragment", ["über-uns", "%C3%BCber-uns"])
+def test_non_ascii_fragment_found_in_the_encoding_a_browser_uses(server: ScriptedServer, page: str, fragment: str) -> None:
+    """Without a charset in the Content-Type, requests says ISO-8859-1: the page's own
+    <meta charset> (or a BOM, or UTF-8 itself) decides, as in a browser."""
+    wanted = "ünï" if page == "short" else fragment
+    url = f"{server.base}/charset/{page}#{wanted}"
+    verdict = RequestsClient(FAST).check([url])[url]
+    assert (verdict.kind, verdict.reason) == (Kind.OK, Reason.OK), verdict.message
+
+
+def test_a_missing_non_ascii_fragment_is_still_reported(server: ScriptedServer) -> None:
+    url = f"{server.base}/charset/meta#über-alles"
+    assert RequestsClient(FAST).check([url])[url].reason is Reason.ANCHOR
