@@ -75,13 +75,24 @@ _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into
 _RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
 _BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
 _BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
+# Not Markdown to kramdown: the text of <pre>, <script>, <style> and <textarea> (raw HTML) and
+# math ($$...$$). No link, reference or definition there; HTML attributes are still read.
+_RAW_ELEMENT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("pre", "script", "style", "textarea")}
+_NOT_MARKDOWN = spans.Lazy(
+    spans.Alternative(re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE),
+                      named=lambda m: (_RAW_ELEMENT_END[m.group(1).lower()],)),
+    spans.between("$$", "$$"),
+)
 # Liquid runs before Markdown, over the whole file: a tag in an HTML comment is rendered (a
 # post_url there stops the build like any other), one in {% raw %} is printed as text.
 _BLANK_FOR_LIQUID = spans.Lazy(_HIGHLIGHT, _COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
 _REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
-_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
+# A definition may sit in a blockquote ('> [q]: url'): kramdown defines it for the whole page.
+_QUOTE = r"(?:[ ]{0,3}>[ ]?)*"
+_DEFINITION = re.compile(
+    rf"^{_QUOTE} {{0,3}}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n{_QUOTE}[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>")
 _BARE = re.compile(r"(?<![\w/(\[<\"'=])https?://[^\s<>\"'`\]]+", re.IGNORECASE)
 _HTML_ATTR = re.compile(
@@ -172,6 +183,7 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         links.append((offset, url, kind))
         taken.append((offset, offset + len(url)))
 
+    html_text, text = text, _NOT_MARKDOWN.sub(blank_text, text)  # HTML attributes are read in both
     liquid_text = mask(body, code_lines, liquid=True) if "{%" in body else ""
     for m in _LIQUID.finditer(liquid_text):
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
@@ -196,13 +208,13 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
     for m in _AUTOLINK.finditer(text):
         url = m.group(1)
         add(m.start(1), url if ":" in url else "mailto:" + url, LinkKind.AUTOLINK)
-    for m in _HTML_ATTR.finditer(text):
+    for m in _HTML_ATTR.finditer(html_text):
         group = 1 if m.group(1) is not None else 2
         value, start = m.group(group), m.start(group)
         if value[:1] in "\"'":
             value, start = value[1:-1], start + 1
         add(start, value, LinkKind.HTML)
-    for m in _BARE.finditer(text):
+    for m in _BARE.finditer(html_text):
         if not any(lo <= m.start() < hi for lo, hi in taken):
             links.append((m.start(), _trim_bare(m.group()), LinkKind.BARE))
     references = [
