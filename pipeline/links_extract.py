@@ -73,8 +73,10 @@ _HIGHLIGHT = spans.Alternative(re.compile(r"\{%-?\s*highlight\b"), (re.compile(r
 _COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
 _RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
-_BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
-_BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
+# kramdown's comment extension, {::comment}...{:/comment} (or {:/}), renders as nothing visible.
+_KRAMDOWN_COMMENT = spans.Alternative(re.compile(r"\{::comment\s*\}"), (re.compile(r"\{:/(?:comment)?\}"),))
+_BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT, _IAL)
+_BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT)
 # Not Markdown to kramdown: the text of <pre>, <script>, <style> and <textarea> (raw HTML) and
 # math ($$...$$). No link, reference or definition there; HTML attributes are still read.
 _RAW_ELEMENT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("pre", "script", "style", "textarea")}
@@ -95,9 +97,11 @@ _DEFINITION = re.compile(
     rf"^{_QUOTE} {{0,3}}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n{_QUOTE}[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>")
 _BARE = re.compile(r"(?<![\w/(\[<\"'=])https?://[^\s<>\"'`\]]+", re.IGNORECASE)
+# The attribute itself, not data-href or data-src: it follows a space. A tag's attributes
+# never run into the next '<', so text with many '<a' and no '>' is read once, not once per '<a'.
 _HTML_ATTR = re.compile(
-    r"<(?:a|area|link)\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)"
-    r"|<(?:img|iframe|source|video|audio|script|embed)\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+    r"<(?:a|area|link)\b[^<>]*?\shref\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)"
+    r"|<(?:img|iframe|source|video|audio|script|embed)\b[^<>]*?\ssrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
     re.IGNORECASE,
 )
 _PLAIN_DEST = re.compile(r"[^\s()\\{<]*")
