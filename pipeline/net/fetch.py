@@ -217,7 +217,8 @@ class Fetcher:
                         Kind.WARNING, Reason.PRIVATE,
                         f"not checked: {shown} is a {kind} address; allow with --allow-private or allow_private = true",
                     )
-        self._pins[(host.rstrip(".").lower(), port)] = found.addresses
+        for name in _connection_names(host):
+            self._pins[(name, port)] = found.addresses
         return host, None
 
     def _request(self, url: str, method: str, deadline: _Budget) -> requests.Response | Outcome:
@@ -437,6 +438,26 @@ def _body_codec(declared: str | None, head: bytes) -> str:
         return _codec(declared)
     m = _META_CHARSET.search(head[:_PRESCAN])
     return _codec(m.group(1).decode("ascii")) if m else "utf-8"
+
+
+def _connection_names(host: str) -> set[str]:
+    """The names a connection to `host` may be made under: as written, and, for an IDN, the
+    punycode urllib3 connects to (IDNA 2008 as urllib3 encodes it, and Python's IDNA 2003).
+    A pin stored under the Unicode name only let urllib3 look the punycode name up again."""
+    name = host.rstrip(".").lower()
+    names = {name}
+    if not name.isascii():
+        try:
+            import idna
+
+            names.add(idna.encode(name, strict=True, std3_rules=True).decode("ascii"))
+        except (ImportError, ValueError):  # idna.IDNAError is a ValueError
+            pass
+        try:
+            names.add(name.encode("idna").decode("ascii"))
+        except UnicodeError:
+            pass
+    return names
 
 
 def _innermost(exc: BaseException) -> str:

@@ -26,3 +26,17 @@ def test_non_ascii_fragment_found_in_the_encoding_a_browser_uses(server: Scripte
 def test_a_missing_non_ascii_fragment_is_still_reported(server: ScriptedServer) -> None:
     url = f"{server.base}/charset/meta#über-alles"
     assert RequestsClient(FAST).check([url])[url].reason is Reason.ANCHOR
+
+
+@pytest.mark.parametrize("host", ["bücher.test", "BÜCHER.test", "xn--bcher-kva.test", "straße.test"])
+def test_idn_hosts_connect_to_the_approved_address(server: ScriptedServer, host: str) -> None:
+    """An IDN is approved by the guard under its Unicode name, but urllib3 connects to its
+    punycode: the pin must be found under that name too, never by a second DNS lookup
+    (no name here has a DNS record: only a pinned connection reaches the server)."""
+    port = int(server.base.rsplit(":", 1)[1])
+    seen: list[str] = []
+    client = RequestsClient(FAST, resolve=lambda name, port: seen.append(name) or ["127.0.0.1"])
+    url = f"http://{host}:{port}/echo-host"
+    verdict = client.check([url])[url]
+    assert (verdict.kind, verdict.status) == (Kind.OK, 200), verdict.message
+    assert len(seen) == 1 and server.hosts[0].endswith(f":{port}")
