@@ -417,7 +417,8 @@ class _SiteIndex:
                 stem = target.with_suffix("") if suffix else target
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
             for candidate in candidates:
-                if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel))):
+                if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
+                                                              or self.folder_url(root, candidate, rel) is not None)):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
@@ -465,8 +466,8 @@ class _SiteIndex:
         slug = Path(rel.rstrip("/")).with_suffix("").name
         for paths in self.by_name.values():
             for resolved in paths:
-                if parse_name(Path(resolved))[1] != slug:
-                    continue
+                if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts:
+                    continue  # a page linted with the posts (lint .) is no post: its URL is its path
                 facts = self.facts(resolved)
                 url = facts.url if facts is not None else None
                 if url is None or _same_url(wanted, url):
@@ -483,7 +484,7 @@ class _SiteIndex:
         if self._renamed_posts is None:
             self._renamed_posts = [
                 resolved for paths in self.by_name.values() for resolved in paths
-                if "_drafts" not in Path(resolved).parts and _may_be_renamed(Path(resolved))
+                if "_posts" in Path(resolved).parts and _may_be_renamed(Path(resolved))
             ]
         return self._renamed_posts
 
@@ -491,6 +492,24 @@ class _SiteIndex:
         """The permalink a page declares, as written in its front matter, if it declares one."""
         key = self._declared_map(self.root_for(post)).get(page)
         return None if key is None else "/" + key + ("/" if not Path(key).suffix else "")
+
+    def folder_url(self, root: Path, page: Path, rel: str) -> str | None:
+        """The URL a page is served at when URL path `rel` (about.html) misses it because the
+        site's permalink style ends in '/' (pretty): Jekyll then writes about.md, and an
+        about.html with front matter, to /about/ alone. None when `rel` reaches the page."""
+        if not rel.lower().endswith((".html", ".htm")) or page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
+            return None
+        site = jekyll.nearest_site(root / "_")
+        style = site.permalink if site is not None else "date"
+        if not (style == "pretty" or (style not in jekyll.STYLES and style.endswith("/"))):
+            return None
+        if page.stem == "index" or page in self._declared_map(root) or not _has_front_matter(page):
+            return None  # index pages keep index.html; a static file is copied as it is
+        try:
+            folder = page.parent.relative_to(root).as_posix()
+        except ValueError:
+            return None
+        return "/" + (folder + "/" if folder != "." else "") + page.stem + "/"
 
     def _moved(self, root: Path, page: Path, rel: str) -> bool:
         """Does this page declare a permalink other than URL path `rel` (about.md at /about/
@@ -513,6 +532,15 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
         return found
+
+
+def _has_front_matter(path: Path) -> bool:
+    """Does Jekyll render this file (front matter first), rather than copy it?"""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3) == b"---"
+    except OSError:
+        return False
 
 
 def _same_url(wanted: str, url: str) -> bool:
@@ -660,8 +688,13 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if file is None:
             source = index.path(post, res.value, True) if res.target is Target.PATH and absolute else None
             moved = index.permalink_of(post, source) if source is not None else None
+            served = index.folder_url(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
             if moved is not None:
                 message = f"'{res.value}' is not on the built site: that page sets `permalink: {moved}`, so link to it there"
+            elif served is not None:
+                base = index.baseurl(post)
+                message = (f"'{res.value}' is not on the built site: the site's permalink style ends in '/', so that "
+                           f"page is served at {base}{served}; link to it there")
             elif source is not None:
                 message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:

@@ -78,3 +78,34 @@ def test_posts_in_category_folders_on_a_one_file_run(tmp_path: Path, monkeypatch
     })
     monkeypatch.chdir(tmp_path)
     assert [line.split()[1] for line in lint_cli("_posts/2020-03-03-main.md")] == codes
+
+
+PAGES = {
+    "about.md": "---\ntitle: A\n---\nabout\n",
+    "docs/guide.html": "---\ntitle: G\n---\ng\n",  # HTML with front matter: rendered, so moved too
+    "docs/index.md": "---\ntitle: I\n---\ni\n",
+    "static.html": "<p>static</p>\n",  # no front matter: copied where it lies
+    "fixed.md": "---\npermalink: /fixed.html\n---\nf\n",
+}
+PAGE_LINKS = "[a](/about.html) [b](/docs/guide.html) [c](/static.html) [d](/docs/index.html) [e](/about/) [f](/about) [g](/fixed.html)"
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("permalink: pretty\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
+        ("permalink: /:year/:title/\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
+        ("permalink: date\n", {}),
+        ("permalink: /:year/:title:output_ext\n", {}),
+    ],
+)
+def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config: str, expected: dict[str, str]) -> None:
+    """Jekyll 4.3 with `permalink: pretty` (or any template ending in '/') writes about.md to
+    /about/index.html and nothing at /about.html; index pages and static files stay."""
+    posts = write_site(tmp_path, {**PAGES, "_posts/2020-01-01-m.md": FM + PAGE_LINKS + "\n"})
+    (tmp_path / "_config.yml").write_text(config)
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
+    moved = {f.message.split("'")[1]: f.message for f in found if "permalink style" in f.message}
+    assert {url: m.rsplit("served at ", 1)[1].split(";")[0] for url, m in moved.items()} == expected
+    assert len(found) == len(expected) and all(f.code == "LK003" for f in found)
