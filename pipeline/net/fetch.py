@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 # HEAD answers that often lie (servers that do not implement HEAD, or bot filters): retry with GET.
 # HEAD answers that GET may not share: refused methods, and servers that fail on HEAD alone.
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501, 500, 502, 503, 504})
+# HEAD failing without any answer: some servers and filters drop or ignore HEAD alone.
+# GET gets what is left of the URL's time budget (none left: the timeout stands).
+HEAD_FALLBACK_REASONS = frozenset({Reason.CONNECTION, Reason.TIMEOUT})
 # Still failing after the retries, but temporary by definition: doubtful, not broken.
 UNAVAILABLE = frozenset({502, 503, 504})
 # Ambiguous answers: a wall in front of bots or a login, not evidence the page is gone.
@@ -158,7 +161,7 @@ class Fetcher:
         if wanted:
             return self._follow(url, "GET", deadline, wanted)
         outcome = self._follow(url, "HEAD", deadline, wanted)
-        if outcome.status in HEAD_FALLBACK:
+        if outcome.status in HEAD_FALLBACK or (outcome.status is None and outcome.reason in HEAD_FALLBACK_REASONS):
             return self._follow(url, "GET", deadline, wanted)
         return outcome
 

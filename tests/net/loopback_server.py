@@ -139,6 +139,17 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200 if ok else 401, PAGE)
         elif path == "/text":
             self._send(200, b"plain", ctype="text/plain")
+        elif path == "/head-drop":  # a server (or filter) that hangs up on HEAD without an answer
+            if self.command == "HEAD":
+                self.close_connection = True
+                return
+            self._send(200, PAGE)
+        elif path == "/head-hang":  # ... or never answers HEAD in time
+            if self.command == "HEAD":
+                time.sleep(float(query.get("s", ["1.5"])[0]))
+                self.close_connection = True
+                return
+            self._send(200, PAGE)
         elif path.startswith("/charset/"):  # a page with a non-ASCII id, its encoding declared (or not) as named
             body, ctype = CHARSET_PAGES[path.rsplit("/", 1)[1]]
             self._send(200, body, ctype=ctype)

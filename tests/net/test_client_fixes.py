@@ -40,3 +40,20 @@ def test_idn_hosts_connect_to_the_approved_address(server: ScriptedServer, host:
     verdict = client.check([url])[url]
     assert (verdict.kind, verdict.status) == (Kind.OK, 200), verdict.message
     assert len(seen) == 1 and server.hosts[0].endswith(f":{port}")
+
+
+@pytest.mark.parametrize("path", ["/head-drop", "/head-hang"])
+def test_head_without_an_answer_falls_back_to_get(server: ScriptedServer, path: str) -> None:
+    """A HEAD dropped (closed without a response) or timed out says nothing about the page:
+    GET is tried in what is left of the URL's budget, as for a 405 or 500 to HEAD."""
+    url = server.base + path
+    verdict = RequestsClient(FAST).check([url])[url]
+    assert (verdict.kind, verdict.status) == (Kind.OK, 200), verdict.message
+    assert server.hits[f"GET {path}"] == 1
+
+
+def test_head_timeout_with_no_budget_left_stays_a_timeout(server: ScriptedServer) -> None:
+    options = ClientOptions(timeout=1.0, request_timeout=0.6, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+    url = server.base + "/head-hang?s=2"
+    verdict = RequestsClient(options).check([url])[url]
+    assert verdict.reason is Reason.TIMEOUT
