@@ -161,6 +161,8 @@ class Fetcher:
         if wanted:
             return self._follow(url, "GET", deadline, wanted)
         outcome = self._follow(url, "HEAD", deadline, wanted)
+        if outcome.kind is Kind.OK:
+            return outcome  # an accepted status (accept = [..., 403]) needs no second opinion
         if outcome.status in HEAD_FALLBACK or (outcome.status is None and outcome.reason in HEAD_FALLBACK_REASONS):
             return self._follow(url, "GET", deadline, wanted)
         return outcome
@@ -245,6 +247,8 @@ class Fetcher:
                     continue
                 return response
             status = response.status_code
+            if status in self._opts.accept:
+                return response  # accepted (accept = ["200..=299", "429"]): a success, not retried
             if status == 429:
                 last = self._rate_limited(response, host, attempt)
                 if last.retryable:

@@ -57,3 +57,22 @@ def test_head_timeout_with_no_budget_left_stays_a_timeout(server: ScriptedServer
     url = server.base + "/head-hang?s=2"
     verdict = RequestsClient(options).check([url])[url]
     assert verdict.reason is Reason.TIMEOUT
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "kind", "tries"),
+    [
+        ("/429?after=0&times=9", {429}, Kind.OK, 1),  # accepted: a success at once, no retry
+        ("/429?after=0&times=9", set(), Kind.WARNING, 2),  # not accepted: retried, then doubtful
+        ("/status/503", {503}, Kind.OK, 1),
+        ("/status/503", set(), Kind.WARNING, 4),  # HEAD and GET, each retried once
+        ("/status/403", {403}, Kind.OK, 1),  # no GET to second-guess an accepted HEAD
+    ],
+)
+def test_an_accepted_status_is_a_success(server: ScriptedServer, path: str, accept: set[int], kind: Kind, tries: int) -> None:
+    options = ClientOptions(**{**{f: getattr(FAST, f) for f in FAST.__dataclass_fields__},
+                               "accept": frozenset(range(200, 300)) | accept})
+    url = server.base + path
+    verdict = RequestsClient(options).check([url])[url]
+    assert verdict.kind is kind, verdict.message
+    assert server.hits[f"HEAD {path}"] + server.hits[f"GET {path}"] == tries
