@@ -72,17 +72,36 @@ class Extracted:
 _HIGHLIGHT = spans.Alternative(re.compile(r"\{%-?\s*highlight\b"), (re.compile(r"\{%-?\s*endhighlight\s*-?%\}"),))
 _COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
-_BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _IAL)
-_BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"))
+_RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
+# kramdown's comment extension, {::comment}...{:/comment} (or {:/}), renders as nothing visible.
+_KRAMDOWN_COMMENT = spans.Alternative(re.compile(r"\{::comment\s*\}"), (re.compile(r"\{:/(?:comment)?\}"),))
+_BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT, _IAL)
+_BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT)
+# Not Markdown to kramdown: the text of <pre>, <script>, <style> and <textarea> (raw HTML) and
+# math ($$...$$). No link, reference or definition there; HTML attributes are still read.
+_RAW_ELEMENT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("pre", "script", "style", "textarea")}
+_NOT_MARKDOWN = spans.Lazy(
+    spans.Alternative(re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE),
+                      named=lambda m: (_RAW_ELEMENT_END[m.group(1).lower()],)),
+    spans.between("$$", "$$"),
+)
+# Liquid runs before Markdown, over the whole file: a tag in an HTML comment is rendered (a
+# post_url there stops the build like any other), one in {% raw %} is printed as text.
+_BLANK_FOR_LIQUID = spans.Lazy(_HIGHLIGHT, _COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]|\\.|\[(?:[^\[\]\n\\]|\\.)*\])*\]")
 _REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
-_DEFINITION = re.compile(r"^ {0,3}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
+# A definition may sit in a blockquote ('> [q]: url'): kramdown defines it for the whole page.
+_QUOTE = r"(?:[ ]{0,3}>[ ]?)*"
+_DEFINITION = re.compile(
+    rf"^{_QUOTE} {{0,3}}\[((?:[^\[\]\n\\]|\\.)+)\]:[ \t]*(?:\n{_QUOTE}[ \t]*)?(<[^<>\n]*>|\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)>")
 _BARE = re.compile(r"(?<![\w/(\[<\"'=])https?://[^\s<>\"'`\]]+", re.IGNORECASE)
+# The attribute itself, not data-href or data-src: it follows a space. A tag's attributes
+# never run into the next '<', so text with many '<a' and no '>' is read once, not once per '<a'.
 _HTML_ATTR = re.compile(
-    r"<(?:a|area|link)\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)"
-    r"|<(?:img|iframe|source|video|audio|script|embed)\b[^>]*?\bsrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
+    r"<(?:a|area|link)\b[^<>]*?\shref\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)"
+    r"|<(?:img|iframe|source|video|audio|script|embed)\b[^<>]*?\ssrc\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",
     re.IGNORECASE,
 )
 _PLAIN_DEST = re.compile(r"[^\s()\\{<]*")
@@ -94,13 +113,15 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False) -> str:
+def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False, liquid: bool = False) -> str:
     """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments,
-    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``)."""
+    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``).
+    ``liquid``: the text Liquid tags are read from, where HTML comments stay and {% raw %} goes."""
     lines = body.split("\n")
     skip = set(code_lines) or set(_fenced_lines(lines))
     text = "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines))
-    text = (_BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK).sub(blank_text, text)
+    blank = _BLANK_FOR_LIQUID if liquid else _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
+    text = blank.sub(blank_text, text)
     return spans.PARAGRAPH_CODE_SPANS.sub(blank_text, text)
 
 
@@ -166,7 +187,9 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         links.append((offset, url, kind))
         taken.append((offset, offset + len(url)))
 
-    for m in _LIQUID.finditer(text):
+    html_text, text = text, _NOT_MARKDOWN.sub(blank_text, text)  # HTML attributes are read in both
+    liquid_text = mask(body, code_lines, liquid=True) if "{%" in body else ""
+    for m in _LIQUID.finditer(liquid_text):
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
         taken.append((m.start(), m.end()))
     for bracket in re.finditer(r"!?\[", text):
@@ -189,13 +212,13 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
     for m in _AUTOLINK.finditer(text):
         url = m.group(1)
         add(m.start(1), url if ":" in url else "mailto:" + url, LinkKind.AUTOLINK)
-    for m in _HTML_ATTR.finditer(text):
+    for m in _HTML_ATTR.finditer(html_text):
         group = 1 if m.group(1) is not None else 2
         value, start = m.group(group), m.start(group)
         if value[:1] in "\"'":
             value, start = value[1:-1], start + 1
         add(start, value, LinkKind.HTML)
-    for m in _BARE.finditer(text):
+    for m in _BARE.finditer(html_text):
         if not any(lo <= m.start() < hi for lo, hi in taken):
             links.append((m.start(), _trim_bare(m.group()), LinkKind.BARE))
     references = [

@@ -22,7 +22,8 @@ from pipeline.post import POST_MEMO, Post, inline_children
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([\w-]+)[^{}]*\}\s*$")
+# An id runs to the next space or brace: kramdown gives '## V {#v1.2}' the id v1.2, '{#a:b}' a:b.
+_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([^\s{}#]+)[^{}]*\}\s*$")
 _HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
@@ -151,6 +152,31 @@ def kramdown_ids(post: Post) -> set[str]:
     return footnote_ids(text) | attribute_ids(text)
 
 
+# An HTML block kramdown parses as Markdown (<details markdown="1">): CommonMark keeps it
+# raw, so its ATX headings are found here. Their ids are added without duplicate suffixes.
+_MARKDOWN_BLOCK = re.compile(r"""<[A-Za-z][\w-]*\b[^>]*\bmarkdown\s*=\s*["']?(?:1|block)\b""", re.IGNORECASE)
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+
+
+def _markdown_block_heading_ids(html_block: str) -> set[str]:
+    """Ids of the ATX headings in an HTML block with markdown="1", by both slug rules."""
+    from pipeline.post import _parser
+
+    ids: set[str] = set()
+    md = _parser()
+    for m in _ATX.finditer(html_block[_MARKDOWN_BLOCK.search(html_block).end():]):  # type: ignore[union-attr]
+        raw = m.group(1)
+        explicit = _KRAMDOWN_ATTR.search(raw)
+        if explicit:
+            ids.add(explicit.group(1))
+            continue
+        children: list[Token] = []
+        md.inline.parse(raw, md, {}, children)
+        text = "".join(c.content for c in children if c.type in ("text", "text_special", "code_inline", "image"))
+        ids.update({kramdown_slug(text.strip()), github_slug(text.strip())})
+    return ids
+
+
 @functools.lru_cache(maxsize=POST_MEMO)
 def anchors(post: Post) -> frozenset[str]:
     """Every fragment a link may target in this post: heading ids by both rules, kramdown's generated ids, HTML ids."""
@@ -159,6 +185,8 @@ def anchors(post: Post) -> frozenset[str]:
     for tok in post.tokens:
         if tok.type == "html_block":
             ids.update(_HTML_ID.findall(tok.content))
+            if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
+                ids |= _markdown_block_heading_ids(tok.content)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":

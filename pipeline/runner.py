@@ -140,13 +140,30 @@ def site_roots(paths: Sequence[str | Path], config: Config) -> tuple[Path, ...]:
 
 
 def _jekyll_post_folders(folder: Path) -> tuple[Path, ...]:
+    """Every `_posts` and `_drafts` folder of the site `folder` is in: Jekyll reads posts from
+    `news/_posts/` as well as from the root's (categories `news`), and links name them both."""
     real = Path(os.path.realpath(folder))
     if "_posts" not in real.parts and "_drafts" not in real.parts:
         return ()
     site = nearest_site(real / "_")
     if site is None:
         return ()
-    return tuple(f for f in (site.collections / "_posts", site.collections / "_drafts") if f.is_dir())
+    found = []
+    for parent, dirs, _files in os.walk(site.collections):
+        here = Path(parent)
+        found += [here / name for name in ("_posts", "_drafts") if name in dirs]
+        # As Jekyll's reader: no folder starting with '_' or '.', nor one `exclude` names.
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and _site_reads(site, here / d))
+    return tuple(found)
+
+
+def _site_reads(site: Any, folder: Path) -> bool:
+    """Does Jekyll look for posts in `folder` (a folder of the site)?"""
+    try:
+        rel = folder.relative_to(site.root).as_posix()
+    except ValueError:
+        return not folder.name.startswith(("_", "."))
+    return site.published(rel)
 
 
 def make_decision(config: Config, checkers: Sequence[ModuleType] | None = None) -> Decision:

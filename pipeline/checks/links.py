@@ -366,6 +366,7 @@ class _SiteIndex:
         self._roots: dict[str, Path] = {}  # by the post's folder
         self._pages: dict[Path, dict[str, Path]] = {}  # by site root: pages by their permalink
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
+        self._renamed_posts: list[str] | None = None
 
     def facts(self, resolved: str) -> LinkFacts | None:
         found = self._facts.get(resolved)
@@ -377,12 +378,14 @@ class _SiteIndex:
         return found
 
     def post_url(self, name: str) -> LinkFacts | None:
-        """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally under subfolders ('cat/2019-...')."""
+        """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally with folders, which its matcher
+        takes from either side of `_posts`: 'news/2019-...' is _posts/news/ or news/_posts/."""
         *dirs, stem = name.strip("/").split("/")
         for resolved in self.by_name.get(stem, ()):
             if "_drafts" in Path(resolved).parts:
                 continue  # post_url never names a draft: Jekyll stops the build
-            if not dirs or Path(resolved).parent.parts[-len(dirs):] == tuple(dirs):
+            parents = Path(resolved).parent.parts
+            if not dirs or parents[-len(dirs):] == tuple(dirs) or parents[-len(dirs) - 1 :] == (*dirs, "_posts"):
                 return self.facts(resolved)
         return None
 
@@ -415,7 +418,8 @@ class _SiteIndex:
                 stem = target.with_suffix("") if suffix else target
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
             for candidate in candidates:
-                if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel))):
+                if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
+                                                              or self.folder_url(root, candidate, rel) is not None)):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
@@ -453,25 +457,60 @@ class _SiteIndex:
     def _post_at(self, rel: str) -> Path | None:
         """The post published at URL path /rel: its slug finds the candidates, its URL decides
         (/2020/03/01/other.html, or /2020/03/01/other as servers answer it; not another date
-        nor the pretty form of a .html URL). A post whose URL is unknown matches by slug."""
+        nor the pretty form of a .html URL). A post whose URL is unknown matches by slug.
+        Posts whose URL does not end in their file name's slug (a `slug:` or `permalink:` in
+        front matter or defaults, a name Jekyll slugifies: 'My Title.md' at My-Title.html)
+        are then compared by URL too, as Jekyll serves them there."""
         if not rel.strip("/"):
             return None  # the site's root is no post
         wanted = "/" + rel
         slug = Path(rel.rstrip("/")).with_suffix("").name
         for paths in self.by_name.values():
             for resolved in paths:
-                if parse_name(Path(resolved))[1] != slug:
-                    continue
+                if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts:
+                    continue  # a page linted with the posts (lint .) is no post: its URL is its path
                 facts = self.facts(resolved)
                 url = facts.url if facts is not None else None
-                if url is None or wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html"):
+                if url is None or _same_url(wanted, url):
                     return Path(resolved)
+        for resolved in self._renamed():
+            facts = self.facts(resolved)
+            if facts is not None and facts.url is not None and _same_url(wanted, facts.url):
+                return Path(resolved)
         return None
+
+    def _renamed(self) -> list[str]:
+        """Posts whose URL may not end in their file name's slug, found once per run from the
+        file names and front matter heads, so a one-post run loads the facts of these alone."""
+        if self._renamed_posts is None:
+            self._renamed_posts = [
+                resolved for paths in self.by_name.values() for resolved in paths
+                if "_posts" in Path(resolved).parts and _may_be_renamed(Path(resolved))
+            ]
+        return self._renamed_posts
 
     def permalink_of(self, post: LinkFacts, page: Path) -> str | None:
         """The permalink a page declares, as written in its front matter, if it declares one."""
         key = self._declared_map(self.root_for(post)).get(page)
         return None if key is None else "/" + key + ("/" if not Path(key).suffix else "")
+
+    def folder_url(self, root: Path, page: Path, rel: str) -> str | None:
+        """The URL a page is served at when URL path `rel` (about.html) misses it because the
+        site's permalink style ends in '/' (pretty): Jekyll then writes about.md, and an
+        about.html with front matter, to /about/ alone. None when `rel` reaches the page."""
+        if not rel.lower().endswith((".html", ".htm")) or page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
+            return None
+        site = jekyll.nearest_site(root / "_")
+        style = site.permalink if site is not None else "date"
+        if not (style == "pretty" or (style not in jekyll.STYLES and style.endswith("/"))):
+            return None
+        if page.stem == "index" or page in self._declared_map(root) or not _has_front_matter(page):
+            return None  # index pages keep index.html; a static file is copied as it is
+        try:
+            folder = page.parent.relative_to(root).as_posix()
+        except ValueError:
+            return None
+        return "/" + (folder + "/" if folder != "." else "") + page.stem + "/"
 
     def _moved(self, root: Path, page: Path, rel: str) -> bool:
         """Does this page declare a permalink other than URL path `rel` (about.md at /about/
@@ -494,6 +533,44 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
         return found
+
+
+def _has_front_matter(path: Path) -> bool:
+    """Does Jekyll render this file (front matter first), rather than copy it?"""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(3) == b"---"
+    except OSError:
+        return False
+
+
+def _same_url(wanted: str, url: str) -> bool:
+    """Does the URL path a link asks for reach the post published at `url`?"""
+    return wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html")
+
+
+_SETS_URL = re.compile(rb"^(?:permalink|slug)[ \t]*:", re.MULTILINE)
+
+
+def _may_be_renamed(post: Path) -> bool:
+    """Could Jekyll publish this post under another name than its file name's slug? Yes when
+    its front matter (or the site's defaults for it) sets `slug` or `permalink`, or when
+    Jekyll's slugify changes the name (spaces, punctuation)."""
+    slug = parse_name(post)[1]
+    if slug is None or jekyll.slugify(slug, pretty=True, cased=True) != slug:
+        return True
+    site = jekyll.nearest_site(post)
+    if site is not None and {"slug", "permalink"} & site.post_defaults(post).keys():
+        return True
+    try:
+        with open(post, "rb") as fh:
+            head = fh.read(64 * 1024)
+    except OSError:
+        return False
+    if not head.startswith(b"---"):
+        return False
+    end = re.search(rb"^(?:---|\.\.\.)[ \t]*\r?$", head[3:], re.MULTILINE)
+    return _SETS_URL.search(head[3 : 3 + end.start()] if end else head) is not None
 
 
 def _page_key(url: str) -> str:
@@ -612,8 +689,13 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         if file is None:
             source = index.path(post, res.value, True) if res.target is Target.PATH and absolute else None
             moved = index.permalink_of(post, source) if source is not None else None
+            served = index.folder_url(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
             if moved is not None:
                 message = f"'{res.value}' is not on the built site: that page sets `permalink: {moved}`, so link to it there"
+            elif served is not None:
+                base = index.baseurl(post)
+                message = (f"'{res.value}' is not on the built site: the site's permalink style ends in '/', so that "
+                           f"page is served at {base}{served}; link to it there")
             elif source is not None:
                 message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:

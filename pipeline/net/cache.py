@@ -41,14 +41,33 @@ class VerdictStore:
 
     def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
         self.path = path
+        self._busy_timeout = busy_timeout
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = self._open(busy_timeout)
+            self._db: sqlite3.Connection | None = self._open(busy_timeout)
         except sqlite3.DatabaseError:
             # A corrupt or foreign file is only a cache: start again rather than fail the lint.
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            self._remove_files()
             self._db = self._open(busy_timeout)
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """A query failed on a file damaged past its first page (which opening does not
+        read): rebuild the file; if it is only busy or unwritable (OperationalError), or the
+        rebuild fails too, go on without a cache for the rest of the run."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if isinstance(exc, sqlite3.OperationalError):
+            return  # locked by another run, read-only disk ...: not ours to delete
+        try:
+            self._remove_files()
+            self._db = self._open(self._busy_timeout)
+        except (OSError, sqlite3.DatabaseError):
+            self._db = None
 
     def _open(self, busy_timeout: float) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None)
@@ -68,7 +87,8 @@ class VerdictStore:
         return db
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -77,8 +97,18 @@ class VerdictStore:
         self.close()
 
     def load(self, namespace: str, urls: list[str]) -> dict[str, tuple[Verdict, float]]:
-        """Stored verdicts and the time each was made, for those of ``urls`` that are stored."""
+        """Stored verdicts and the time each was made, for those of ``urls`` that are stored
+        (none when the file turns out damaged: it is rebuilt, see `_recover`)."""
+        try:
+            return self._load(namespace, urls)
+        except sqlite3.DatabaseError as exc:
+            self._recover(exc)
+            return {}
+
+    def _load(self, namespace: str, urls: list[str]) -> dict[str, tuple[Verdict, float]]:
         found: dict[str, tuple[Verdict, float]] = {}
+        if self._db is None:
+            return found
         for start in range(0, len(urls), _CHUNK):
             chunk = urls[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -86,7 +116,7 @@ class VerdictStore:
                 "SELECT url, kind, reason, message, status, final_url, checked_at FROM verdicts"
                 f" WHERE namespace = ? AND url IN ({marks})",
                 [namespace, *chunk],
-            )
+            ).fetchall()
             for url, kind, reason, message, status, final_url, checked_at in rows:
                 try:
                     verdict = Verdict(url, Kind(kind), Reason(reason), message, status, final_url)
@@ -96,17 +126,28 @@ class VerdictStore:
         return found
 
     def save(self, namespace: str, verdicts: Iterable[Verdict], checked_at: float) -> None:
+        """Store verdicts; a damaged file is rebuilt and written once more, else left alone."""
         rows = [(namespace, v.url, v.kind.value, v.reason.value, v.message, v.status, v.final_url, checked_at) for v in verdicts]
-        if not rows:
-            return
-        self._db.execute("BEGIN IMMEDIATE")
+        for _attempt in range(2):
+            if not rows or self._db is None:
+                return
+            try:
+                self._save(self._db, rows, checked_at)
+                return
+            except sqlite3.DatabaseError as exc:
+                self._recover(exc)
+
+    @staticmethod
+    def _save(db: sqlite3.Connection, rows: list[tuple[object, ...]], checked_at: float) -> None:
+        db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            self._db.execute("DELETE FROM verdicts WHERE checked_at < ?", (checked_at - _FORGET_AFTER,))
+            db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            db.execute("DELETE FROM verdicts WHERE checked_at < ?", (checked_at - _FORGET_AFTER,))
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        db.execute("COMMIT")
 
 
 @dataclass(frozen=True, slots=True)

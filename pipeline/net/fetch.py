@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # HEAD answers that often lie (servers that do not implement HEAD, or bot filters): retry with GET.
 # HEAD answers that GET may not share: refused methods, and servers that fail on HEAD alone.
 HEAD_FALLBACK = frozenset({400, 403, 404, 405, 501, 500, 502, 503, 504})
+# HEAD failing without any answer: some servers and filters drop or ignore HEAD alone.
+# GET gets what is left of the URL's time budget (none left: the timeout stands).
+HEAD_FALLBACK_REASONS = frozenset({Reason.CONNECTION, Reason.TIMEOUT})
 # Still failing after the retries, but temporary by definition: doubtful, not broken.
 UNAVAILABLE = frozenset({502, 503, 504})
 # Ambiguous answers: a wall in front of bots or a login, not evidence the page is gone.
@@ -157,7 +161,9 @@ class Fetcher:
         if wanted:
             return self._follow(url, "GET", deadline, wanted)
         outcome = self._follow(url, "HEAD", deadline, wanted)
-        if outcome.status in HEAD_FALLBACK:
+        if outcome.kind is Kind.OK:
+            return outcome  # an accepted status (accept = [..., 403]) needs no second opinion
+        if outcome.status in HEAD_FALLBACK or (outcome.status is None and outcome.reason in HEAD_FALLBACK_REASONS):
             return self._follow(url, "GET", deadline, wanted)
         return outcome
 
@@ -216,7 +222,8 @@ class Fetcher:
                         Kind.WARNING, Reason.PRIVATE,
                         f"not checked: {shown} is a {kind} address; allow with --allow-private or allow_private = true",
                     )
-        self._pins[(host.rstrip(".").lower(), port)] = found.addresses
+        for name in _connection_names(host):
+            self._pins[(name, port)] = found.addresses
         return host, None
 
     def _request(self, url: str, method: str, deadline: _Budget) -> requests.Response | Outcome:
@@ -240,6 +247,8 @@ class Fetcher:
                     continue
                 return response
             status = response.status_code
+            if status in self._opts.accept:
+                return response  # accepted (accept = ["200..=299", "429"]): a success, not retried
             if status == 429:
                 last = self._rate_limited(response, host, attempt)
                 if last.retryable:
@@ -318,11 +327,21 @@ class Fetcher:
     def _scan_body(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget) -> tuple[frozenset[str], bool, str]:
         """Stream the body, stopping at the first of: all anchors found, ``max_body`` bytes, the deadline."""
         state = {"cut": ""}
-        decoder = codecs.getincrementaldecoder(_codec(response.encoding))(errors="replace")
+        declared = _header_charset(response.headers.get("content-type", ""))
 
         def chunks() -> Iterator[str]:
+            decoder = None
+            head = b""
             for chunk in _body(response, deadline.at, self._opts.max_body, state):
+                if decoder is None:
+                    head += chunk
+                    if len(head) < _PRESCAN and not declared:
+                        continue  # a browser looks for <meta charset> in the first 1024 bytes
+                    chunk, head = head, b""
+                    decoder = codecs.getincrementaldecoder(_body_codec(declared, chunk))(errors="replace")
                 yield decoder.decode(chunk)
+            if decoder is None and head:  # the whole body was shorter than the prescan
+                yield head.decode(_body_codec(declared, head), errors="replace")
 
         try:
             found = scan_anchors(chunks(), wanted)
@@ -400,6 +419,52 @@ def _codec(encoding: str | None) -> str:
         return codecs.lookup(encoding or "utf-8").name
     except LookupError:
         return "utf-8"
+
+
+_PRESCAN = 1024
+_HEADER_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\"';\s]+)", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _header_charset(content_type: str) -> str | None:
+    """The charset the Content-Type names, if it names one (requests' ISO-8859-1 for any
+    text/* without one is a default browsers never apply to HTML)."""
+    m = _HEADER_CHARSET.search(content_type)
+    return m.group(1) if m else None
+
+
+def _body_codec(declared: str | None, head: bytes) -> str:
+    """The page's encoding as a browser finds it: a BOM, the Content-Type's charset, a
+    <meta charset> (or http-equiv) in the first 1024 bytes; else UTF-8, which is what an
+    undeclared page with non-ASCII ids almost always is."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if declared:
+        return _codec(declared)
+    m = _META_CHARSET.search(head[:_PRESCAN])
+    return _codec(m.group(1).decode("ascii")) if m else "utf-8"
+
+
+def _connection_names(host: str) -> set[str]:
+    """The names a connection to `host` may be made under: as written, and, for an IDN, the
+    punycode urllib3 connects to (IDNA 2008 as urllib3 encodes it, and Python's IDNA 2003).
+    A pin stored under the Unicode name only let urllib3 look the punycode name up again."""
+    name = host.rstrip(".").lower()
+    names = {name}
+    if not name.isascii():
+        try:
+            import idna
+
+            names.add(idna.encode(name, strict=True, std3_rules=True).decode("ascii"))
+        except (ImportError, ValueError):  # idna.IDNAError is a ValueError
+            pass
+        try:
+            names.add(name.encode("idna").decode("ascii"))
+        except UnicodeError:
+            pass
+    return names
 
 
 def _innermost(exc: BaseException) -> str:

@@ -16,6 +16,18 @@ PAGE = b"""<!doctype html><html><head><title>t</title></head><body>
 <h1 id="intro">Intro</h1><a name="legacy"></a><p id='single'>x</p>
 <h2 id="user-content-gh">gh</h2></body></html>"""
 
+_UTF8_BODY = '<h2 id="über-uns">Über uns</h2>' + "<p>filler</p>" * 200  # the id comes before byte 1024
+CHARSET_PAGES = {  # name -> (body, Content-Type)
+    "meta": (('<!doctype html><meta charset="utf-8">' + _UTF8_BODY).encode(), "text/html"),
+    "equiv": (('<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">' + _UTF8_BODY).encode(), "text/html"),
+    "undeclared": (_UTF8_BODY.encode(), "text/html"),
+    "header": (_UTF8_BODY.encode(), "text/html; charset=utf-8"),
+    "bom": (b"\xef\xbb\xbf" + _UTF8_BODY.encode(), "text/html"),
+    "latin1-meta": (('<meta charset="iso-8859-1">' + _UTF8_BODY).encode("latin-1"), "text/html"),
+    "latin1-header": (_UTF8_BODY.encode("latin-1"), "text/html; charset=ISO-8859-1"),
+    "short": ('<b id="ünï">x</b>'.encode(), "text/html"),  # all of it shorter than the prescan
+}
+
 
 class ScriptedServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -127,6 +139,20 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200 if ok else 401, PAGE)
         elif path == "/text":
             self._send(200, b"plain", ctype="text/plain")
+        elif path == "/head-drop":  # a server (or filter) that hangs up on HEAD without an answer
+            if self.command == "HEAD":
+                self.close_connection = True
+                return
+            self._send(200, PAGE)
+        elif path == "/head-hang":  # ... or never answers HEAD in time
+            if self.command == "HEAD":
+                time.sleep(float(query.get("s", ["1.5"])[0]))
+                self.close_connection = True
+                return
+            self._send(200, PAGE)
+        elif path.startswith("/charset/"):  # a page with a non-ASCII id, its encoding declared (or not) as named
+            body, ctype = CHARSET_PAGES[path.rsplit("/", 1)[1]]
+            self._send(200, body, ctype=ctype)
         else:
             self._send(404, b"missing")
 

@@ -118,3 +118,54 @@ def test_corrupt_cache_file_is_replaced(tmp_path: Path) -> None:
 )
 def test_default_cache_path(environ: dict[str, str], expected: Path) -> None:
     assert default_cache_path(environ) == expected
+
+
+def _damage_past_the_first_page(path: Path) -> None:
+    """A cache of many rows, its pages after the first overwritten: it opens (the header is
+    fine) and fails only when a query reads the damaged pages."""
+    with VerdictStore(path) as store:
+        store.save("", [Verdict(f"https://a.test/{i:05d}" + "x" * 200, Kind.OK, Reason.OK, "m") for i in range(500)], 0.0)
+        store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xa5" * (len(data) - page)
+    path.write_bytes(bytes(data))
+
+
+def test_cache_damaged_past_its_first_page_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _damage_past_the_first_page(path)
+    with VerdictStore(path) as store:
+        client = CachedClient(FakeClient(ANSWERS), store)
+        assert client.check(["https://a.test/ok"])["https://a.test/ok"].ok  # damage found by the load
+    with VerdictStore(path) as store:  # the rebuilt file keeps what the run saved
+        assert list(store.load("", ["https://a.test/ok"])) == ["https://a.test/ok"]
+
+
+def test_cache_damaged_between_load_and_save_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    _damage_past_the_first_page(path)
+    with VerdictStore(path) as store:
+        store.save("", [Verdict("https://b.test/", Kind.OK, Reason.OK, "m")], 1.0)
+        assert list(store.load("", ["https://b.test/"])) == ["https://b.test/"]
+
+
+def test_lint_goes_on_with_a_damaged_links_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: the lint reports its links (exit 1), not 'internal error' (exit 2)."""
+    import io
+
+    from pipeline import cli
+
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-01-a.md").write_text("---\ntitle: A\n---\n[the missing page](/nowhere/) "
+                                                          "[the site](http://127.0.0.1:9/)\n")
+    (tmp_path / "pipeline.toml").write_text("[links]\nmax_retries = 0\n")
+    cache = tmp_path / ".pipeline_cache"  # cache_dir's default, beside pipeline.toml
+    cache.mkdir()
+    _damage_past_the_first_page(cache / "links.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["lint", "--select", "LK", "--allow-private", "--format", "text", "."], stdout=out, stderr=err)
+    assert code == 1, err.getvalue()
+    assert "LK003" in out.getvalue() and "LK005" in out.getvalue()

@@ -1,0 +1,111 @@
+"""LK002/LK003 against the posts and pages Jekyll really builds (each case checked with Jekyll 4.3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_links import (  # tests/checks is on sys.path (pytest's rootdir insertion)
+    FM,
+    context,
+    lint,
+    write_site,
+)
+
+from pipeline.checks import links
+
+POSTS_WITH_OWN_URLS = {
+    "_posts/2020-01-02-b.md": "---\ntitle: B\nslug: bee\n---\nhi\n",
+    "_posts/2020-01-07-g.md": "---\ntitle: G\npermalink: /articles/hello-world/\n---\nhi\n",
+    "_posts/2020-01-08-Ünïcode Title.md": "---\ntitle: U\n---\nhi\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("[a](/2020/01/02/bee.html)", []),  # slug: in front matter
+        ("[a](/2020/01/02/b.html)", [(5, 5, "LK003")]),  # ... and not at the file name's slug
+        ("[a](/articles/hello-world/)", []),  # permalink: in front matter
+        ("[a](/2020/01/07/g.html)", [(5, 5, "LK003")]),
+        ("[a](/2020/01/08/Ünïcode-Title.html)", []),  # a file name with a space, slugified by Jekyll
+        ("[a](/2020/01/08/%C3%9Cn%C3%AFcode-Title.html)", []),
+        ("[a](/2020/01/08/Ünïcode Title.html)", [(5, 5, "LK003")]),
+    ],
+)
+def test_posts_found_at_the_url_jekyll_gives_them(tmp_path: Path, markdown: str, expected: list[tuple[int, int, str]]) -> None:
+    files = {**POSTS_WITH_OWN_URLS, "_posts/2020-03-03-main.md": FM + markdown + "\n"}
+    assert [(line, col, code) for name, line, col, code in lint(tmp_path, files, offline=True)
+            if name == "2020-03-03-main.md"] == expected
+
+
+def test_slug_from_the_site_defaults(tmp_path: Path) -> None:
+    posts = write_site(tmp_path, {"_posts/2020-01-02-b.md": FM + "hi\n", "_posts/2020-03-03-main.md": FM + "[a](/2020/01/02/bee.html)\n"})
+    (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {path: _posts/2020-01-02-b.md}\n    values: {slug: bee}\n")
+    ctx = context(tmp_path, offline=True)
+    assert list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx)) == []
+
+
+def lint_cli(*argv: str) -> list[str]:
+    """Finding lines of `pipeline lint --offline --no-cache --select LK ARGV` (the run a pre-commit hook makes)."""
+    import io
+
+    from pipeline import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["lint", "--offline", "--no-cache", "--format", "text", "--select", "LK", *argv], stdout=out, stderr=err)
+    assert code in (0, 1), err.getvalue()
+    return [line for line in out.getvalue().splitlines() if ": LK" in line]
+
+
+CATEGORY_FOLDER_LINKS = [
+    ("{% post_url news/2020-02-02-catpost %}", []),  # news/_posts/: Jekyll's matcher takes it
+    ("{% post_url 2020-02-02-catpost %}", []),
+    ("{% post_url 2020-02-02-other %}", ["LK002"]),
+    ("[the cat post](/news/2020/02/02/catpost.html)", []),
+    ("[the cat post](/2020/02/02/catpost.html)", ["LK003"]),  # its category folder is in its URL
+    ("{% post_url old/2020-02-03-sub %}", []),  # _posts/old/: the other side of _posts
+    ("{% post_url _x/2020-02-04-hidden %}", ["LK002"]),  # _x/_posts/ is not read by Jekyll
+]
+
+
+@pytest.mark.parametrize(("markdown", "codes"), CATEGORY_FOLDER_LINKS, ids=[m for m, _ in CATEGORY_FOLDER_LINKS])
+def test_posts_in_category_folders_on_a_one_file_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      markdown: str, codes: list[str]) -> None:
+    write_site(tmp_path, {
+        "news/_posts/2020-02-02-catpost.md": FM + "hi\n", "_posts/old/2020-02-03-sub.md": FM + "hi\n",
+        "_x/_posts/2020-02-04-hidden.md": FM + "hi\n", "_posts/2020-03-03-main.md": FM + markdown + "\n",
+    })
+    monkeypatch.chdir(tmp_path)
+    assert [line.split()[1] for line in lint_cli("_posts/2020-03-03-main.md")] == codes
+
+
+PAGES = {
+    "about.md": "---\ntitle: A\n---\nabout\n",
+    "docs/guide.html": "---\ntitle: G\n---\ng\n",  # HTML with front matter: rendered, so moved too
+    "docs/index.md": "---\ntitle: I\n---\ni\n",
+    "static.html": "<p>static</p>\n",  # no front matter: copied where it lies
+    "fixed.md": "---\npermalink: /fixed.html\n---\nf\n",
+}
+PAGE_LINKS = "[a](/about.html) [b](/docs/guide.html) [c](/static.html) [d](/docs/index.html) [e](/about/) [f](/about) [g](/fixed.html)"
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ("permalink: pretty\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
+        ("permalink: /:year/:title/\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
+        ("permalink: date\n", {}),
+        ("permalink: /:year/:title:output_ext\n", {}),
+    ],
+)
+def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config: str, expected: dict[str, str]) -> None:
+    """Jekyll 4.3 with `permalink: pretty` (or any template ending in '/') writes about.md to
+    /about/index.html and nothing at /about.html; index pages and static files stay."""
+    posts = write_site(tmp_path, {**PAGES, "_posts/2020-01-01-m.md": FM + PAGE_LINKS + "\n"})
+    (tmp_path / "_config.yml").write_text(config)
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
+    moved = {f.message.split("'")[1]: f.message for f in found if "permalink style" in f.message}
+    assert {url: m.rsplit("served at ", 1)[1].split(";")[0] for url, m in moved.items()} == expected
+    assert len(found) == len(expected) and all(f.code == "LK003" for f in found)
