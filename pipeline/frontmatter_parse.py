@@ -97,9 +97,10 @@ def _tab_lines(text: str, first_line: int) -> list[int]:
 
 def _parse_yaml(text: str, fm: FrontMatter) -> None:
     first = 2  # file line of the first front matter line
+    # A tab in leading whitespace is an error only where YAML reads it as indentation: inside
+    # a block scalar or a quoted value it is text (Psych reads "  \tmake all" in a `|` block).
+    # So a tab line is reported only when the parse fails on it, as Psych and PyYAML both do.
     tabs = _tab_lines(text, first)
-    for line in tabs:
-        fm.problems.append(Problem(line, "FM007", "tab used for indentation in front matter; YAML allows only spaces"))
     if not text.strip():
         fm.data_ok = True
         return
@@ -108,7 +109,10 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
     except yaml.MarkedYAMLError as exc:
         line, col = _error_pos(exc, text)
         line += first
-        if not any(t <= line for t in tabs):
+        culprit = max((t for t in tabs if t <= line), default=None)
+        if culprit is not None and (culprit == line or "'\\t'" in str(exc)):  # "found character '\t'"
+            fm.problems.append(Problem(culprit, "FM007", "tab used for indentation in front matter; YAML allows only spaces"))
+        else:
             fm.problems.append(Problem(line, "FM005", f"YAML syntax error: {_yaml_message(exc)}", col))
         return
     except (yaml.YAMLError, RecursionError, ValueError) as exc:

@@ -80,8 +80,9 @@ _BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", 
 # Not Markdown to kramdown: the text of <pre>, <script>, <style> and <textarea> (raw HTML) and
 # math ($$...$$). No link, reference or definition there; HTML attributes are still read.
 _RAW_ELEMENT_END = {name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("pre", "script", "style", "textarea")}
+_RAW_OPEN = re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE)
 _NOT_MARKDOWN = spans.Lazy(
-    spans.Alternative(re.compile(r"<(pre|script|style|textarea)\b", re.IGNORECASE),
+    spans.Alternative(_RAW_OPEN,
                       named=lambda m: (_RAW_ELEMENT_END[m.group(1).lower()],)),
     spans.between("$$", "$$"),
 )
@@ -187,8 +188,10 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         links.append((offset, url, kind))
         taken.append((offset, offset + len(url)))
 
-    html_text, text = text, _NOT_MARKDOWN.sub(blank_text, text)  # HTML attributes are read in both
-    liquid_text = mask(body, code_lines, liquid=True) if "{%" in body else ""
+    html_text = text  # HTML attributes are read in both
+    if "$$" in text or "<" in text and _RAW_OPEN.search(text):
+        text = _NOT_MARKDOWN.sub(blank_text, text)
+    liquid_text = mask(body, code_lines, liquid=True) if "{%" in body and _LIQUID.search(body) else ""
     for m in _LIQUID.finditer(liquid_text):
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
         taken.append((m.start(), m.end()))

@@ -75,6 +75,12 @@ CASES = [
     ("alias-bomb", fm(OK + BOMB), NAME, [(1, 1, "FM015")]),
     ("tab-indentation", fm(OK + b"tags:\n\t- a\n"), NAME, [(5, 1, "FM007")]),
     ("tab-inside-a-value-is-fine", fm(b"title: \"a\tb\"\nlayout: post\n"), NAME, []),
+    # inside a block scalar or a quoted value a leading tab is text, as Psych reads it
+    ("tab-in-a-block-scalar-is-text", fm(OK + b"description: |\n  Run this:\n  \tmake all\n"), NAME, []),
+    ("tab-in-a-quoted-value-is-text", fm(OK + b"description: \"one\n\ttwo\"\n"), NAME, []),
+    ("tab-in-a-block-hides-no-error", fm(OK + b"description: |\n  Run:\n  \tmake all\ntags: [open\n"), NAME, [(7, 7, "FM005")]),
+    ("tab-opening-a-block-is-indentation", fm(OK + b"description: |\n  \tmake all\n"), NAME, [(5, 1, "FM007")]),
+    ("tab-continuing-a-plain-value", fm(OK + b"description: a\n\tb\n"), NAME, [(5, 1, "FM007")]),
     # bytes and line endings
     ("nul-bytes", fm(OK) + b"\x00\x01", NAME, [(6, 1, "FM002")]),
     ("invalid-utf8-at-the-byte", fm(OK) + b"abc \xe2\x82 def\n", NAME, [(6, 5, "FM002")]),

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.spell.lexicon import COMMON_ZIPF, Lexicon
 from pipeline.spell.prose import Prose, ProseWord
-from pipeline.spell.suggest import Suggestion, match_case, near_common, rank
+from pipeline.spell.suggest import Suggestion, cheap_slip, match_case, near_common, rank
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _REPEATED_LETTER = re.compile(r"(.)\1\1\1")
@@ -321,9 +321,7 @@ class Speller:
         return count >= s.repeat_count and site.posts.get(w.text.lower(), 0) >= s.repeat_posts
 
     def _common_slip(self, lower: str) -> bool:
-        ranked = self.suggest(lower)
-        return (bool(ranked) and ranked[0].cost <= 0.6 and ranked[0].zipf >= 4.0 and " " not in ranked[0].word
-                and ranked[0].word not in self.lexicon.names)
+        return cheap_slip(lower, self.lexicon)
 
     def _judge(self, w: ProseWord, in_name_phrase: bool) -> Misspelling | None:
         ranked = self.suggest(w.text)

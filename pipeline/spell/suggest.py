@@ -116,7 +116,18 @@ def near_common(word: str, lexicon: Lexicon, min_zipf: float) -> bool:
 
     Edits are generated (Norvig's edits1) rather than searched: a cheap test that rules out
     most names and jargon before a full ranking."""
-    letters = lexicon.initials
+    freq = lexicon.freq
+    return any(freq.get(c, 0.0) >= min_zipf for c in _edits1(word, lexicon.initials))
+
+
+def cheap_slip(word: str, lexicon: Lexicon, min_zipf: float = 4.0, max_cost: float = 0.6) -> bool:
+    """Is a common word that is no name one cheap edit away (Becuase: Because; Mert: none)?"""
+    freq, names = lexicon.freq, lexicon.names
+    return any(freq.get(c, 0.0) >= min_zipf and c not in names and typo_cost(word, c) <= max_cost
+               for c in _edits1(word, lexicon.initials))
+
+
+def _edits1(word: str, letters: str) -> set[str]:
     cands: set[str] = set()
     for i in range(len(word) + 1):
         head, tail = word[:i], word[i:]
@@ -127,8 +138,7 @@ def near_common(word: str, lexicon: Lexicon, min_zipf: float) -> bool:
             if len(tail) > 1:
                 cands.add(head + tail[1] + tail[0] + tail[2:])
     cands.discard(word)
-    freq = lexicon.freq
-    return any(freq.get(c, 0.0) >= min_zipf for c in cands)
+    return cands
 
 
 def splits(word: str, lexicon: Lexicon, min_zipf: float = 3.0) -> list[str]:
