@@ -267,6 +267,34 @@ def test_broken_schema_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+NESTED = {"type": "object", "properties": {
+    "author": {"type": "string", "format": "email"},
+    "tags": {"type": "array", "items": {"enum": ["python", "ruby"]}},
+    "meta": {"$ref": "#/$defs/n"}}, "$defs": {"n": {"type": "object", "additionalProperties": {"$ref": "#/$defs/n"}}}}
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        # a nested value is reported at its own line, not its top-level key's
+        (b"tags:\n  - python\n  - java\n", ["6:1: FM014 tags.1: 'java' is not one of ['python', 'ruby']"]),
+        (b"author: not an email\n", ["4:1: FM014 author: 'not an email' is not a 'email'"]),
+        # a value holding itself (Jekyll reads it) is a finding, not a RecursionError
+        (b"meta: &m\n  self: *m\n", ["4:1: FM014 meta: the value contains itself (a YAML alias to its own parent), "
+                                      "so it cannot be checked against the schema"]),
+        (b"meta:\n  a:\n    b: 1\n", ["6:1: FM014 meta.a.b: 1 is not of type 'object'"]),
+    ],
+)
+def test_schema_findings_name_the_line_of_the_value(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, front: bytes, expected: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "schema.json").write_text(json.dumps(NESTED), encoding="utf-8")
+    (tmp_path / "pipeline.toml").write_text('[frontmatter]\nschema = "schema.json"\n', encoding="utf-8")
+    write_post(tmp_path, OK + front)
+    code, out, err = run_cli("lint", "--select", "FM014", "--no-cache", NAME)
+    assert (code, err) == (1, "")
+    assert [line.split(":", 1)[1] for line in out.splitlines()[:-1]] == expected
+
+
 def test_schema_file_is_read_relative_to_the_config(tmp_path: Path) -> None:
     (tmp_path / "schema.json").write_text(json.dumps(SCHEMA), encoding="utf-8")
     (tmp_path / "pipeline.toml").write_text('[frontmatter]\nschema = "schema.json"\n', encoding="utf-8")

@@ -194,9 +194,82 @@ def _check_schema(post: Post, schema: Mapping[str, Any], ctx: Context) -> Iterab
         validator_cls.check_schema(schema)
     except jsonschema.SchemaError as exc:
         raise ConfigError(f"[frontmatter] schema is not a valid JSON Schema: {exc.message}") from None
-    data = {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in post.front_matter.items()}
-    for error in sorted(validator_cls(schema).iter_errors(data), key=lambda e: list(map(str, e.path))):
-        key = str(error.path[0]) if error.path else None
-        line = post.key_lines.get(key, max(post.fm_end_line, 1)) if key else max(post.fm_end_line, 1)
-        where = ".".join(map(str, error.path)) or "front matter"
+    try:
+        data = _as_json(dict(post.front_matter), set())
+    except _SelfReference as loop:
+        line = post.key_lines.get(loop.key, max(post.fm_end_line, 1))
+        yield _err(post, line, "FM014", f"{loop.key}: the value contains itself (a YAML alias to its own parent), "
+                   "so it cannot be checked against the schema")
+        return
+    # Formats (email, date, uri ...) are checked too: a user who writes them means them.
+    validator = validator_cls(schema, format_checker=validator_cls.FORMAT_CHECKER)
+    try:
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.path)))
+    except RecursionError:  # a schema that refers to itself without end
+        yield _err(post, max(post.fm_end_line, 1), "FM014", "the schema recurses without end on this front matter")
+        return
+    nodes = None
+    for error in errors:
+        path = list(error.path)
+        if len(path) > 1 and nodes is None:
+            nodes = _front_matter_node(post)
+        line = _line_of(post, path, nodes)
+        where = ".".join(map(str, path)) or "front matter"
         yield _err(post, line, "FM014", f"{where}: {error.message}")
+
+
+class _SelfReference(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _as_json(value: Any, seen: set[int], key: str = "") -> Any:
+    """Front matter as JSON Schema sees it: dates as ISO text, tuples as lists; a value
+    that contains itself (YAML `&a` ... `*a` inside its own node) cannot be."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (dict, list, tuple)):
+        if id(value) in seen:
+            raise _SelfReference(key)
+        seen.add(id(value))
+        try:
+            if isinstance(value, dict):
+                return {k: _as_json(v, seen, key or str(k)) for k, v in value.items()}
+            return [_as_json(v, seen, key) for v in value]
+        finally:
+            seen.discard(id(value))
+    return value
+
+
+def _front_matter_node(post: Post) -> Any:
+    """The YAML node tree of the front matter, for the line of a nested value (None if not YAML)."""
+    import yaml
+
+    if post.fm_format != "yaml" or post.fm_end_line < 2:
+        return None
+    try:
+        return yaml.compose("\n".join(post.lines[1 : post.fm_end_line - 1]), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def _line_of(post: Post, path: list[Any], nodes: Any) -> int:
+    """File line of the value at `path` (tags.2 is the third item's line), else its key's."""
+    line = post.key_lines.get(str(path[0]), max(post.fm_end_line, 1)) if path else max(post.fm_end_line, 1)
+    if len(path) < 2:
+        return line  # a top-level key's problem is reported at the key
+    node = nodes
+    for step in path:
+        items = getattr(node, "value", None)
+        if not isinstance(items, list):
+            break
+        if items and isinstance(items[0], tuple):  # a mapping: (key node, value node) pairs
+            node = next((v for k, v in items if getattr(k, "value", None) == str(step)), None)
+        elif isinstance(step, int) and step < len(items):
+            node = items[step]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 2  # the front matter starts on file line 2
+    return line
