@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.links_extract import mask
 from pipeline.post import POST_MEMO, Post, inline_children
+from pipeline.spans import LIQUID_CODE_BLOCKS
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -38,6 +39,7 @@ class Heading:
     text: str
     kind: str  # "atx" or "setext"
     explicit_id: str | None = None
+    id_text: str = ""  # the text kramdown makes the id from: no image alt, no footnote mark, -- as a dash
 
 
 def plain_text(post: Post, inline: Token) -> str:
@@ -61,16 +63,38 @@ def headings(post: Post) -> tuple[Heading, ...]:
         inline = tokens[i + 1]
         raw = inline.content
         text = plain_text(post, inline)
+        id_text = _id_text(post, inline)
         explicit = None
         m = _KRAMDOWN_ATTR.search(raw)
         if m:
             explicit = m.group(1)
             text = _KRAMDOWN_ATTR.sub("", text)
+            id_text = _KRAMDOWN_ATTR.sub("", id_text)
         start = post.token_line(tok)
         end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
+        if explicit is None and end < len(post.lines):  # kramdown: an attribute list on the next line
+            below = _NEXT_LINE_IAL.match(post.lines[end])
+            explicit = below.group(1) if below else None
         kind = "atx" if tok.markup.startswith("#") else "setext"
-        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit))
+        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text.strip()))
     return tuple(found)
+
+
+_NEXT_LINE_IAL = re.compile(r"^ {0,3}\{:[^{}]*?#([^\s{}#.]+)[^{}]*\}\s*$")
+
+
+def _id_text(post: Post, inline: Token) -> str:
+    """The heading text kramdown builds its id from: images add nothing, a footnote mark is
+    no text, and its typography has made `--` an en dash and `---` an em dash (ids drop both)."""
+    parts: list[str] = []
+    for child in inline_children(post, inline):
+        if child.type == "text":
+            parts.append(_FOOTNOTE_MARK.sub("", child.content).replace("---", "\u2014").replace("--", "\u2013"))
+        elif child.type == "code_inline":
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
 
 
 def kramdown_slug(text: str) -> str:
@@ -92,21 +116,42 @@ def github_slug(text: str) -> str:
     return "".join(out)
 
 
-def _with_suffixes(slugs: Iterable[str]) -> list[str]:
+def _with_suffixes(slugs: Iterable[str | None]) -> list[str]:
+    """kramdown's -1, -2 ... on repeated generated ids; an explicit id (None here) takes no part."""
     seen: Counter[str] = Counter()
     out = []
     for slug in slugs:
+        if slug is None:
+            out.append("")
+            continue
         out.append(slug if not seen[slug] else f"{slug}-{seen[slug]}")
         seen[slug] += 1
     return out
 
 
+@functools.lru_cache(maxsize=POST_MEMO)
+def liquid_code_lines(post: Post) -> frozenset[int]:
+    """File lines of `{% highlight %}` and `{% comment %}` blocks, which Jekyll never reads as Markdown.
+
+    A `##  Install` in a highlighted sample is code, not a heading: reporting it is wrong,
+    and HD003/HD006's fixes would edit the sample. (`{% raw %}` output is still Markdown.)
+    """
+    offset = post.body_start_line - 1
+    lines: set[int] = set()
+    body = post.body
+    for start, end in LIQUID_CODE_BLOCKS.finditer(body):
+        if "raw" not in body[start : body.find("%}", start)]:
+            lines.update(range(body.count("\n", 0, start) + 1 + offset, body.count("\n", 0, end) + 2 + offset))
+    return frozenset(lines)
+
+
 def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
     """(kramdown id, GitHub id) of each heading, in order, with duplicate suffixes applied."""
-    hs = headings(post)
-    kram = _with_suffixes(h.explicit_id or kramdown_slug(h.text) for h in hs)
-    gh = _with_suffixes(h.explicit_id or github_slug(h.text) for h in hs)
-    return tuple(zip(kram, gh))
+    code = liquid_code_lines(post)  # a `## x` in a {% highlight %} sample is no heading on the page
+    hs = [h for h in headings(post) if h.line not in code]
+    kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.id_text) for h in hs)
+    gh = _with_suffixes(None if h.explicit_id else github_slug(h.id_text) for h in hs)
+    return tuple((h.explicit_id or k, h.explicit_id or g) for h, k, g in zip(hs, kram, gh, strict=True))
 
 
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}(\[\^\w[\w-]*\]):", re.MULTILINE)

@@ -17,10 +17,16 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
-from pipeline.markdown import Heading, github_slug, headings, kramdown_slug, plain_text
+from pipeline.markdown import (
+    Heading,
+    github_slug,
+    headings,
+    kramdown_slug,
+    liquid_code_lines,
+    plain_text,
+)
 from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
-from pipeline.spans import LIQUID_CODE_BLOCKS
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -130,21 +136,6 @@ _BLOCK_HTML = re.compile(
     r"h[1-6]|header|hgroup|html|iframe|legend|menu|li|map|nav|ol|optgroup|option|p|pre|section|summary|table|tbody|"
     r"td|th|thead|tfoot|tr|ul)(?=[\s>/])([^>]*)>", re.IGNORECASE)
 _MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", re.IGNORECASE)
-
-
-def liquid_code_lines(post: Post) -> frozenset[int]:
-    """File lines of `{% highlight %}` and `{% comment %}` blocks, which Jekyll never reads as Markdown.
-
-    A `##  Install` in a highlighted sample is code, not a heading: reporting it is wrong,
-    and HD003/HD006's fixes would edit the sample. (`{% raw %}` output is still Markdown.)
-    """
-    offset = post.body_start_line - 1
-    lines: set[int] = set()
-    body = post.body
-    for start, end in LIQUID_CODE_BLOCKS.finditer(body):
-        if "raw" not in body[start : body.find("%}", start)]:
-            lines.update(range(body.count("\n", 0, start) + 1 + offset, body.count("\n", 0, end) + 2 + offset))
-    return frozenset(lines)
 
 
 @functools.lru_cache(maxsize=POST_MEMO)
@@ -487,7 +478,7 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
     seen: dict[tuple[str, str], _Head] = {}
     for head in heads:
         ids = [(name, anchor) for name, slug in sluggers
-               if (anchor := head.heading.explicit_id or slug(head.heading.text)) and not _fallback_id(head, anchor)]
+               if (anchor := head.heading.explicit_id or slug(head.heading.id_text)) and not _fallback_id(head, anchor)]
         clash = next(((name, anchor) for name, anchor in ids
                       if (name, anchor) in seen and seen[name, anchor].norm != head.norm), None)
         if clash:

@@ -90,3 +90,27 @@ def test_footnote_ids(text: str, expected: set[str]) -> None:
 )
 def test_attribute_ids(text: str, expected: set[str]) -> None:
     assert attribute_ids(text) == expected
+
+
+# Heading ids of tests/data/anchors/2020-01-02-gfm-ids.md as Debian's Jekyll 4.3 (kramdown,
+# GFM input) built them: `--` became an en dash and then nothing, an image and a footnote mark
+# add nothing, `{: #cpp-tips}` on the next line names the heading, and the explicit id takes
+# no part in the -1, -2 suffixes.
+JEKYLL_IDS = [
+    "part-1--setup", "part-1--setup-1", "cpp-tips", "c-tips", "notes", "logo--here", "über-uns",
+    "its-quoted--and-more", "code-and-emph-link", "setup", "setup-1", "123-numbers-first", "trailing",
+    "ampersand--co", "emdash-and--en", "emoji--party",
+]
+
+
+def test_heading_ids_are_the_ids_jekyll_builds() -> None:
+    from pipeline.markdown import heading_ids
+    from pipeline.post import read_post
+
+    post = read_post(Path(__file__).resolve().parents[1] / "data" / "anchors" / "2020-01-02-gfm-ids.md")
+    assert [github for _kramdown, github in heading_ids(post)] == JEKYLL_IDS
+
+
+def test_a_heading_in_a_highlight_block_makes_no_id(tmp_path: Path) -> None:
+    text = "## Setup\n\n{% highlight md %}\n## Setup\n{% endhighlight %}\n\n[again](#setup-1) [first](#setup)\n"
+    assert lk004(tmp_path, {"2020-01-01-a.md": text}) == [("2020-01-01-a.md", 11, 9)]
