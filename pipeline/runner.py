@@ -416,7 +416,10 @@ def _parallel_map(files: Sequence[Path], job: _Job, jobs: int, on_result: Callab
     import threading
 
     chunk = max(8, len(files) // (jobs * 4))
-    parts = [files[i : i + chunk] for i in range(0, len(files), chunk)]
+    # With a stream fed as results arrive, the first parts are small, so the first URLs reach
+    # the network after a few posts rather than after a quarter of the site.
+    head = min(8, chunk) * jobs if on_result is not None else 0
+    parts = [files[i : i + 8] for i in range(0, head, 8)] + [files[i : i + chunk] for i in range(head, len(files), chunk)]
     worker_job = replace(job, opts=replace(job.opts, progress=None))
     # fork copies only the calling thread: with others running (a link stream's fetches),
     # a lock one of them holds would stay locked in the child forever.
