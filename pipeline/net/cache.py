@@ -15,7 +15,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Self
 
-from pipeline.net.verdict import Kind, LinkClient, Reason, Verdict, start_stream
+from pipeline.net.verdict import (
+    Kind,
+    LinkClient,
+    Reason,
+    Verdict,
+    check_through,
+    start_stream,
+)
 
 _SCHEMA_VERSION = 1
 _FORGET_AFTER = 30 * 86400.0  # rows nobody asked about for a month are dropped, so the file stays small
@@ -178,12 +185,7 @@ class CachedClient:
         self.stats = CacheStats(0, 0)
 
     def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
-        stream = self.start()
-        try:
-            stream.add(urls)
-            return stream.results()
-        finally:
-            stream.close()
+        return check_through(self.start(), urls)
 
     def start(self) -> _CachedStream:
         """A stream: each URL looked up as it is added, only the misses passed on to ``inner``."""

@@ -19,7 +19,14 @@ from pipeline.net.anchors import always_present
 from pipeline.net.fetch import Fetcher, Outcome
 from pipeline.net.options import ClientOptions, resolve_headers
 from pipeline.net.politeness import HostGate
-from pipeline.net.verdict import Kind, LinkClient, ProgressCallback, Reason, Verdict
+from pipeline.net.verdict import (
+    Kind,
+    LinkClient,
+    ProgressCallback,
+    Reason,
+    Verdict,
+    check_through,
+)
 
 __all__ = [
     "ClientOptions", "Kind", "LinkClient", "ProgressCallback", "Reason", "RequestsClient", "Stream", "Verdict",
@@ -53,12 +60,7 @@ class RequestsClient:
     # -- public -------------------------------------------------------------------------
     def check(self, urls: Iterable[str]) -> dict[str, Verdict]:
         """Return a verdict for every distinct URL given."""
-        stream = self.start()
-        try:
-            stream.add(urls)
-            return stream.results()
-        finally:
-            stream.close()
+        return check_through(self.start(), urls)
 
     def start(self) -> Stream:
         """A stream: URLs checked as they are added, so the network overlaps reading the posts."""

@@ -96,6 +96,15 @@ class _Batch:
         pass
 
 
+def check_through(stream: LinkStream, urls: Iterable[str]) -> dict[str, Verdict]:
+    """`check` for a client that has a stream: add every URL, join, close."""
+    try:
+        stream.add(urls)
+        return stream.results()
+    finally:
+        stream.close()
+
+
 def start_stream(client: LinkClient) -> LinkStream:
     """The client's own stream when it has one (`start()`), else one that checks in a batch at the end."""
     start = getattr(client, "start", None)

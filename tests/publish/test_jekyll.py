@@ -43,6 +43,12 @@ POST_LAYOUT = """\
 """
 
 
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
 def make_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     (site / "_layouts").mkdir(parents=True)
@@ -90,9 +96,7 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
         "_posts/2020-03-04-e.md": "---\ntitle: E\ncategory: Rust\ncategories: [News, tech]\n---\ne\n",
         "_posts/2020-03-05-f.md": "---\ntitle: F\npermalink: /about/f/\n---\nf\n",
     }
-    for rel, text in posts.items():
-        (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        (src / rel).write_text(text, encoding="utf-8")
+    write_tree(src, posts)
     (src / "_config.yml").write_text("timezone: UTC\ndisable_disk_cache: true\n"
                                      "defaults:\n  - scope: {path: travel}\n    values: {category: trips}\n", encoding="utf-8")
 
@@ -141,9 +145,7 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "_posts/2020-01-06-hello world.md": "---\ntitle: H\n---\nh\n",
         "_drafts/my-draft.md": "---\ntitle: Draft\n---\nd\n",
     }
-    for rel, text in posts.items():
-        (src / rel).parent.mkdir(parents=True, exist_ok=True)
-        (src / rel).write_text(text, encoding="utf-8")
+    write_tree(src, posts)
     os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
     config = "timezone: America/New_York\ndisable_disk_cache: true\ndefaults: [{scope: {path: ''}, values: {layout: page}}]\n"
     (src / "_config.yml").write_text(config, encoding="utf-8")
