@@ -81,6 +81,7 @@ class SiteConfig:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE  # Jekyll 4 adds its defaults to the site's own
     future: bool = False  # publish posts dated after the build
     timezone: str = ""  # the site's `timezone` (an IANA name); dates with an offset move into it
+    markdown_input: str = "GFM"  # kramdown's `input`: GFM (Jekyll's default) makes GitHub-style ids
 
     def published(self, rel: str) -> bool:
         """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
@@ -155,6 +156,7 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         collections_dir.strip("/") if isinstance(collections_dir, str) else "",
         _names(data.get("include")), tuple(dict.fromkeys(DEFAULT_EXCLUDE + _names(data.get("exclude")))),
         data.get("future") is True, str(data.get("timezone") or ""),
+        str(kramdown.get("input") or "GFM") if isinstance(kramdown := data.get("kramdown"), dict) else "GFM",
     )
 
 

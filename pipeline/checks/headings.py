@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
+from pipeline.jekyll import nearest_site
 from pipeline.markdown import (
     Heading,
     github_slug,
@@ -68,7 +69,8 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
     "similarity": Option(0.85, float, "HD002: similarity ratio (0-1, difflib) from which normalised headings are near-duplicates",
                          low=0, high=1),
     "max_word_diff": Option(2, int, "HD002: at most this many words added, removed or changed", low=0),
-    "slugs": Option(["kramdown", "github"], list, "HD004: slug rules to check: kramdown, github", choices=("kramdown", "github")),
+    "slugs": Option([], list, "HD004: id rules to check: kramdown, github (default: the one the site's kramdown input uses, GitHub's for GFM)",
+                    choices=("kramdown", "github")),
 })
 
 _SLUGGERS = MappingProxyType({"kramdown": kramdown_slug, "github": github_slug})
@@ -104,7 +106,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     heads = tuple(h for h in heads if h.heading.line not in raw)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
-    yield from _anchor_collisions(post, heads, opts.get("slugs", ("kramdown", "github")))
+    yield from _anchor_collisions(post, heads, opts.get("slugs") or _site_slugs(post))
     yield from _title_repeats(post, heads)
     yield from _multiple_spaces(post, heads)
 
@@ -131,10 +133,11 @@ def _heads(post: Post) -> tuple[_Head, ...]:
 
 # kramdown's block-level HTML elements: with Jekyll's default parse_block_html: false, what
 # lies between such an element's tags is raw HTML, never Markdown, whatever CommonMark says.
-_BLOCK_HTML = re.compile(
-    r"^ {0,3}<(address|article|aside|applet|blockquote|body|dd|details|div|dl|fieldset|figure|figcaption|footer|form|"
-    r"h[1-6]|header|hgroup|html|iframe|legend|menu|li|map|nav|ol|optgroup|option|p|pre|section|summary|table|tbody|"
-    r"td|th|thead|tfoot|tr|ul)(?=[\s>/])([^>]*)>", re.IGNORECASE)
+_BLOCK_HTML = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s>/])([^>]*)>")
+# kramdown's span elements; any other tag opening a block (div, center, main, my-widget)
+# keeps its inside raw.
+_SPAN_HTML = frozenset("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label "
+                       "q rb rbc rp rt rtc ruby samp select small span strike strong sub sup tt u var".split())
 _MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", re.IGNORECASE)
 
 
@@ -152,7 +155,7 @@ def raw_html_lines(post: Post) -> frozenset[int]:
         if tok.type != "html_block" or tok.level != 0 or not tok.map:
             continue
         m = _BLOCK_HTML.match(tok.content)
-        if m is None or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
+        if m is None or m.group(1).lower() in _SPAN_HTML or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
             continue
         close = _closing_line(post, tok.map[0] + offset + 1, m.group(1))
         if close is not None:
@@ -162,6 +165,7 @@ def raw_html_lines(post: Post) -> frozenset[int]:
 
 def _closing_line(post: Post, first: int, tag: str) -> int | None:
     """Line of the tag that closes the element opened on line `first` (nesting counted)."""
+    tag = re.escape(tag)
     opening = re.compile(rf"<{tag}(?=[\s>/])[^>]*?(/?)>|</{tag}\s*>", re.IGNORECASE)
     depth = 0
     for number in range(first, len(post.lines) + 1):
@@ -406,7 +410,15 @@ def _ends_at_a_blank(post: Post, para: Token, heading: Token) -> bool:
     CommonMark starts a new block with: there the "paragraph" is longer than the heading.
     """
     after = (para.map[1] if para.map else 0) + post.body_start_line  # first file line after it
-    return after > len(post.lines) or not post.lines[after - 1].strip() or after == post.token_line(heading)
+    if after > len(post.lines) or after == post.token_line(heading):
+        return True
+    line = post.lines[after - 1]
+    return not line.strip() or _ENDS_A_PARAGRAPH.match(line) is not None
+
+
+# What ends a paragraph in kramdown's GFM reading too (a table row, a `***` rule or an HTML
+# line does not): a fence, a list item, a blockquote, an ATX heading.
+_ENDS_A_PARAGRAPH = re.compile(r" {0,3}(?:```|~~~|[-+*][ \t]|\d{1,9}[.)][ \t]|>|#{1,6}(?:[ \t]|$))")
 
 
 # Inline markup a repeated line of prose may carry. An image, a link, code or HTML whose
@@ -517,6 +529,13 @@ def _title_repeats(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:
 
 
 # --- HD006: markdownlint MD019 ----------------------------------------------------------
+
+
+def _site_slugs(post: Post) -> tuple[str, ...]:
+    """The ids the site builds: GitHub's under kramdown's GFM input (Jekyll's default),
+    kramdown's own under `kramdown: input: kramdown`."""
+    site = nearest_site(post.path.resolve()) if post.path.name else None
+    return ("kramdown",) if site is not None and site.markdown_input.lower() == "kramdown" else ("github",)
 
 
 def _multiple_spaces(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pipeline.spell.lexicon import COMMON_ZIPF, Lexicon
 from pipeline.spell.prose import Prose, ProseWord
-from pipeline.spell.suggest import Suggestion, cheap_slip, match_case, near_common, rank
+from pipeline.spell.suggest import S_CONTRACTIONS, Suggestion, cheap_slip, match_case, near_common, rank
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _REPEATED_LETTER = re.compile(r"(.)\1\1\1")
@@ -101,6 +101,10 @@ class Misspelling:
     runner_up_gap: float  # how much worse the second suggestion scores (inf when there is none)
 
 
+# Endings of nouns whose plural the word lists may lack (mitigation: mitigations).
+_NOUN_ENDS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ture", "ism", "ist", "put", "ware", "age")
+
+
 class Speller:
     """Dictionary plus accepted words; caches suggestions per word for the process."""
 
@@ -169,8 +173,10 @@ class Speller:
             if lower.startswith(prefix) and len(rest) >= shortest and (rest in lex or self._derived(rest)):
                 return True
         plural = len(lower) >= 5 and lower.endswith("s") and not lower.endswith("ss")
-        if plural and lower[:-1] in lex and lex.zipf(lower[:-1]) < 3.5:
-            return True  # plurals of rarer terms the lists hold only as singular (gists)
+        if plural and lower[:-1] in lex and (lex.zipf(lower[:-1]) < 3.5 or lower[:-1].endswith(_NOUN_ENDS)):
+            return True  # plurals the lists hold only as singular (gists, mitigations); not alikes, whoms
+        if len(lower) >= 6 and lower.endswith("ies") and lower[:-3] + "y" in lex and lower[:-3].endswith(("it", "nc", "ar", "or", "og")):
+            return True  # severities, dependencies, libraries, categories, technologies
         if len(lower) >= 5 and lower + "s" in lex and not lower.endswith("s"):
             return True
         for ise, ize in _BRITISH:
@@ -278,6 +284,8 @@ class Speller:
         text = w.text
         if len(text) < self.settings.min_length or _CAMEL.search(text):
             return False
+        if w.compound and self._known_compound(w.compound):
+            return False  # add-ons, socio-economic: the piece is no word, the whole is
         if text.isupper():  # acronyms
             return False
         lower = text.lower().replace("’", "'")
@@ -298,6 +306,10 @@ class Speller:
         ranked = self.suggest(lower)
         return bool(ranked) and ranked[0].cost <= 0.6 and ranked[0].zipf >= 4.0 and " " not in ranked[0].word
 
+    def _known_compound(self, compound: str) -> bool:
+        joined = re.sub(r"[-–—]", "", compound)
+        return any(self.known(form) for form in (compound, joined, joined[:-1] if joined.endswith("s") else ""))
+
     def _foreign_compound(self, w: ProseWord, site: SiteEvidence) -> bool:
         """A hyphenated word none of whose parts is English (shingo-nakanishi, Buo-ren): a name."""
         if not w.compound:
@@ -311,6 +323,8 @@ class Speller:
         s = self.settings
         lower = w.text.lower()
         count = site.counts.get(lower, 0)
+        if self.contraction(lower):
+            return False  # Didnt, dont: a missing apostrophe, however often (no name, no jargon)
         if w.text[0].isupper() and count >= 2:
             # ... but a capital that opens a sentence says nothing: Becuase twice is a slip
             # twice, when it is one cheap edit from a very common word that is no name.
@@ -321,7 +335,18 @@ class Speller:
         return count >= s.repeat_count and site.posts.get(w.text.lower(), 0) >= s.repeat_posts
 
     def _common_slip(self, lower: str) -> bool:
-        return cheap_slip(lower, self.lexicon)
+        # Very common words only (zipf 5: because, separate's 4.6 is not): product names one
+        # edit from a word (Axios: axis, Plone: plane) open sentences about them all the time.
+        return cheap_slip(lower, self.lexicon, min_zipf=5.0)
+
+    def contraction(self, lower: str) -> str | None:
+        """The contraction a word is with its apostrophe put back (didnt: didn't), if any."""
+        for end in ("nt", "re", "ve", "ll", "d", "m", "s"):
+            if lower.endswith(end) and len(lower) > len(end) + 1:
+                cand = lower[: -len(end)] + "'" + end if end != "nt" else lower[:-2] + "n't"
+                if (end != "s" or cand in S_CONTRACTIONS) and cand in self.lexicon:
+                    return cand
+        return None
 
     def _judge(self, w: ProseWord, in_name_phrase: bool) -> Misspelling | None:
         ranked = self.suggest(w.text)

@@ -54,6 +54,11 @@ def _indel_cost(word: str, i: int) -> float:
     return 0.6 if ch in VOWELS else 0.9
 
 
+# 's that is "is" or "has", not a possessive: thats is that's, but ags is no ag's
+S_CONTRACTIONS = frozenset({"that's", "there's", "here's", "where's", "what's", "who's", "how's", "when's", "why's",
+                            "it's", "he's", "she's", "let's", "everyone's", "nobody's", "somebody's"})
+
+
 def _missing_cost(word: str, i: int) -> float:
     """The typo lacks word[i]: cheapest for an apostrophe (dont, doesnt: contractions typed
     without one), while an apostrophe the typo adds costs as much as any letter."""
@@ -169,7 +174,7 @@ def _score(word: str, cands: list[str], lexicon: Lexicon) -> list[Suggestion]:
         cost = typo_cost(word, cand) + (NAME_PENALTY if cand in lexicon.proper else 0.0)
         zipf = lexicon.zipf(cand)
         score = cost - FREQ_WEIGHT * min(zipf, ZIPF_CAP)
-        if "'" in cand and cand.replace("'", "") == word and not cand.endswith("'s"):
+        if "'" in cand and cand.replace("'", "") == word and (not cand.endswith("'s") or cand in S_CONTRACTIONS):
             score = cost - FREQ_WEIGHT * ZIPF_CAP - 1.0  # a contraction without its apostrophe (not a possessive: ags)
         scored.append(Suggestion(cand, cost, zipf, score))
     return scored

@@ -70,8 +70,21 @@ def test_similarity_threshold_is_configurable() -> None:
 
 def test_slug_rules_are_configurable() -> None:
     text = "## Café\n\n## Caf\n"  # kramdown drops the é, GitHub keeps it
-    assert [f.code for f in _check(_post(text))] == ["HD004"]
+    assert [f.code for f in _check(_post(text), slugs=["kramdown"])] == ["HD004"]
     assert _check(_post(text), slugs=["github"]) == []
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("title: t\n", []),  # Jekyll's default input is GFM: GitHub's ids, and Café keeps its é
+    ("kramdown:\n  input: GFM\n", []),
+    ("kramdown:\n  input: kramdown\n", ["HD004"]),  # kramdown's own ids drop it: both are #caf
+])
+def test_by_default_the_ids_are_the_ones_the_site_builds(tmp_path: Path, config: str, expected: list[str]) -> None:
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    path = tmp_path / "_posts" / "2020-01-01-a.md"
+    path.write_text("## Café\n\n## Caf\n", encoding="utf-8")
+    assert [f.code for f in _check(read_post(path))] == expected
 
 
 def test_findings_name_the_earlier_twin() -> None:

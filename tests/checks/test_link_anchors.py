@@ -114,3 +114,12 @@ def test_heading_ids_are_the_ids_jekyll_builds() -> None:
 def test_a_heading_in_a_highlight_block_makes_no_id(tmp_path: Path) -> None:
     text = "## Setup\n\n{% highlight md %}\n## Setup\n{% endhighlight %}\n\n[again](#setup-1) [first](#setup)\n"
     assert lk004(tmp_path, {"2020-01-01-a.md": text}) == [("2020-01-01-a.md", 11, 9)]
+
+
+@pytest.mark.parametrize(("heading", "anchor"), [
+    ("# dequal [![CI](b.svg)](a)", "dequal-"),  # the badge leaves a space, Jekyll's id keeps it as '-'
+    ("## A[^1] note", "a-note"),  # a footnote mark in the middle adds nothing either
+])
+def test_ids_of_headings_with_badges_and_footnote_marks(tmp_path: Path, heading: str, anchor: str) -> None:
+    text = f"{heading}\n\n[the section](#{anchor})\n\n[^1]: A note.\n"
+    assert lk004(tmp_path, {"2020-01-01-a.md": text}) == []

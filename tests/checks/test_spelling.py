@@ -103,6 +103,20 @@ def test_no_safe_fix_inside_a_reference_label(tmp_path: Path) -> None:
     assert [(f.line, f.col, f.fix.safe) for f in findings if f.fix] == [(4, 7, False), (6, 7, False), (8, 10, True), (10, 7, True)]
 
 
+@pytest.mark.parametrize(("body", "expected"), [
+    # a product name opening two sentences is a name, though one edit from a word (axis)
+    ("Axios is our client.\n\nAxios also retries.\n", []),
+    # a contraction without its apostrophe is a slip however often it is used
+    ("Didnt work. Didnt work again.\n", [(4, 1, "Didn't"), (4, 13, "Didn't")]),
+    ("Thats odd, and theres more.\n", [(4, 1, "That's"), (4, 16, "there's")]),
+    # pieces of a known compound, and plurals the lists lack, are words
+    ("Two add-ons, socio-economic data, known mitigations and severities.\n", []),
+])
+def test_names_contractions_compounds_and_plurals(tmp_path: Path, body: str, expected: list[tuple[int, int, str]]) -> None:
+    findings = run({"a.md": "---\ntitle: T\n---\n" + body}, tmp_path)
+    assert [(f.line, f.col, f.fix.replacement if f.fix else None) for f in findings] == expected
+
+
 def test_languagetool_findings_via_double(tmp_path: Path) -> None:
     text = "---\ntitle: T\n---\nToday He go home.\n"
     with languagetool_double() as (url, _requests):
