@@ -288,3 +288,6 @@ def _parse_toml(text: str, fm: FrontMatter) -> None:
         if m:
             fm.key_lines.setdefault(m.group(1).strip('"'), i + first)
     fm.data_ok = True
+
+
+TextDates = _PyLoader  # the front matter reader's view of a value: a safe loader whose dates stay text

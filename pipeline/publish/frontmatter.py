@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import frontmatter_parse as fmp
 from pipeline.checks.frontmatter import parse_date
 
 # Jekyll merges `category`/`tag` into `categories`/`tags` (Utils.pluralized_array_from_hash):
@@ -57,7 +58,9 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
     fm = dict(data)
     for singular, plural in _PLURALS:
         if singular in fm or plural in fm or (plural == "categories" and folder_categories):
-            items = _as_list(fm.pop(singular), False) if singular in fm else []
+            # The singular key stays beside the merged plural (Jekyll's merge is then the
+            # same): dropping it would let a singular value from `defaults` apply again.
+            items = _as_list(fm[singular], False) if singular in fm else []
             plural_items = _as_list(fm.pop(plural, None), True)
             merged = items or plural_items  # the singular wins over the plural...
             if plural == "categories":  # ...but categories also keep the plural, after the folders
@@ -96,6 +99,34 @@ class _Date(str):
     """Marks the date value, written as a plain scalar so Jekyll reads it as a time."""
 
 
+class Plain(str):
+    """A value written as the source wrote it, a plain scalar: Psych reads it as the source's
+    reader did (`updated: 2020-01-02 10:00:00` a Time, `count: 1,000` the integer 1000),
+    which re-serialising PyYAML's reading would not keep."""
+
+
+_TOP_PLAIN = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]+([^'\"\[\]{}|>&*!%@`#\s][^#]*?)[ \t]*(?:[ \t]#.*)?$")
+
+
+def source_scalars(lines: Sequence[str], data: Mapping[str, Any]) -> dict[str, str]:
+    """The plain one-line values of top-level keys as the source wrote them, where PyYAML
+    reads that text as the value it holds (so the text is the whole value)."""
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        m = _TOP_PLAIN.fullmatch(line)
+        if m is None or m.group(1) not in data:
+            continue
+        if i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t") and lines[i + 1].strip():
+            continue  # a plain value continued on the next line
+        try:
+            same = yaml.load(f"k: {m.group(2)}", Loader=fmp.TextDates) == {"k": data[m.group(1)]}  # noqa: S506
+        except yaml.YAMLError:
+            same = False
+        if same:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
 class _Dumper(yaml.SafeDumper):
     """Pure-Python SafeDumper: the same bytes with or without libyaml installed."""
 
@@ -126,6 +157,11 @@ def _represent_date(dumper: yaml.SafeDumper, value: _Date) -> yaml.ScalarNode:
     return dumper.represent_scalar(tag, text, style="")
 
 
+def _represent_plain(dumper: yaml.SafeDumper, value: Plain) -> yaml.ScalarNode:
+    text = str(value)
+    return dumper.represent_scalar(dumper.resolve(yaml.ScalarNode, text, (True, False)), text, style="")
+
+
 def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
     scalars = all(isinstance(v, (str, int, float, bool, dt.date)) for v in value)
     return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=scalars)
@@ -133,6 +169,7 @@ def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceN
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Date, _represent_date)
+_Dumper.add_representer(Plain, _represent_plain)
 _Dumper.add_representer(list, _represent_list)
 
 

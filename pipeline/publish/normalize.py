@@ -22,9 +22,16 @@ from markdown_it import MarkdownIt
 from pipeline import frontmatter_parse as fmp
 from pipeline import jekyll, spans
 from pipeline.findings import Fix
-from pipeline.post import Post
 from pipeline.fixes import apply_fixes
-from pipeline.publish.frontmatter import FrontMatterError, dump_front_matter, normalize_front_matter, post_date
+from pipeline.post import Post
+from pipeline.publish.frontmatter import (
+    FrontMatterError,
+    Plain,
+    dump_front_matter,
+    normalize_front_matter,
+    post_date,
+    source_scalars,
+)
 
 DEFAULT_KEY_ORDER: tuple[str, ...] = ("layout", "title", "date", "categories", "tags")
 # Liquid blocks whose content is output verbatim (code) or not Markdown at all.
@@ -193,5 +200,15 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
     data = normalize_front_matter(jekyll.deep_merge(jekyll.path_defaults(source), fm.data), post.name_date, options.key_order,
                                   options.default_layout, options.drop_published, jekyll.folder_categories(source))
-    return Normalized(dump_front_matter(data) + body, data, post_date(data, post.name_date),
+    if fm.format == "yaml":  # values the normaliser left as they were keep the source's own text
+        kept = source_scalars(lines[: fm.body_start - 1], fm.data)
+        written = {k: Plain(kept[k]) if k in kept and k not in _REWRITTEN and v == fm.data.get(k) else v for k, v in data.items()}
+    else:
+        written = data
+    return Normalized(dump_front_matter(written) + body, data, post_date(data, post.name_date),
                       fixed.applied, fixed.skipped)
+
+
+# Keys the normaliser writes itself: the merged lists and the date (a changed value, such as a
+# stripped title, no longer equals the source's and is written anew anyway).
+_REWRITTEN = frozenset({"categories", "tags", "date"})

@@ -14,14 +14,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pipeline.findings import Finding, Fix, Severity
 from pipeline import jekyll
 from pipeline.checks.frontmatter import slug_problem
+from pipeline.findings import Finding, Fix, Severity
 from pipeline.fixes import accepted_fix
 from pipeline.post import Post
 from pipeline.publish.frontmatter import FrontMatterError
 from pipeline.publish.normalize import NormalizeOptions, normalize
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,7 +122,9 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 PAGE_LAYOUT = """\
-<p data-title="{{ page.title | inspect | xml_escape }}" data-tags="{{ page.tags | inspect | xml_escape }}" data-url="{{ page.url }}"></p>
+<p data-title="{{ page.title | inspect | xml_escape }}" data-tags="{{ page.tags | inspect | xml_escape }}" data-url="{{ page.url }}"
+   data-categories="{{ page.categories | inspect | xml_escape }}" data-upd="{{ page.upd | inspect | xml_escape }}"
+   data-cnt="{{ page.cnt | inspect | xml_escape }}" data-num="{{ page.num | inspect | xml_escape }}"></p>
 <excerpt>{{ page.excerpt }}</excerpt>
 <content>{{ content }}</content>
 """
@@ -143,11 +145,16 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "_posts/2020-01-04-c++-tips.md": "---\ntitle: C\n---\nc\n",
         "_posts/2020-01-05-what's-new.md": "---\ntitle: W\n---\nw\n",
         "_posts/2020-01-06-hello world.md": "---\ntitle: H\n---\nh\n",
+        # Psych reads a time, 1000 and 10 (octal) where PyYAML reads text, and the post's own
+        # category and tag win over the ones `defaults` gives every post
+        "_posts/2020-01-07-types.md": "---\ntitle: 1,000\nupd: 2020-01-02 10:00:00\ncnt: 1,000 # a comment\nnum: 012\n"
+                                      "category: release\ntag: python\n---\nt\n",
         "_drafts/my-draft.md": "---\ntitle: Draft\n---\nd\n",
     }
     write_tree(src, posts)
     os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
-    config = "timezone: America/New_York\ndisable_disk_cache: true\ndefaults: [{scope: {path: ''}, values: {layout: page}}]\n"
+    config = ("timezone: America/New_York\ndisable_disk_cache: true\n"
+              "defaults: [{scope: {path: ''}, values: {layout: page, category: misc, tag: general}}]\n")
     (src / "_config.yml").write_text(config, encoding="utf-8")
     site = tmp_path / "site"
     for folder in (src, site):
@@ -169,8 +176,9 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
     code = cli.main(["publish", "src", "--out", "site/published", "--drafts", "--no-cache", "--offline", "--select", "FM",
                      "--ignore", "FM009"], stdout=err, stderr=err)
     assert code == 0, err.getvalue()
-    assert sorted(before) == ["2020/01/01/quoted.html", "2020/01/02/breaks.html", "2020/01/03/excerpt.html",
-                              "2020/01/04/c++-tips.html", "2020/01/05/what's-new.html", "2020/01/06/hello-world.html",
-                              "2021/08/08/my-draft.html"]
-    assert before["2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
+    assert sorted(before) == ["misc/2020/01/01/quoted.html", "misc/2020/01/02/breaks.html", "misc/2020/01/03/excerpt.html",
+                              "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html",
+                              "misc/2020/01/06/hello-world.html", "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html"]
+    assert before["misc/2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
+    assert 'data-cnt="1000"' in before["release/2020/01/07/types.html"]  # Psych's integer
     assert built(site) == before

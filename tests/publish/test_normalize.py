@@ -105,13 +105,14 @@ def test_excerpt_separator_is_jekylls(tmp_path: Path, front_matter: str, config:
     ({"title": "  T  ", "zeta": 1, "alpha": 2, "layout": "post"}, dt.date(2020, 1, 2),
      {"layout": "post", "title": "T", "date": "2020-01-02", "alpha": 2, "zeta": 1}),
     ({"title": "T", "tags": "a b", "category": "one two"}, dt.date(2020, 1, 2),
-     {"title": "T", "date": "2020-01-02", "categories": ["one two"], "tags": ["a", "b"]}),
+     {"title": "T", "date": "2020-01-02", "categories": ["one two"], "tags": ["a", "b"], "category": "one two"}),
     # Jekyll keeps `categories` before `category` (Rust + [News, tech] builds /news/tech/rust/),
-    # but `tag` replaces `tags`
+    # but `tag` replaces `tags`; the singular keys stay, so a singular value in `defaults`
+    # cannot apply again to the copy
     ({"title": "T", "category": "Rust", "categories": ["News", "tech"], "tag": "x", "tags": ["y"]}, dt.date(2020, 1, 2),
-     {"title": "T", "date": "2020-01-02", "categories": ["News", "tech", "Rust"], "tags": ["x"]}),
+     {"title": "T", "date": "2020-01-02", "categories": ["News", "tech", "Rust"], "tags": ["x"], "category": "Rust", "tag": "x"}),
     ({"title": "T", "tag": "x", "tags": ["y"], "date": "2019-05-06 10:00:00 +0200"}, None,
-     {"title": "T", "date": "2019-05-06 10:00:00 +0200", "tags": ["x"]}),
+     {"title": "T", "date": "2019-05-06 10:00:00 +0200", "tags": ["x"], "tag": "x"}),
     ({"title": "T", "date": dt.datetime(2021, 2, 3, 4, 5, 6)}, None, {"title": "T", "date": "2021-02-03 04:05:06"}),
 ])
 def test_normalize_front_matter(data: dict[str, object], name_date: dt.date | None, expected: dict[str, object]) -> None:
