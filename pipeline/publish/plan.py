@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -118,6 +119,17 @@ def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
     return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway"
 
 
+def published_path(source: Path, date: str, slug: str, dated: bool) -> str:
+    """Where the copy goes in DIR: the source's name and extension, and its folders inside
+    `_posts`, kept, so `{% link _posts/2019/x.markdown %}` finds it and Jekyll converts
+    (or copies) it as it did the source; an undated draft gets its date in front."""
+    parts = source.parts
+    inside = parts[len(parts) - 1 - parts[::-1].index("_posts") + 1 :] if "_posts" in parts[:-1] else (source.name,)
+    if not dated:
+        inside = (*inside[:-1], f"{date}-{slug}{source.suffix}")
+    return "/".join(("_posts", *inside))
+
+
 def _entry(relpath: str, data: bytes, fm: dict[str, Any], slug: str) -> dict[str, Any]:
     def strings(key: str) -> list[str]:
         return [str(v) for v in fm.get(key, [])]
@@ -147,6 +159,7 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     if why:
         return Held(source, f"cannot be published: {why}")
     fixes = [fix for f in findings if (fix := accepted_fix(f, opts.fix_spelling)) is not None]
+    dated_name = post.name_date is not None
     if draft and post.name_date is None and not post.front_matter.get("date"):
         post = replace(post, name_date=_modified(post))  # as Jekyll dates a draft: by its file's mtime
     try:
@@ -162,7 +175,7 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
                 and not any(_within(f, d) for d in deleted)]
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
-    relpath = f"_posts/{result.date.isoformat()}-{post.slug}.md"
+    relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name)
     data = result.text.encode("utf-8")
     return Output(source, relpath, data, _entry(relpath, data, dict(result.front_matter), str(post.slug)),
                   len(result.applied))

@@ -150,6 +150,9 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "_posts/2020-01-07-types.md": "---\ntitle: 1,000\nupd: 2020-01-02 10:00:00\ncnt: 1,000 # a comment\nnum: 012\n"
                                       "category: release\ntag: python\n---\nt\n",
         "_drafts/my-draft.md": "---\ntitle: Draft\n---\nd\n",
+        # a copy keeps its name, extension and folder in _posts: the link tag still finds it
+        "_posts/2019/2019-12-01-old.markdown": "---\ntitle: Old\n---\no\n",
+        "_posts/2020-01-08-linker.md": "---\ntitle: L\n---\n[old]({% link _posts/2019/2019-12-01-old.markdown %})\n",
     }
     write_tree(src, posts)
     os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
@@ -176,9 +179,11 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
     code = cli.main(["publish", "src", "--out", "site/published", "--drafts", "--no-cache", "--offline", "--select", "FM",
                      "--ignore", "FM009"], stdout=err, stderr=err)
     assert code == 0, err.getvalue()
-    assert sorted(before) == ["misc/2020/01/01/quoted.html", "misc/2020/01/02/breaks.html", "misc/2020/01/03/excerpt.html",
-                              "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html",
-                              "misc/2020/01/06/hello-world.html", "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html"]
+    assert sorted(before) == sorted([
+        "misc/2020/01/01/quoted.html", "misc/2020/01/02/breaks.html", "misc/2020/01/03/excerpt.html",
+        "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html", "misc/2020/01/06/hello-world.html",
+        "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html", "misc/2019/12/01/old.html",
+        "misc/2020/01/08/linker.html"])
     assert before["misc/2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
     assert 'data-cnt="1000"' in before["release/2020/01/07/types.html"]  # Psych's integer
     assert built(site) == before
