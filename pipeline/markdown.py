@@ -12,7 +12,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -134,6 +134,50 @@ def _with_suffixes(slugs: Iterable[str | None]) -> list[str]:
         out.append(slug if not seen[slug] else f"{slug}-{seen[slug]}")
         seen[slug] += 1
     return out
+
+
+# kramdown's span elements; any other tag opening a block (div, center, main, my-widget)
+# keeps its inside raw under Jekyll's default parse_block_html: false.
+_BLOCK_HTML = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s>/])([^>]*)>")
+_SPAN_HTML = frozenset("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label "
+                       "q rb rbc rp rt rtc ruby samp select small span strike strong sub sup tt u var".split())
+_MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", re.IGNORECASE)
+
+
+def raw_html_body_lines(tokens: Sequence[Token], lines: Sequence[str]) -> set[int]:
+    """0-based body lines inside a top-level block HTML element, which kramdown keeps raw.
+
+    CommonMark ends an HTML block at a blank line and reads `## Usage` below it as a
+    heading; on the built site it is the text "## Usage", and a trailing space in a
+    `<textarea>` inside is content. An element never closed is left to CommonMark's reading.
+    """
+    found: set[int] = set()
+    for tok in tokens:
+        if tok.type != "html_block" or tok.level != 0 or not tok.map:
+            continue
+        m = _BLOCK_HTML.match(tok.content)
+        if m is None or m.group(1).lower() in _SPAN_HTML or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
+            continue
+        close = _closing_line(lines, tok.map[0], m.group(1))
+        if close is not None:
+            found.update(range(tok.map[0], close + 1))
+    return found
+
+
+def _closing_line(lines: Sequence[str], first: int, tag: str) -> int | None:
+    """Index of the line whose tag closes the element opened on line `first` (nesting counted)."""
+    tag = re.escape(tag)
+    opening = re.compile(rf"<{tag}(?=[\s>/])[^>]*?(/?)>|</{tag}\s*>", re.IGNORECASE)
+    depth = 0
+    for number in range(first, len(lines)):
+        for m in opening.finditer(lines[number]):
+            if m.group(0).startswith("</"):
+                depth -= 1
+                if depth == 0:
+                    return number
+            elif not m.group(1):
+                depth += 1
+    return None
 
 
 @functools.lru_cache(maxsize=POST_MEMO)

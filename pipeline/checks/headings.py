@@ -25,6 +25,7 @@ from pipeline.markdown import (
     kramdown_slug,
     liquid_code_lines,
     plain_text,
+    raw_html_body_lines,
 )
 from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
@@ -131,52 +132,11 @@ def _heads(post: Post) -> tuple[_Head, ...]:
                  for h, i in zip(headings(post), opens, strict=True) if h.line not in skip)
 
 
-# kramdown's block-level HTML elements: with Jekyll's default parse_block_html: false, what
-# lies between such an element's tags is raw HTML, never Markdown, whatever CommonMark says.
-_BLOCK_HTML = re.compile(r"^ {0,3}<([A-Za-z][\w-]*)(?=[\s>/])([^>]*)>")
-# kramdown's span elements; any other tag opening a block (div, center, main, my-widget)
-# keeps its inside raw.
-_SPAN_HTML = frozenset("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label "
-                       "q rb rbc rp rt rtc ruby samp select small span strike strong sub sup tt u var".split())
-_MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*["']?(1|block|span)""", re.IGNORECASE)
-
-
 @functools.lru_cache(maxsize=POST_MEMO)
 def raw_html_lines(post: Post) -> frozenset[int]:
-    """File lines inside a top-level block HTML element, which kramdown keeps raw.
-
-    CommonMark ends an HTML block at a blank line and reads `## Usage` below it as a
-    heading; on the built site it is the text "## Usage". An element never closed is left
-    to CommonMark's reading.
-    """
-    offset = post.body_start_line - 1
-    lines: set[int] = set()
-    for tok in post.tokens:
-        if tok.type != "html_block" or tok.level != 0 or not tok.map:
-            continue
-        m = _BLOCK_HTML.match(tok.content)
-        if m is None or m.group(1).lower() in _SPAN_HTML or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
-            continue
-        close = _closing_line(post, tok.map[0] + offset + 1, m.group(1))
-        if close is not None:
-            lines.update(range(tok.map[0] + offset + 1, close + 1))
-    return frozenset(lines)
-
-
-def _closing_line(post: Post, first: int, tag: str) -> int | None:
-    """Line of the tag that closes the element opened on line `first` (nesting counted)."""
-    tag = re.escape(tag)
-    opening = re.compile(rf"<{tag}(?=[\s>/])[^>]*?(/?)>|</{tag}\s*>", re.IGNORECASE)
-    depth = 0
-    for number in range(first, len(post.lines) + 1):
-        for m in opening.finditer(post.lines[number - 1]):
-            if m.group(0).startswith("</"):
-                depth -= 1
-                if depth == 0:
-                    return number
-            elif not m.group(1):
-                depth += 1
-    return None
+    """File lines inside a top-level block HTML element, which kramdown keeps raw."""
+    offset = post.body_start_line
+    return frozenset(i + offset for i in raw_html_body_lines(post.tokens, post.lines[post.body_start_line - 1 :]))
 
 
 def _math_lines(post: Post) -> frozenset[int]:
@@ -398,22 +358,34 @@ def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding
             continue
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
-            if (para is not None and _ends_at_a_blank(post, tokens[para], tokens[head.index])
+            if (para is not None and _stands_alone(post, tokens[para], tokens[head.index])
                     and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm)):
                 yield _paragraph_finding(post, head, tokens[para])
 
 
-def _ends_at_a_blank(post: Post, para: Token, heading: Token) -> bool:
-    """The paragraph is followed by a blank line, the end of the file or the heading itself.
+def _stands_alone(post: Post, para: Token, heading: Token) -> bool:
+    """The paragraph is one in kramdown's reading too: it starts after a blank line, the
+    start of the body or the heading, and ends at a blank line, the end of the file, the
+    heading or a block that ends a paragraph.
 
-    kramdown lets a paragraph run on into a table row, a `***` rule or an HTML line that
-    CommonMark starts a new block with: there the "paragraph" is longer than the heading.
+    kramdown runs a paragraph on through a table row, a `***` rule or an HTML line (an
+    `<!-- note -->`) that CommonMark starts a new block with: there the "paragraph" is
+    longer than the heading, and deleting CommonMark's part of it would cut kramdown's.
     """
+    first = (para.map[0] if para.map else 0) + post.body_start_line  # its first file line
+    before = first - 1
+    if before >= post.body_start_line and post.lines[before - 1].strip():
+        heading_end = (heading.map[1] if heading.map else 0) + post.body_start_line - 1
+        if before != heading_end and not _FENCE_OR_HEADING.match(post.lines[before - 1]):
+            return False
     after = (para.map[1] if para.map else 0) + post.body_start_line  # first file line after it
     if after > len(post.lines) or after == post.token_line(heading):
         return True
     line = post.lines[after - 1]
     return not line.strip() or _ENDS_A_PARAGRAPH.match(line) is not None
+
+
+_FENCE_OR_HEADING = re.compile(r" {0,3}(?:```|~~~|#{1,6}(?:[ \t]|$))")
 
 
 # What ends a paragraph in kramdown's GFM reading too (a table row, a `***` rule or an HTML

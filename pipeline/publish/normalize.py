@@ -23,6 +23,7 @@ from pipeline import frontmatter_parse as fmp
 from pipeline import jekyll, spans
 from pipeline.findings import Fix
 from pipeline.fixes import apply_fixes
+from pipeline.markdown import raw_html_body_lines
 from pipeline.post import Post
 from pipeline.publish.frontmatter import (
     FrontMatterError,
@@ -105,7 +106,9 @@ def _liquid_lines(lines: Sequence[str]) -> set[int]:
 def _verbatim_lines(body: str, lines: Sequence[str]) -> set[int]:
     """0-based body lines kept byte for byte: code, HTML blocks and Liquid verbatim blocks."""
     verbatim = _liquid_lines(lines)
-    for tok in markdown().parse(body):
+    tokens = markdown().parse(body)
+    verbatim |= raw_html_body_lines(tokens, lines)  # kramdown keeps a block element's inside raw
+    for tok in tokens:
         if tok.map is not None and tok.type in _VERBATIM_TOKENS:
             verbatim.update(range(*tok.map))
     return verbatim

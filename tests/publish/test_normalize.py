@@ -63,6 +63,8 @@ def test_apply_fixes(text: str, fixes: list[Fix], expected: str, skipped: int) -
     ("```\nx   \n```\n", "```\nx   \n```\n"),
     ("    code   \n", "    code   \n"),
     ("<div>   \n</div>\n", "<div>   \n</div>\n"),
+    # the whole of a block element is raw to kramdown, past CommonMark's blank line
+    ("<div>\n<textarea>\nfirst\n\nsecond \t\n</textarea>\n</div>\n", "<div>\n<textarea>\nfirst\n\nsecond \t\n</textarea>\n</div>\n"),
     ("{% highlight py %}\nx = 1   \n{% endhighlight %}\n", "{% highlight py %}\nx = 1   \n{% endhighlight %}\n"),
     ("{% raw %}{{ x }}{% endraw %}  \n", "{% raw %}{{ x }}{% endraw %}\n"),
     ("# T  \n\n\n\n", "# T\n"),
