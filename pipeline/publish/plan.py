@@ -74,7 +74,7 @@ def _unreadable(post: Post) -> str | None:
     if not post.ok:
         return post.load_findings[0].message if post.load_findings else "the file cannot be read"
     if post.fm_format is None:
-        return "no front matter: Jekyll would copy the file as it is, not build a post"
+        return "no front matter (FM003): Jekyll would build it with no title or layout; add a --- block"
     if not post.fm_ok:
         return "its front matter cannot be read"
     return None

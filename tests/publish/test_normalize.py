@@ -299,8 +299,8 @@ def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: 
 
 
 @pytest.mark.parametrize(("data", "reason"), [
-    (b"", "no front matter: Jekyll would copy the file as it is, not build a post"),
-    (b"Just text.\n", "no front matter: Jekyll would copy the file as it is, not build a post"),
+    (b"", "no front matter (FM003): Jekyll would build it with no title or layout; add a --- block"),
+    (b"Just text.\n", "no front matter (FM003): Jekyll would build it with no title or layout; add a --- block"),
     (b"---\ntitle: [x\n---\nBody\n", "its front matter cannot be read"),
     (b"---\ntitle: x\n\x00\n---\n", "file contains NUL bytes: binary, not a text post"),
 ])
