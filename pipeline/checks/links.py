@@ -52,7 +52,7 @@ RULES: tuple[Rule, ...] = (
          doc="Jekyll stops the build when post_url names no post.\n\n"
              "Bad:\n    [earlier]({% post_url 2019-01-02-helo %})\nGood:\n    [earlier]({% post_url 2019-01-02-hello %})"),
     Rule("LK003", "missing-file", "A {% link %} tag or a local path points at a file that does not exist.",
-         doc="Relative paths are looked up beside the post and under the site root; '/paths' under the site root.\n\n"
+         doc="Relative paths are looked up beside the post and under the site root; '/paths' under the site root, and only in a Jekyll site (a folder with _config.yml), since without one the site's root is unknown.\n\n"
              "Bad:\n    ![chart](/assets/chrat.png)\nGood:\n    ![chart](/assets/chart.png)"),
     Rule("LK004", "missing-anchor", "A #fragment names no heading or id in the target post.",
          doc="Heading ids follow kramdown's and GitHub's slug rules; {#custom} ids and HTML ids count too,\n"
