@@ -460,7 +460,12 @@ def _delete_lines_fix(post: Post, block: Token, first: int, last: int) -> Fix | 
 def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str]) -> Iterator[Finding]:
     sluggers = [(name, _SLUGGERS[name]) for name in rules if name in _SLUGGERS]
     seen: dict[tuple[str, str], _Head] = {}
+    norms: set[str] = set()
     for head in heads:
+        repeat = head.norm in norms  # a second "Setup" is HD001's; its id is setup-1, not setup
+        norms.add(head.norm)
+        if repeat:
+            continue
         ids = [(name, anchor) for name, slug in sluggers
                if (anchor := head.heading.explicit_id or slug(head.heading.id_text)) and not _fallback_id(head, anchor)]
         clash = next(((name, anchor) for name, anchor in ids

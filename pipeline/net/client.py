@@ -89,8 +89,9 @@ class Stream:
         opts = client.options
         self._options = opts
         self._progress = client._progress
-        gate = HostGate(opts.per_host, opts.interval, sleep=client._sleep)
+        self._gate = gate = HostGate(opts.per_host, opts.interval, sleep=client._sleep)
         self._run = Fetcher(opts, gate, HostResolver(client._resolve), client.headers_for, client._sleep)
+        self._joined = False
         self._pool: ThreadPoolExecutor | None = None
         self._asked: dict[str, set[str | None]] = {}  # URL without fragment -> fragments asked (None: the bare URL)
         self._fetches: dict[str, list[tuple[frozenset[str], Future[Outcome]]]] = {}  # -> fragments each fetch looked for
@@ -119,19 +120,27 @@ class Stream:
             if late:
                 self._submit(base, late)
         futures = {future: (base, fragments) for base, fetches in self._fetches.items() for fragments, future in fetches}
+        # The bare URL is judged by a fetch that read the page (GET) when there is one, as a
+        # single fetch for all its fragments would have: a HEAD that lies must not make the
+        # verdict depend on which post was read first.
+        bare_from = {base: ([fut for frs, fut in fetches if frs] or [fetches[0][1]])[-1] for base, fetches in self._fetches.items()}
         verdicts: dict[str, Verdict] = {}
         for done, future in enumerate(as_completed(futures), start=1):
             base, fragments = futures[future]
-            first = future is self._fetches[base][0][1]
-            wanted = {f for f in self._asked[base] if f in fragments or (first and f is None)}
+            wanted = {f for f in self._asked[base] if f in fragments or (f is None and future is bare_from[base])}
             verdicts.update(_judge_fragments(base, wanted, future.result(), self._options))
             if self._progress is not None:
                 self._progress(done, len(futures), base)
+        self._joined = True
         return verdicts
 
     def close(self) -> None:
+        """After `results`, a clean shutdown; before it (an error, Ctrl-C), the run is
+        abandoned: nothing queued starts, and fetches waiting for their host's turn give up."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if not self._joined:
+                self._gate.stop()
+            self._pool.shutdown(wait=self._joined, cancel_futures=True)
         self._run.close()
 
 

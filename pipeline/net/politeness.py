@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -42,6 +41,10 @@ class HostGate:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._hosts: dict[str, _Host] = {}
+        self.stopped = threading.Event()  # set when the run is abandoned: waiters give up at once
+
+    def stop(self) -> None:
+        self.stopped.set()
 
     def _host(self, name: str) -> _Host:
         with self._lock:
@@ -54,18 +57,22 @@ class HostGate:
     def slot(self, name: str, deadline: float) -> Iterator[None]:
         """Hold one of the host's slots for one request; raise DeadlineExceeded rather than wait past ``deadline`` (may be inf)."""
         host = self._host(name)
-        wait = None if math.isinf(deadline) else max(0.0, deadline - self._clock())
-        if not host.slots.acquire(timeout=wait):
-            raise DeadlineExceeded
+        while not host.slots.acquire(timeout=0.2):  # woken now and then to see a stop
+            if self.stopped.is_set() or self._clock() >= deadline:
+                raise DeadlineExceeded
         try:
             with host.lock:
                 start = max(self._clock(), host.next_at)
-                if start > deadline:
+                if start > deadline or self.stopped.is_set():
                     raise DeadlineExceeded
                 host.next_at = start + self._interval
             delay = start - self._clock()
             if delay > 0:
-                self._sleep(delay)
+                if self._sleep is time.sleep:
+                    if self.stopped.wait(delay):
+                        raise DeadlineExceeded
+                else:
+                    self._sleep(delay)
             yield
         finally:
             host.slots.release()

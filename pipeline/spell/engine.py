@@ -350,6 +350,10 @@ class Speller:
 
     def _judge(self, w: ProseWord, in_name_phrase: bool) -> Misspelling | None:
         ranked = self.suggest(w.text)
+        lower = w.text.lower()
+        if ranked and self.contraction(lower) == ranked[0].word:  # Dont, Doesnt: the apostrophe, not a name
+            return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), ranked[0].cost,
+                               ranked[1].score - ranked[0].score if len(ranked) > 1 else float("inf"))
         if not ranked or " " in ranked[0].word:
             return None  # far from every word (a name), or a run-together compound
         top = ranked[0]

@@ -125,6 +125,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(429 if count == 1 else 200, PAGE)
         elif path == "/head-refused":
             self._send(405 if self.command == "HEAD" else 200, PAGE)
+        elif path == "/head-gone":  # a HEAD that lies with a definite failure while GET works
+            self._send(410 if self.command == "HEAD" else 200, PAGE)
         elif path == "/head-fails":  # a server whose HEAD handler breaks while GET works
             self._send(500 if self.command == "HEAD" else 200, PAGE)
         elif path == "/drip":  # a small page sent a byte at a time, each in time for the read timeout

@@ -187,6 +187,22 @@ def test_a_stream_fetches_each_url_once_across_batches(server: ScriptedServer) -
     assert server.hits["GET /page.html"] == 2 and server.hits["HEAD /ok"] == 1
 
 
+@pytest.mark.parametrize("bare_first", [True, False])
+def test_a_bare_url_is_judged_by_the_page_whatever_the_order(server: ScriptedServer, bare_first: bool) -> None:
+    """A HEAD that says 410 where GET says 200: once a fragment makes the page be read, the
+    bare URL's verdict comes from that read, as when both came in one batch, so the order
+    of the posts (or of worker results) changes nothing."""
+    page = server.base + "/head-gone"
+    stream = RequestsClient(FAST).start()
+    try:
+        for batch in ([page], [page + "#intro"]) if bare_first else ([page + "#intro"], [page]):
+            stream.add(batch)
+        verdicts = stream.results()
+    finally:
+        stream.close()
+    assert (verdicts[page].kind, verdicts[page + "#intro"].kind) == (Kind.OK, Kind.OK)
+
+
 def test_politeness_holds_across_stream_batches(server: ScriptedServer) -> None:
     server.latency = 0.1
     stream = RequestsClient(ClientOptions(per_host=2, interval=0.05, allow_private=True, workers=16)).start()

@@ -62,3 +62,29 @@ def test_offline_starts_no_stream(tmp_path: Path, server: ScriptedServer) -> Non
     assert links.stream(runner.make_context(links, config, RunOptions(offline=True))) is None
     assert run_lint([posts], config, RunOptions(offline=True, jobs=1)).findings == ()
     assert not server.hits
+
+
+def test_ctrl_c_during_a_streamed_run_exits_at_once(tmp_path: Path, server: ScriptedServer) -> None:
+    """An interrupt abandons the queued checks: nothing waits for the host's next turn or for
+    a slow answer (it used to wait for every queued URL: 100 s here)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    server.latency = 8.0
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    for i in range(20):
+        links = " ".join(f"[page {i}-{j}]({server.base}/ok/{i}-{j})" for j in range(3))
+        (posts / f"2020-01-01-p{i}.md").write_text(f"---\ntitle: P{i}\nlayout: post\n---\n\nSee {links}.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "lint", "--allow-private", "--no-cache", "--jobs", "1", str(posts)],
+                           cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)  # the first requests are out and waiting for their slow answers
+    run.send_signal(signal.SIGINT)
+    began = time.monotonic()
+    out, err = run.communicate(timeout=60)
+    assert (run.returncode, err.strip()) == (130, "pipeline: interrupted")
+    assert time.monotonic() - began < 5.0
