@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +109,8 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     heads = tuple(h for h in heads if h.heading.line not in raw)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
-    yield from _anchor_collisions(post, heads, opts.get("slugs") or _site_slugs(post))
+    if len(heads) > 1:
+        yield from _anchor_collisions(post, heads, opts.get("slugs") or _site_slugs(post))
     yield from _title_repeats(post, heads)
     yield from _multiple_spaces(post, heads)
 
@@ -511,7 +514,12 @@ def _title_repeats(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:
 def _site_slugs(post: Post) -> tuple[str, ...]:
     """The ids the site builds: GitHub's under kramdown's GFM input (Jekyll's default),
     kramdown's own under `kramdown: input: kramdown`."""
-    site = nearest_site(post.path.resolve()) if post.path.name else None
+    return _folder_slugs(os.path.dirname(os.path.abspath(post.path)))
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_slugs(folder: str) -> tuple[str, ...]:  # one config walk per folder, not per post
+    site = nearest_site(Path(folder, "_"))
     return ("kramdown",) if site is not None and site.markdown_input.lower() == "kramdown" else ("github",)
 
 
