@@ -206,10 +206,13 @@ def defaults_for(post: Path) -> dict[str, Any]:
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """Jekyll's Utils.deep_merge_hashes: `over` wins, mappings merge all the way down."""
+    """Jekyll's Utils.deep_merge_hashes: `over` wins, mappings merge all the way down, and an
+    empty value (`layout:` with nothing after it) keeps the one it would replace."""
     merged = dict(base)
     for key, value in over.items():
         old = merged.get(key)
+        if value is None and key in merged:
+            continue
         merged[key] = deep_merge(old, value) if isinstance(old, Mapping) and isinstance(value, Mapping) else value
     return merged
 

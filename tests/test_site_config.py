@@ -115,3 +115,15 @@ def test_post_urls_match_what_jekyll_builds(tmp_path: Path) -> None:
     expected = sorted(url + "index.html" if url.endswith("/") else url + ("" if "." in url.rsplit("/", 1)[-1] else ".html")
                       for _, url in JEKYLL_CASES.values())
     assert built == expected
+
+
+@pytest.mark.parametrize(("base", "over", "expected"), [
+    ({"layout": "guide", "a": {"x": 1}}, {"layout": None}, {"layout": "guide", "a": {"x": 1}}),  # `layout:` keeps the default
+    ({"a": {"x": 1, "y": 2}}, {"a": {"y": None, "z": 3}}, {"a": {"x": 1, "y": 2, "z": 3}}),
+    ({"layout": "guide"}, {"layout": "post", "new": None}, {"layout": "post", "new": None}),
+])
+def test_deep_merge_is_jekylls(base: dict, over: dict, expected: dict) -> None:
+    """Utils.deep_merge_hashes: a nil value keeps the one it would replace."""
+    from pipeline.jekyll import deep_merge
+
+    assert deep_merge(base, over) == expected

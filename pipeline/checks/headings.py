@@ -393,7 +393,7 @@ _FENCE_OR_HEADING = re.compile(r" {0,3}(?:```|~~~|#{1,6}(?:[ \t]|$))")
 
 # What ends a paragraph in kramdown's GFM reading too (a table row, a `***` rule or an HTML
 # line does not): a fence, a list item, a blockquote, an ATX heading.
-_ENDS_A_PARAGRAPH = re.compile(r" {0,3}(?:```|~~~|[-+*][ \t]|\d{1,9}[.)][ \t]|>|#{1,6}(?:[ \t]|$))")
+_ENDS_A_PARAGRAPH = re.compile(r" {0,3}(?:```|~~~|[-+*][ \t]|\d{1,9}\.[ \t]|>|#{1,6}[ \t]+\S)")  # kramdown: no `1)`, no bare `#`
 
 
 # Inline markup a repeated line of prose may carry. An image, a link, code or HTML whose

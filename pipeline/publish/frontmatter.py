@@ -64,7 +64,8 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
             plural_items = _as_list(fm.pop(plural, None), True)
             merged = items or plural_items  # the singular wins over the plural...
             if plural == "categories":  # ...but categories also keep the plural, after the folders
-                merged = list(dict.fromkeys([*folder_categories, *plural_items, *merged]))
+                # as text, as Jekyll keeps them (a number would stand beside its own text: 2020, "2020")
+                merged = list(dict.fromkeys(str(c) for c in (*folder_categories, *plural_items, *merged)))
             fm[plural] = merged
     if isinstance(fm.get("title"), str):
         fm["title"] = fm["title"].strip()

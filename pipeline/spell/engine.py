@@ -102,7 +102,7 @@ class Misspelling:
 
 
 # Endings of nouns whose plural the word lists may lack (mitigation: mitigations).
-_NOUN_ENDS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ship", "ture", "ism", "ist", "put", "ware", "age")
+_NOUN_ENDS = ("tion", "sion", "ment", "ness", "ance", "ence", "ship", "ture", "ism", "ist", "put", "ware", "age")  # not -ity: -ities
 
 
 class Speller:

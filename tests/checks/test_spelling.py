@@ -112,6 +112,7 @@ def test_no_safe_fix_inside_a_reference_label(tmp_path: Path) -> None:
     ("Dont do it. Doesnt matter.\n", [(4, 1, "Don't"), (4, 13, "Doesn't")]),  # short capitals are names, but not these
     # pieces of a known compound, and plurals the lists lack, are words
     ("Two add-ons, socio-economic data, known mitigations and severities.\n", []),
+    ("We compared the qualitys of both.\n", [(4, 17, "quality")]),  # -ity makes -ities: a slip
 ])
 def test_names_contractions_compounds_and_plurals(tmp_path: Path, body: str, expected: list[tuple[int, int, str]]) -> None:
     findings = run({"a.md": "---\ntitle: T\n---\n" + body}, tmp_path)

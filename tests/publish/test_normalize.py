@@ -116,6 +116,9 @@ def test_excerpt_separator_is_jekylls(tmp_path: Path, front_matter: str, config:
     ({"title": "T", "tag": "x", "tags": ["y"], "date": "2019-05-06 10:00:00 +0200"}, None,
      {"title": "T", "date": "2019-05-06 10:00:00 +0200", "tags": ["x"], "tag": "x"}),
     ({"title": "T", "date": dt.datetime(2021, 2, 3, 4, 5, 6)}, None, {"title": "T", "date": "2021-02-03 04:05:06"}),
+    # categories as text: Jekyll would keep a number beside its own text (2020 and "2020")
+    ({"title": "T", "category": 2020, "categories": ["press"]}, dt.date(2020, 1, 2),
+     {"title": "T", "date": "2020-01-02", "categories": ["press", "2020"], "category": 2020}),
 ])
 def test_normalize_front_matter(data: dict[str, object], name_date: dt.date | None, expected: dict[str, object]) -> None:
     got = normalize_front_matter(data, name_date, ("layout", "title", "date", "categories", "tags"))
