@@ -12,7 +12,7 @@ import datetime as dt
 import fnmatch
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,10 +32,24 @@ DEFAULT_EXCLUDE = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfi
                    "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
 
 
-def _matches(patterns: tuple[str, ...], path: str, name: str) -> bool:
-    """EntryFilter#glob_include?: a pattern matches a path as a glob or as its prefix."""
-    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) or path.startswith(p) or path + "/" == p
-               for p in patterns)  # a plain string prefix, as Jekyll's start_with? (notes also hides notesx)
+def _matches(patterns: tuple[str, ...], path: str, name: str | None = None) -> bool:
+    """EntryFilter#glob_include?: a pattern matches the path from the site folder as a glob
+    or as its prefix (a plain string prefix, as Ruby's start_with?: notes also hides notesx).
+    `include` is tried on the bare `name` too (EntryFilter#included?); `exclude` is not, so
+    `exclude: [notes.txt]` keeps docs/notes.txt."""
+    match = _matcher(patterns)
+    return match(path) or (name is not None and match(name))
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """One compiled test for a pattern list: it runs for every folder of a site walk."""
+    globs = re.compile("|".join(fnmatch.translate(p) for p in patterns)) if patterns else None
+    slashed = frozenset(patterns)
+
+    def match(path: str) -> bool:
+        return bool(patterns) and (path.startswith(patterns) or path + "/" in slashed or globs.match(path) is not None)  # type: ignore[union-attr]
+    return match
 
 
 def slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
@@ -93,7 +107,7 @@ class SiteConfig:
             path = "/".join(parts[: i + 1])
             if _matches(self.include, path, name):
                 continue
-            if name.startswith(("_", ".", "#")) or name.endswith("~") or _matches(self.exclude, path, name):
+            if name.startswith(("_", ".", "#")) or name.endswith("~") or _matches(self.exclude, path):
                 return False
         return True
 

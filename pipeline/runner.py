@@ -23,10 +23,10 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import PathError, PipelineError
 from pipeline.findings import Finding, Severity
+from pipeline.jekyll import CONFIG_NAMES, nearest_site
 from pipeline.lintcache import LintCache, content_key
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
 from pipeline.records import fast_pickle
-from pipeline.jekyll import CONFIG_NAMES, nearest_site
 from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
 from pipeline.suppress import Suppressions, parse_suppressions
 
@@ -107,12 +107,17 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
         return list(found)
     # One file named twice (posts/a.md and /abs/posts/a.md, or inside a folder also given)
     # is linted, fixed and published once, under the first name it was given by.
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     unique = []
     for file in found:
-        real = os.path.realpath(file)
-        if real not in seen:
-            seen.add(real)
+        try:
+            st = os.stat(file)
+            same = (st.st_dev, st.st_ino)
+        except OSError:  # a broken link: reported as itself
+            unique.append(file)
+            continue
+        if same not in seen:
+            seen.add(same)
             unique.append(file)
     return unique
 
@@ -148,12 +153,25 @@ def _jekyll_post_folders(folder: Path) -> tuple[Path, ...]:
     site = nearest_site(real / "_")
     if site is None:
         return ()
-    found = []
-    for parent, dirs, _files in os.walk(site.collections):
-        here = Path(parent)
-        found += [here / name for name in ("_posts", "_drafts") if name in dirs]
+    return _site_post_folders(site)
+
+
+def _site_post_folders(site: Any) -> tuple[Path, ...]:
+    """The walk behind `_jekyll_post_folders`: folders only (a site holds thousands of asset
+    folders), in os.walk's order."""
+    found: list[Path] = []
+    stack = [str(site.collections)]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as entries:
+                names = sorted(e.name for e in entries if e.is_dir(follow_symlinks=False))
+        except OSError:
+            continue
+        found += [Path(here, name) for name in ("_posts", "_drafts") if name in names]
         # As Jekyll's reader: no folder starting with '_' or '.', nor one `exclude` names.
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and _site_reads(site, here / d))
+        stack += [os.path.join(here, d) for d in reversed(names)
+                  if d not in SKIP_DIRS and not d.startswith(("_", ".", "#")) and _site_reads(site, Path(here, d))]
     return tuple(found)
 
 
@@ -610,8 +628,9 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
         results = map_files(files, job, _feeder(streams) if streams else None)
         by_path = {r.path: r for r in results}
         findings = [f for r in results for f in r.findings]
-        loader = SiteLoader(site_roots(paths, config), by_path, job, config.exclude)
-        site = Site(tuple(by_path.values()), site_roots(paths, config)[0] if paths else config.root,
+        roots = site_roots(paths, config)  # one walk of the site per run
+        loader = SiteLoader(roots, by_path, job, config.exclude)
+        site = Site(tuple(by_path.values()), roots[0] if paths else config.root,
                     loader.index, loader.keys, loader.one)
         for mod in checkers:
             if getattr(mod, "check_site", None) is not None:

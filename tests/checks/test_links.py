@@ -349,6 +349,8 @@ SITE_PAGES = {
         ("exclude: [notes, '*.psd']\n", "[n](/notes/n.png) [p](/assets/art.psd) [m](/node_modules/x.js)",
          [(5, 5, "LK003"), (5, 23, "LK003"), (5, 44, "LK003")]),
         ("include: ['_inn*']\n", "[i](/pub/_inner/i.png)", []),
+        # exclude matches the path from the site folder, not a nested file's bare name
+        ("exclude: [n.png]\n", "[n](/notes/n.png)", []),
         # posts are found by their URL, not only by the last part of it
         ("title: t\n", "[a](/2020/01/02/other.html) [b](/2020/01/02/other) [c](/1999/01/01/other.html) "
                         "[d](/2020/01/02/other/)", [(5, 56, "LK003"), (5, 84, "LK003")]),
