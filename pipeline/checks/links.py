@@ -410,7 +410,7 @@ class _SiteIndex:
         rel = unquote(raw).lstrip("/") if absolute else unquote(raw)
         root = self.root_for(post)
         bases = [root] if absolute else [Path(post.resolved).parent, root]
-        suffix = Path(rel).suffix.lower()
+        suffix = _extension(rel)
         for base in bases:
             target = (base / rel) if rel else base
             candidates = [target]
@@ -425,8 +425,8 @@ class _SiteIndex:
             page = self._permalinks(root).get(_page_key(rel))
             if page is not None:
                 return page
-        if absolute and suffix in _PAGE_SUFFIXES and published:
-            return self._post_at(rel)  # a post permalink such as /2019/01/02/hello.html
+        if absolute and published:
+            return self._post_at(rel)  # a post permalink such as /2019/01/02/hello.html (or .../node.js)
         return None
 
     def site_of(self, post: LinkFacts) -> jekyll.SiteConfig | None:
@@ -464,7 +464,8 @@ class _SiteIndex:
         if not rel.strip("/"):
             return None  # the site's root is no post
         wanted = "/" + rel
-        slug = Path(rel.rstrip("/")).with_suffix("").name
+        last = rel.rstrip("/").rsplit("/", 1)[-1]
+        slug = last[: -len(Path(last).suffix)] if Path(last).suffix.lower() in (".html", ".htm") else last
         for paths in self.by_name.values():
             for resolved in paths:
                 if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts:
@@ -533,6 +534,15 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
         return found
+
+
+def _extension(rel: str) -> str:
+    """The file extension a URL path ends in, lower-cased; none for a folder URL
+    (/2019/01/02/python-3.12-released/) or a dotted slug (python-3.12-released)."""
+    if rel.endswith("/"):
+        return ""
+    suffix = Path(rel).suffix
+    return suffix.lower() if re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,5}", suffix) else ""
 
 
 def _has_front_matter(path: Path) -> bool:

@@ -406,3 +406,18 @@ def test_the_final_url_is_named_once(tmp_path: Path) -> None:
         "https://a.test/1: HTTP 404 Not Found (after redirects to https://b.test/end)",
         "https://a.test/2: more than 10 redirects (... -> https://b.test/end)",
     ]
+
+
+@pytest.mark.parametrize("config", ["permalink: pretty\n", "permalink: date\n"])
+def test_a_dotted_slug_is_a_post_url_not_a_file_extension(tmp_path: Path, config: str) -> None:
+    """python-3.12-released and node.js are slugs: Jekyll serves them at their URL."""
+    pretty = "pretty" in config
+    links_md = " ".join(f"[{name} post](/2019/01/0{day}/{name}{'/' if pretty else '.html'}#a)"
+                        for day, name in ((2, "python-3.12-released"), (3, "node.js")))
+    files = {"_posts/2019-01-02-python-3.12-released.md": FM + "## A\n", "_posts/2019-01-03-node.js.md": FM + "## A\n",
+             "_posts/2022-02-02-p.md": FM + links_md + " [gone](/2019/01/09/nope-3.1/)\n"}
+    posts = write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.code, f.message.split(":")[0]) for f in found] == [("LK003", "no such file")]
