@@ -718,6 +718,14 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                            f"so the build stops: {_why_hidden(res.value)}")
             return
         target = index.facts(os.path.realpath(file))
+        if res.target is Target.LIQUID_LINK:  # the tag matches a document's exact relative path, or the build stops
+            stops = ("a folder, not a file" if file.is_dir() else
+                     "a page or post with a leading '/' (the tag takes the path from the site folder as it is)"
+                     if res.value.startswith("/") and _has_front_matter(file) else
+                     f"a post Jekyll {left}" if target is not None and (left := _left_out(target)) else "")
+            if stops:
+                yield _finding(post.path, link, "LK003", f"{{% link {res.value} %}} names {stops}: the build stops")
+                return
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
 

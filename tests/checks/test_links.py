@@ -421,3 +421,17 @@ def test_a_dotted_slug_is_a_post_url_not_a_file_extension(tmp_path: Path, config
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.code, f.message.split(":")[0]) for f in found] == [("LK003", "no such file")]
+
+
+def test_link_tags_jekyll_cannot_resolve_stop_the_build(tmp_path: Path) -> None:
+    """Each of these stops `jekyll build` with "Could not find document" (checked with 4.3):
+    an unpublished or future post, a page written with a leading '/', a folder."""
+    tags = ["_posts/2020-09-09-hidden.md", "_posts/2999-01-01-later.md", "/about.md", "docs", "about.md", "/logo.png"]
+    files = {"_posts/2020-09-09-hidden.md": "---\ntitle: H\npublished: false\n---\nh\n", "_posts/2999-01-01-later.md": FM + "l\n",
+             "about.md": FM + "a\n", "docs/index.md": FM + "d\n", "logo.png": "png",
+             "_posts/2022-02-02-p.md": FM + " ".join(f"[the {i}]({{% link {t} %}})" for i, t in enumerate(tags)) + "\n"}
+    posts = write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.code, f.message.split(" names ")[0]) for f in found] == [("LK003", f"{{% link {t} %}}") for t in tags[:4]]
