@@ -133,13 +133,16 @@ def site_roots(paths: Sequence[str | Path], config: Config) -> tuple[Path, ...]:
     """Where the posts a run is judged against live: `posts_root` if set; else, for a file
     or folder inside a Jekyll site's `_posts` or `_drafts`, the site's whole `_posts` and
     `_drafts` (a pre-commit run on `_posts/2020/x.md` still sees `_posts/2019/`); else the
-    linted folders."""
+    linted folders, and with them, in a Jekyll site, its posts (a page's post_url and links
+    to posts are judged against them)."""
     if config.posts_root is not None:
         return (config.posts_root,)
     roots: dict[Path, None] = {}
     for p in paths:
         folder = Path(p) if Path(p).is_dir() else Path(p).parent
-        for root in _jekyll_post_folders(folder) or (folder,):
+        real = Path(os.path.realpath(folder))
+        inside = "_posts" in real.parts or "_drafts" in real.parts
+        for root in (*(() if inside else (folder,)), *_jekyll_post_folders(folder)) or (folder,):
             roots[root] = None
     return tuple(roots)
 
@@ -148,8 +151,6 @@ def _jekyll_post_folders(folder: Path) -> tuple[Path, ...]:
     """Every `_posts` and `_drafts` folder of the site `folder` is in: Jekyll reads posts from
     `news/_posts/` as well as from the root's (categories `news`), and links name them both."""
     real = Path(os.path.realpath(folder))
-    if "_posts" not in real.parts and "_drafts" not in real.parts:
-        return ()
     site = nearest_site(real / "_")
     if site is None:
         return ()

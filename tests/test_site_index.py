@@ -111,3 +111,19 @@ def test_one_file_of_a_jekyll_site_is_judged_against_the_whole_site(tmp_path: Pa
 
     alone = lint("_posts/2020/2020-03-01-new.md")
     assert alone == lint("_posts") == ["LK002 post_url names no post: '2020-04-01-idea'"]
+
+
+@pytest.mark.parametrize("target", ["docs/guide.md", "."])
+def test_a_page_linted_alone_sees_the_sites_posts(tmp_path: Path, target: str) -> None:
+    """What pre-commit passes when a page changes: its post_url and links to posts are judged
+    against the site's posts, as in a whole-site run."""
+    (tmp_path / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2019-01-02-one.md").write_text("---\ntitle: One\n---\n## A\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.md").write_text(
+        "---\ntitle: Guide\n---\n[the first post]({% post_url 2019-01-02-one %}#a), [again](/2019/01/02/one.html#a), "
+        "[the missing post]({% post_url 2019-01-02-two %})\n", encoding="utf-8")
+    config = build_config({"cache_dir": str(tmp_path / "cache")}, tmp_path, None)
+    result = run_lint([tmp_path / target], config, RunOptions(offline=True, jobs=1, no_cache=True))
+    assert [(Path(f.path).name, f.code) for f in result.findings if f.code.startswith("LK0")] == [("guide.md", "LK002")]
