@@ -289,8 +289,8 @@ class Speller:
         if text.isupper():  # acronyms
             return False
         lower = text.lower().replace("’", "'")
-        if text[0].isupper() and lower in self.lexicon.names:
-            return False
+        if text[0].isupper() and lower in self.lexicon.names and not self.contraction(lower):
+            return False  # a name (but Arent is aren't, whatever the name lists hold)
         return not self.known(text) and (lower not in site.code_terms or self._obvious_typo(lower))
 
     def _obvious_typo(self, lower: str) -> bool:

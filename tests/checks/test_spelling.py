@@ -109,7 +109,7 @@ def test_no_safe_fix_inside_a_reference_label(tmp_path: Path) -> None:
     # a contraction without its apostrophe is a slip however often it is used
     ("Didnt work. Didnt work again.\n", [(4, 1, "Didn't"), (4, 13, "Didn't")]),
     ("Thats odd, and theres more.\n", [(4, 1, "That's"), (4, 16, "there's")]),
-    ("Dont do it. Doesnt matter.\n", [(4, 1, "Don't"), (4, 13, "Doesn't")]),  # short capitals are names, but not these
+    ("Dont do it. Doesnt matter. Arent you?\n", [(4, 1, "Don't"), (4, 13, "Doesn't"), (4, 28, "Aren't")]),  # not names
     # pieces of a known compound, and plurals the lists lack, are words
     ("Two add-ons, socio-economic data, known mitigations and severities.\n", []),
     ("We compared the qualitys of both.\n", [(4, 17, "quality")]),  # -ity makes -ities: a slip
