@@ -464,7 +464,8 @@ class _SiteIndex:
         if not rel.strip("/"):
             return None  # the site's root is no post
         wanted = "/" + rel
-        last = rel.rstrip("/").rsplit("/", 1)[-1]
+        parts = rel.rstrip("/").rsplit("/", 2)
+        last = parts[-2] if parts[-1] in ("index.html", "index.htm") and len(parts) > 1 else parts[-1]  # pretty: .../one/index.html
         slug = last[: -len(Path(last).suffix)] if Path(last).suffix.lower() in (".html", ".htm") else last
         for paths in self.by_name.values():
             for resolved in paths:
@@ -556,7 +557,8 @@ def _has_front_matter(path: Path) -> bool:
 
 def _same_url(wanted: str, url: str) -> bool:
     """Does the URL path a link asks for reach the post published at `url`?"""
-    return wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html")
+    extensionless = not url.endswith("/") and not Path(url).suffix  # /blog/:title: Jekyll writes one.html
+    return wanted in (url, url.removesuffix(".html"), url.rstrip("/"), url + "index.html") or (extensionless and wanted == url + ".html")
 
 
 _SETS_URL = re.compile(rb"^(?:permalink|slug)[ \t]*:", re.MULTILINE)

@@ -435,3 +435,15 @@ def test_link_tags_jekyll_cannot_resolve_stop_the_build(tmp_path: Path) -> None:
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.code, f.message.split(" names ")[0]) for f in found] == [("LK003", f"{{% link {t} %}}") for t in tags[:4]]
+
+
+@pytest.mark.parametrize(("config", "link", "found"), [
+    ("permalink: /blog/:title\n", "/blog/one.html#a", []),  # an extensionless URL: Jekyll writes one.html
+    ("permalink: pretty\n", "/2019/01/02/one/index.html#a", []),  # the file a pretty URL is served from
+    ("permalink: pretty\n", "/2019/01/02/two/index.html", ["LK003"]),
+])
+def test_a_post_url_naming_the_written_file(tmp_path: Path, config: str, link: str, found: list[str]) -> None:
+    posts = write_site(tmp_path, {"_posts/2019-01-02-one.md": FM + "## A\n", "_posts/2022-02-02-p.md": FM + f"[the target]({link})\n"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    assert [f.code for f in links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())] == found
