@@ -382,8 +382,8 @@ class _SiteIndex:
         takes from either side of `_posts`: 'news/2019-...' is _posts/news/ or news/_posts/."""
         *dirs, stem = name.strip("/").split("/")
         for resolved in self.by_name.get(stem, ()):
-            if "_drafts" in Path(resolved).parts:
-                continue  # post_url never names a draft: Jekyll stops the build
+            if "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
+                continue  # post_url never names a draft, nor a post in a folder Jekyll skips: the build stops
             parents = Path(resolved).parent.parts
             if not dirs or parents[-len(dirs):] == tuple(dirs) or parents[-len(dirs) - 1 :] == (*dirs, "_posts"):
                 return self.facts(resolved)
@@ -469,8 +469,8 @@ class _SiteIndex:
         slug = last[: -len(Path(last).suffix)] if Path(last).suffix.lower() in (".html", ".htm") else last
         for paths in self.by_name.values():
             for resolved in paths:
-                if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts:
-                    continue  # a page linted with the posts (lint .) is no post: its URL is its path
+                if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts or not _read_as_post(resolved):
+                    continue  # a page linted with the posts (lint .) is no post, nor one in an excluded folder
                 facts = self.facts(resolved)
                 url = facts.url if facts is not None else None
                 if url is None or _same_url(wanted, url):
@@ -535,6 +535,24 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _page_permalinks(root)
         return found
+
+
+def _read_as_post(resolved: str) -> bool:
+    """Does Jekyll read this file as a post? Not when a folder on its way from the site's
+    collections folder down to `_posts` is one Jekyll skips (`exclude: [archive]`,
+    `_old/_posts`): a whole-site lint finds those files, Jekyll never does."""
+    folder = os.path.dirname(resolved)
+    site = jekyll.nearest_site(Path(folder, "_"))
+    if site is None:
+        return True
+    try:
+        rel = Path(folder).relative_to(site.collections).parts
+    except ValueError:
+        return True
+    if "_posts" not in rel:
+        return True
+    above = rel[: rel.index("_posts")]
+    return not above or site.published("/".join(above))
 
 
 def _extension(rel: str) -> str:

@@ -447,3 +447,18 @@ def test_a_post_url_naming_the_written_file(tmp_path: Path, config: str, link: s
     (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     ctx = context(tmp_path, offline=True)
     assert [f.code for f in links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())] == found
+
+
+def test_posts_in_folders_jekyll_skips_are_no_posts(tmp_path: Path) -> None:
+    """A whole-site lint finds archive/_posts and _old/_posts; Jekyll, with `exclude: [archive]`,
+    reads neither, so a post_url or URL to them stops the build or 404s."""
+    files = {"archive/_posts/2018-01-02-arc.md": FM + "a\n", "_old/_posts/2018-01-03-old.md": FM + "o\n",
+             "news/_posts/2018-01-04-new.md": FM + "n\n",
+             "_posts/2022-02-02-p.md": FM + "[one]({% post_url 2018-01-02-arc %}) [two]({% post_url 2018-01-03-old %}) "
+                                            "[three]({% post_url 2018-01-04-new %}) [four](/news/2018/01/04/new.html)\n"}
+    write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text("exclude: [archive]\n", encoding="utf-8")
+    posts = [load_post(tmp_path / name, text.encode()) for name, text in files.items()]  # all linted, as `lint .`
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.code, f.col) for f in found] == [("LK002", 7), ("LK002", 44)]
