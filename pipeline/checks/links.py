@@ -38,8 +38,8 @@ from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
 if TYPE_CHECKING:
-    from pipeline.net.client import ClientOptions
     from pipeline.net.cache import VerdictStore
+    from pipeline.net.client import ClientOptions
     from pipeline.net.verdict import LinkClient, LinkStream, Verdict
 
 NAME = "links"
