@@ -201,8 +201,8 @@ def _categories(front_matter: Mapping[str, Any], post: Path, root: Path) -> list
         value = front_matter.get(key)
         if value is None:
             continue
-        if isinstance(value, str):
-            found += value.split()
+        if isinstance(value, str):  # a singular `category` is one name, spaces and all (Web Dev)
+            found += value.split() if key == "categories" else [value]
         elif isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
             found += [str(v) for v in value]
         else:

@@ -32,6 +32,7 @@ def site(tmp_path: Path, config: str) -> jekyll.SiteConfig:
         ("title: t\n", {"permalink": "/:title/"}, "_posts", "/hello/"),  # the post's own wins
         ("title: t\n", {"date": dt.datetime(2021, 5, 6, 7, 8)}, "_posts", "/2021/05/06/hello.html"),
         ("title: t\n", {"category": "Rust", "categories": ["rust", "Web"]}, "_posts", "/rust/web/2020/03/04/hello.html"),
+        ("title: t\n", {"category": "Web Dev"}, "_posts", "/web dev/2020/03/04/hello.html"),  # one name, not split
         ("title: t\n", {}, "blog/_posts", "/blog/2020/03/04/hello.html"),  # a folder above _posts is a category
         ("defaults:\n  - scope: {path: '', type: posts}\n    values: {permalink: '/:title/'}\n", {}, "_posts", "/hello/"),
         ("defaults:\n  - scope: {path: '', type: pages}\n    values: {permalink: '/:title/'}\n", {}, "_posts",
