@@ -106,6 +106,9 @@ _HTML_ATTR = re.compile(
     re.IGNORECASE,
 )
 _PLAIN_DEST = re.compile(r"[^\s()\\{<]*")
+# A destination with spaces, which kramdown takes whole (CommonMark makes it no link): up to an
+# optional quoted title and the closing parenthesis, on one line.
+_SPACED_DEST = re.compile(r"""([^()\n"'{<\\]*?)(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)""")
 _LIQUID = re.compile(r"\{%-?\s*(post_url|link)\s+([^\s%]+)\s*-?%\}(#[^\s)\"'<>\]]*)?")
 
 
@@ -148,6 +151,10 @@ def _destination(text: str, pos: int) -> tuple[int, str] | None:
         return None if end < 0 or "\n" in text[pos:end] else (pos + 1, text[pos + 1 : end])
     simple = _PLAIN_DEST.match(text, pos)  # fast path: no parens, escapes or Liquid
     if simple and (simple.end() >= len(text) or text[simple.end()] in " \t\n)"):
+        if simple.end() < len(text) and text[simple.end()] in " \t":
+            spaced = _SPACED_DEST.match(text, pos)  # kramdown: ![a cat](/img/my cat.png "title")
+            if spaced and " " in spaced.group(1).strip():
+                return pos, spaced.group(1).strip()
         return pos, simple.group()
     depth, i = 0, pos
     while i < len(text):

@@ -70,6 +70,9 @@ EXTRACTION = [
     ("inline", "[a](https://a.test/x \"title\")", [(1, 5, LinkKind.INLINE, "https://a.test/x")]),
     ("image with kramdown ial", "![i](/img.png){:target=\"_blank\"}", [(1, 6, LinkKind.IMAGE, "/img.png")]),
     ("angle destination", "[a](<has space.md>)", [(1, 6, LinkKind.INLINE, "has space.md")]),
+    # kramdown takes a destination with spaces whole, title or not (Jekyll 4.3 renders src="/img/my cat.png")
+    ("spaces in destination", "![a](/img/my cat.png) [b](my doc.md \"t\")",
+     [(1, 6, LinkKind.IMAGE, "/img/my cat.png"), (1, 27, LinkKind.INLINE, "my doc.md")]),
     ("parens in url", "[w](https://w.test/A_(b)) x", [(1, 5, LinkKind.INLINE, "https://w.test/A_(b)")]),
     ("image inside link", "[![i](https://i.test/i.png)](https://o.test/)",
      [(1, 7, LinkKind.IMAGE, "https://i.test/i.png"), (1, 30, LinkKind.INLINE, "https://o.test/")]),
