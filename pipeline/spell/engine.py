@@ -19,7 +19,14 @@ from typing import Any
 
 from pipeline.spell.lexicon import COMMON_ZIPF, Lexicon
 from pipeline.spell.prose import Prose, ProseWord
-from pipeline.spell.suggest import S_CONTRACTIONS, Suggestion, cheap_slip, match_case, near_common, rank
+from pipeline.spell.suggest import (
+    Suggestion,
+    cheap_slip,
+    match_case,
+    near_common,
+    rank,
+    restores_apostrophe,
+)
 
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _REPEATED_LETTER = re.compile(r"(.)\1\1\1")
@@ -344,7 +351,7 @@ class Speller:
         for end in ("nt", "re", "ve", "ll", "d", "m", "s"):
             if lower.endswith(end) and len(lower) > len(end) + 1:
                 cand = lower[: -len(end)] + "'" + end if end != "nt" else lower[:-2] + "n't"
-                if (end != "s" or cand in S_CONTRACTIONS) and cand in self.lexicon:
+                if restores_apostrophe(lower, cand) and cand in self.lexicon:
                     return cand
         return None
 
@@ -352,13 +359,11 @@ class Speller:
         ranked = self.suggest(w.text)
         lower = w.text.lower()
         if ranked and self.contraction(lower) == ranked[0].word:  # Dont, Doesnt: the apostrophe, not a name
-            return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), ranked[0].cost,
-                               ranked[1].score - ranked[0].score if len(ranked) > 1 else float("inf"))
+            return _misspelling(w, ranked)
         if not ranked or " " in ranked[0].word:
             return None  # far from every word (a name), or a run-together compound
         top = ranked[0]
         s = self.settings
-        lower = w.text.lower()
         if len(lower) - len(top.word) >= 2 and len(top.word) >= 4 and lower.startswith(top.word):
             return None  # a word plus a suffix (vendor-ing, look-ie): coined, not mistyped
         # At a sentence's start the capital says nothing, and the name lists hold many, just
@@ -379,8 +384,12 @@ class Speller:
             min_zipf = max(min_zipf, 5.0)  # short capitalised words are mostly names (Mert); Teh: The
         if top.cost > max_cost or top.zipf < min_zipf or top.score > s.max_score:
             return None
-        gap = ranked[1].score - top.score if len(ranked) > 1 else float("inf")
-        return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), top.cost, gap)
+        return _misspelling(w, ranked)
+
+
+def _misspelling(w: ProseWord, ranked: Sequence[Suggestion]) -> Misspelling:
+    gap = ranked[1].score - ranked[0].score if len(ranked) > 1 else float("inf")
+    return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), ranked[0].cost, gap)
 
 
 def _name_phrases(kept: Sequence[tuple[int, ProseWord]]) -> set[int]:

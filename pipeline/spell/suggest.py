@@ -59,6 +59,11 @@ S_CONTRACTIONS = frozenset({"that's", "there's", "here's", "where's", "what's", 
                             "it's", "he's", "she's", "let's", "everyone's", "nobody's", "somebody's"})
 
 
+def restores_apostrophe(word: str, cand: str) -> bool:
+    """Is `cand` the contraction `word` is without its apostrophe (dont: don't; thats: that's)?"""
+    return "'" in cand and cand.replace("'", "") == word and (not cand.endswith("'s") or cand in S_CONTRACTIONS)
+
+
 def _missing_cost(word: str, i: int) -> float:
     """The typo lacks word[i]: cheapest for an apostrophe (dont, doesnt: contractions typed
     without one), while an apostrophe the typo adds costs as much as any letter."""
@@ -174,7 +179,7 @@ def _score(word: str, cands: list[str], lexicon: Lexicon) -> list[Suggestion]:
         cost = typo_cost(word, cand) + (NAME_PENALTY if cand in lexicon.proper else 0.0)
         zipf = lexicon.zipf(cand)
         score = cost - FREQ_WEIGHT * min(zipf, ZIPF_CAP)
-        if "'" in cand and cand.replace("'", "") == word and (not cand.endswith("'s") or cand in S_CONTRACTIONS):
+        if restores_apostrophe(word, cand):
             score = cost - FREQ_WEIGHT * ZIPF_CAP - 1.0  # a contraction without its apostrophe (not a possessive: ags)
         scored.append(Suggestion(cand, cost, zipf, score))
     return scored
