@@ -152,13 +152,13 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 def _represent_date(dumper: yaml.SafeDumper, value: _Date) -> yaml.ScalarNode:
     text = str(value)
-    tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
-    if tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+    if dumper.resolve(yaml.ScalarNode, text, (True, False)) not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
         return _represent_str(dumper, text)
-    return dumper.represent_scalar(tag, text, style="")
+    return _represent_plain(dumper, text)
 
 
-def _represent_plain(dumper: yaml.SafeDumper, value: Plain) -> yaml.ScalarNode:
+def _represent_plain(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    """The text as a plain scalar, tagged as it reads, so the emitter writes it unquoted."""
     text = str(value)
     return dumper.represent_scalar(dumper.resolve(yaml.ScalarNode, text, (True, False)), text, style="")
 
