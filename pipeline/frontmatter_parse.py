@@ -208,8 +208,30 @@ _REFUSED_TAGS = {
 }
 
 
+# Psych's timestamp pattern (ScalarScanner::TIME, Ruby's ASCII `\d` and `\s`). Psych's
+# parse_time then splits the scalar at the first space, `t` or `T` and expects a clock time
+# after it: with a tab (or another non-space blank) between date and time there is none, and
+# it raises NoMethodError, which Jekyll reports as "could not read file" and skips the post.
+_PSYCH_TIME = re.compile(
+    r"-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t\r\n\f\v]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t\r\n\f\v]*(?:Z|[-+][0-9]{1,2}:?(?:[0-9]{2})?))?"
+)
+_CLOCK = re.compile(r"[0-9]+:[0-9]+:[0-9]+")
+
+
+def psych_time_fails(value: str) -> bool:
+    """True when Psych reads the plain scalar `value` as a time and fails on it."""
+    if "\t" not in value and "\r" not in value and "\f" not in value and "\v" not in value:
+        return False  # only a blank other than a space before the time defeats parse_time's split
+    if not _PSYCH_TIME.fullmatch(value):
+        return False
+    parts = re.split(r"[ tT]", value, maxsplit=1)
+    return len(parts) < 2 or _CLOCK.search(parts[1]) is None
+
+
 def _refused_tag(node: yaml.Node) -> tuple[yaml.Node, str] | None:
-    """The first node tagged !!set, !!omap or !!pairs, and why Jekyll cannot take it."""
+    """The first node Jekyll's YAML reader cannot take, and why: a node tagged !!set, !!omap
+    or !!pairs, or a plain scalar that Psych reads as a time and fails on."""
     stack, seen = [node], set()
     while stack:
         current = stack.pop()
@@ -219,6 +241,9 @@ def _refused_tag(node: yaml.Node) -> tuple[yaml.Node, str] | None:
         if current.tag in _REFUSED_TAGS:
             short = "!!" + current.tag.rsplit(":", 1)[1]
             return current, f"YAML tag {short}: {_REFUSED_TAGS[current.tag]}; write a plain mapping or list"
+        if isinstance(current, yaml.ScalarNode) and not current.style and psych_time_fails(current.value):
+            return current, (f"{current.value!r} reads as a time in Jekyll's YAML reader (Psych), which fails on "
+                             "the blank between date and time and skips the post; put one space there")
         if isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):

@@ -55,6 +55,12 @@ CASES = [
     ("pairs-tag", fm(OK + b"p: !!pairs [a: 1]\n"), NAME, [(4, 4, "FM005")]),
     ("python-tag", fm(OK + b"p: !!python/tuple [1]\n"), NAME, [(4, 1, "FM005")]),
     ("plain-tags-are-fine", fm(OK + b"n: !!str 12\nm: !!map {a: 1}\n"), NAME, []),
+    # a tab between date and time: Psych reads a time, its parse_time raises, Jekyll skips the post
+    ("tab-in-time", fm(OK + b"updated: 2020-01-02\t10:00:00\n"), NAME, [(4, 10, "FM005")]),
+    ("tab-in-time-in-list", fm(OK + b"x: [a, 2020-01-02\t10:00:00 +0100]\n"), NAME, [(4, 8, "FM005")]),
+    ("tab-then-space-in-time", fm(OK + b"u: 2020-01-02\t 10:00:00\n"), NAME, []),
+    ("quoted-tab-in-time", fm(OK + b"u: \"2020-01-02\t10:00:00\"\n"), NAME, []),
+    ("t-in-time", fm(OK + b"u: 2020-01-02t10:00:00\n"), NAME, []),
     # duplicate keys, at the second occurrence
     ("duplicate-top-level", fm(b"layout: post\ntitle: x\ntitle: y\n"), NAME, [(4, 1, "FM006")]),
     ("duplicate-nested", fm(OK + b"author:\n  name: a\n  name: b\n"), NAME, [(6, 3, "FM006")]),
@@ -155,6 +161,7 @@ def test_front_matter_findings(data: bytes, name: str, expected: list[tuple[int,
 @pytest.mark.parametrize(("body", "message"), [
     (b"s: !!set {a, b}\n", "YAML tag !!set: Jekyll's YAML reader refuses it (Psych::Set)"),
     (b"o: !!omap [a: 1]\n", "YAML tag !!omap: Jekyll's YAML reader refuses it on a mapping"),
+    (b"d: 2020-01-02\t10:00:00\n", "'2020-01-02\\t10:00:00' reads as a time in Jekyll's YAML reader (Psych)"),
 ])
 def test_a_refused_tag_is_named(body: bytes, message: str) -> None:
     """The author is told which tag to remove: Jekyll only says it could not read the file."""
