@@ -139,7 +139,7 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
     except RecursionError:  # depth reached only through aliases
         fm.problems.append(Problem(1, "FM005", f"front matter is nested more than {MAX_DEPTH} levels deep"))
         return
-    refused = _refused_tag(node)
+    refused = _refused_node(node, text)
     if refused is not None:
         node_at, why = refused
         fm.problems.append(Problem(node_at.start_mark.line + first, "FM005", why, node_at.start_mark.column + 1))
@@ -229,9 +229,22 @@ def psych_time_fails(value: str) -> bool:
     return len(parts) < 2 or _CLOCK.search(parts[1]) is None
 
 
-def _refused_tag(node: yaml.Node) -> tuple[yaml.Node, str] | None:
+def _psych_misreads(value: str) -> str | None:
+    """Why Jekyll's reader cannot take the plain scalar `value`, or None when it can."""
+    if value.startswith(":") and len(value) > 1 and "\n" not in value:
+        # ScalarScanner makes a Symbol of ':name', which safe_load refuses ("Tried to load
+        # unspecified class: Symbol"): Jekyll drops the front matter and dates the post today.
+        return f"{value!r} is a Ruby symbol to Jekyll's YAML reader (Psych), which refuses it and drops the front matter; quote it"
+    if psych_time_fails(value):
+        return (f"{value!r} reads as a time in Jekyll's YAML reader (Psych), which fails on the blank "
+                "between date and time and skips the post; put one space there")
+    return None
+
+
+def _refused_node(node: yaml.Node, text: str) -> tuple[yaml.Node, str] | None:
     """The first node Jekyll's YAML reader cannot take, and why: a node tagged !!set, !!omap
-    or !!pairs, or a plain scalar that Psych reads as a time and fails on."""
+    or !!pairs, or a plain untagged scalar Psych misreads (`text` tells a tag: the node's
+    mark is on it)."""
     stack, seen = [node], set()
     while stack:
         current = stack.pop()
@@ -241,10 +254,12 @@ def _refused_tag(node: yaml.Node) -> tuple[yaml.Node, str] | None:
         if current.tag in _REFUSED_TAGS:
             short = "!!" + current.tag.rsplit(":", 1)[1]
             return current, f"YAML tag {short}: {_REFUSED_TAGS[current.tag]}; write a plain mapping or list"
-        if isinstance(current, yaml.ScalarNode) and not current.style and psych_time_fails(current.value):
-            return current, (f"{current.value!r} reads as a time in Jekyll's YAML reader (Psych), which fails on "
-                             "the blank between date and time and skips the post; put one space there")
-        if isinstance(current, yaml.SequenceNode):
+        if isinstance(current, yaml.ScalarNode):
+            if not current.style and text[current.start_mark.index : current.start_mark.index + 1] != "!":
+                why = _psych_misreads(current.value)
+                if why is not None:
+                    return current, why
+        elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             stack.extend(n for pair in reversed(current.value) for n in reversed(pair))

@@ -61,6 +61,10 @@ CASES = [
     ("tab-then-space-in-time", fm(OK + b"u: 2020-01-02\t 10:00:00\n"), NAME, []),
     ("quoted-tab-in-time", fm(OK + b"u: \"2020-01-02\t10:00:00\"\n"), NAME, []),
     ("t-in-time", fm(OK + b"u: 2020-01-02t10:00:00\n"), NAME, []),
+    # ':name' is a Symbol to Psych, which safe_load refuses: Jekyll drops the front matter
+    ("symbol-value", fm(OK + b"meta:\n  sym: :foo\n"), NAME, [(5, 8, "FM005")]),
+    ("symbol-key", fm(OK + b":k: 1\n"), NAME, [(4, 1, "FM005")]),
+    ("symbol-quoted-or-tagged", fm(OK + b"q: ':foo'\nt: !!str :foo\nc: a:b\n"), NAME, []),
     # duplicate keys, at the second occurrence
     ("duplicate-top-level", fm(b"layout: post\ntitle: x\ntitle: y\n"), NAME, [(4, 1, "FM006")]),
     ("duplicate-nested", fm(OK + b"author:\n  name: a\n  name: b\n"), NAME, [(6, 3, "FM006")]),
@@ -161,6 +165,7 @@ def test_front_matter_findings(data: bytes, name: str, expected: list[tuple[int,
 @pytest.mark.parametrize(("body", "message"), [
     (b"s: !!set {a, b}\n", "YAML tag !!set: Jekyll's YAML reader refuses it (Psych::Set)"),
     (b"o: !!omap [a: 1]\n", "YAML tag !!omap: Jekyll's YAML reader refuses it on a mapping"),
+    (b"s: :sym\n", "':sym' is a Ruby symbol to Jekyll's YAML reader (Psych), which refuses it"),
     (b"d: 2020-01-02\t10:00:00\n", "'2020-01-02\\t10:00:00' reads as a time in Jekyll's YAML reader (Psych)"),
 ])
 def test_a_refused_tag_is_named(body: bytes, message: str) -> None:
