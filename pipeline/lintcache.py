@@ -50,6 +50,19 @@ def content_key(path: Path, salt: str) -> tuple[str | None, bytes | None]:
     return digest.hexdigest(), data
 
 
+def make_cache_folder(folder: Path) -> None:
+    """Create a cache folder that git ignores by itself, as ruff's and pytest's do: a cache
+    committed by `git add -A` makes every later pre-commit run fail ("files were modified").
+    A folder that already exists is the user's and is left as it is."""
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / ".gitignore").write_text("# Created by pipeline: a cache, never committed.\n*\n", encoding="utf-8")
+    except OSError:
+        pass  # the cache still works; only the convenience is lost
+
+
 class LintCache:
     def __init__(self, conn: sqlite3.Connection | None) -> None:
         self._conn = conn
@@ -57,7 +70,7 @@ class LintCache:
     @classmethod
     def open(cls, folder: Path) -> LintCache:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_cache_folder(folder)
             conn = sqlite3.connect(folder / "lint.sqlite", timeout=10)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")

@@ -145,6 +145,18 @@ def test_try_repo_passes_clean_post_and_fails_broken_one(hook_repo: Path, projec
     print(f"pre-commit try-repo: first run {first:.1f}s (includes building the hook env), second {second:.1f}s")
 
 
+def test_the_cache_folder_stays_out_of_git(hook_repo: Path, project: Path, env: dict[str, str]) -> None:
+    """`git add -A` after a hook run must not stage the cache: a committed cache changes on
+    every later run and pre-commit then fails the commit ("files were modified by this hook")."""
+    code, out, _ = try_repo(hook_repo, project, env, "_posts/2020-01-02-clean.md")
+    assert code == 0, out
+    assert (project / ".pipeline_cache" / "lint.sqlite").exists()
+    subprocess.run(["git", "add", "-A"], cwd=project, env=env, check=True, capture_output=True, timeout=60)
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=project, env=env, check=True,
+                            capture_output=True, text=True, timeout=60).stdout.split()
+    assert staged and not [name for name in staged if ".pipeline_cache" in name], staged
+
+
 def test_fix_hook_fixes_the_post_and_fails_the_commit(hook_repo: Path, project: Path, env: dict[str, str]) -> None:
     post = project / "_posts" / "2020-01-02-clean.md"
     post.write_text(CLEAN + "\n##  Heading with two spaces\n\nText.\n", encoding="utf-8")

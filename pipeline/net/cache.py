@@ -49,7 +49,9 @@ class VerdictStore:
     def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
         self.path = path
         self._busy_timeout = busy_timeout
-        path.parent.mkdir(parents=True, exist_ok=True)
+        from pipeline.lintcache import make_cache_folder
+
+        make_cache_folder(path.parent)
         try:
             self._db: sqlite3.Connection | None = self._open(busy_timeout)
         except sqlite3.DatabaseError:
