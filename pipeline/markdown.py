@@ -9,6 +9,7 @@ attribute lists and the `{:toc}` list, which links may target as well.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import unicodedata
 from collections import Counter
@@ -25,7 +26,19 @@ if TYPE_CHECKING:
 
 # An id runs to the next space or brace: kramdown gives '## V {#v1.2}' the id v1.2, '{#a:b}' a:b.
 _KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([^\s{}#]+)[^{}]*\}\s*$")
-_HTML_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# What a fragment can land on in raw HTML (the HTML spec): any element's id, an <a>'s name.
+# The attribute name stands alone (data-id= is no id) and its value may be unquoted.
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+_HTML_ID = re.compile(rf"(?<![\w:.-])id{_VALUE}", re.IGNORECASE)
+_A_NAME = re.compile(rf"<a\s(?:[^>]*?\s)?name{_VALUE}", re.IGNORECASE)
+
+
+def html_ids(text: str) -> set[str]:
+    """The fragment targets that raw HTML `text` defines."""
+    if "id" not in text.lower() and "name" not in text.lower():
+        return set()
+    found = (m.group(m.lastindex or 1) for rx in (_HTML_ID, _A_NAME) for m in rx.finditer(text))
+    return {html.unescape(value) for value in found if value}
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,11 +292,11 @@ def anchors(post: Post) -> frozenset[str]:
     ids |= kramdown_ids(post)
     for tok in post.tokens:
         if tok.type == "html_block":
-            ids.update(_HTML_ID.findall(tok.content))
+            ids |= html_ids(tok.content)
             if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
                 ids |= _markdown_block_heading_ids(tok.content)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":
-                    ids.update(_HTML_ID.findall(child.content))
+                    ids |= html_ids(child.content)
     return frozenset(ids)
