@@ -53,6 +53,9 @@ class Heading:
     kind: str  # "atx" or "setext"
     explicit_id: str | None = None
     id_text: str = ""  # the text kramdown makes the id from: no image alt, no footnote mark, -- as a dash
+    # kramdown starts an ATX heading only at the start of its line: ' ## x' at the top level
+    # is a heading to CommonMark (and markdownlint) but a paragraph on the Jekyll page
+    in_kramdown: bool = True
 
 
 def plain_text(post: Post, inline: Token) -> str:
@@ -89,9 +92,10 @@ def headings(post: Post) -> tuple[Heading, ...]:
             below = _NEXT_LINE_IAL.match(post.lines[end])
             explicit = below.group(1) if below else None
         kind = "atx" if tok.markup.startswith("#") else "setext"
+        indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
         # id_text is not stripped: '# dequal [![CI](b.svg)](a)' ends in a space the image
         # leaves, and Jekyll's id is 'dequal-'
-        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text))
+        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text, not indented))
     return tuple(found)
 
 
@@ -212,7 +216,7 @@ def liquid_code_lines(post: Post) -> frozenset[int]:
 def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
     """(kramdown id, GitHub id) of each heading, in order, with duplicate suffixes applied."""
     code = liquid_code_lines(post)  # a `## x` in a {% highlight %} sample is no heading on the page
-    hs = [h for h in headings(post) if h.line not in code]
+    hs = [h for h in headings(post) if h.line not in code and h.in_kramdown]
     kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.id_text) for h in hs)
     gh = _with_suffixes(None if h.explicit_id else github_slug(h.id_text) for h in hs)
     return tuple((h.explicit_id or k, h.explicit_id or g) for h, k, g in zip(hs, kram, gh, strict=True))

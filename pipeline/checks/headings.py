@@ -103,10 +103,11 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     opts = ctx.options
     md024 = dict(_md024_pairs(heads, bool(opts.get("siblings_only", False))))
     yield from (_twin(post, "HD001", h, twin, f"duplicate heading '{h.md_text.strip()}'") for h, twin in md024.items())
-    # HD001 reads HTML blocks as CommonMark does, as markdownlint's MD024 does; the other
-    # rules, and the fixes above all, follow Jekyll, where a block element's inside is raw.
+    # HD001 reads headings as CommonMark does, as markdownlint's MD024 does; the other rules,
+    # and the fixes above all, follow Jekyll, where a block element's inside is raw and an
+    # ATX line indented at the top level (' ## x') is paragraph text.
     raw = raw_html_lines(post)
-    heads = tuple(h for h in heads if h.heading.line not in raw)
+    heads = tuple(h for h in heads if h.heading.line not in raw and h.heading.in_kramdown)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
     if len(heads) > 1:
