@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.links_extract import mask
@@ -271,8 +273,22 @@ _MARKDOWN_BLOCK = re.compile(r"""<[A-Za-z][\w-]*\b[^>]*\bmarkdown\s*=\s*["']?(?:
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
-def _markdown_block_heading_ids(html_block: str) -> set[str]:
-    """Ids of the ATX headings in an HTML block with markdown="1", by both slug rules."""
+def site_slug_rule(post: Post) -> str:
+    """The rule the post's site makes heading ids by: "github" under kramdown's GFM input
+    (Jekyll's default, and for a post outside any site), "kramdown" under `input: kramdown`."""
+    return _folder_slug_rule(os.path.dirname(os.path.abspath(post.path)))
+
+
+@functools.lru_cache(maxsize=256)
+def _folder_slug_rule(folder: str) -> str:  # one config walk per folder, not per post
+    from pipeline.jekyll import nearest_site
+
+    site = nearest_site(Path(folder, "_"))
+    return "kramdown" if site is not None and site.markdown_input.lower() == "kramdown" else "github"
+
+
+def _markdown_block_heading_ids(html_block: str, rule: str) -> set[str]:
+    """Ids of the ATX headings in an HTML block with markdown="1", by the site's slug rule."""
 
     ids: set[str] = set()
     md = _parser()
@@ -285,20 +301,22 @@ def _markdown_block_heading_ids(html_block: str) -> set[str]:
         children: list[Token] = []
         md.inline.parse(raw, md, {}, children)
         text = "".join(c.content for c in children if c.type in ("text", "text_special", "code_inline", "image"))
-        ids.update({kramdown_slug(text.strip()), github_slug(text.strip())})
+        ids.add((kramdown_slug if rule == "kramdown" else github_slug)(text.strip()))
     return ids
 
 
 @functools.lru_cache(maxsize=POST_MEMO)
 def anchors(post: Post) -> frozenset[str]:
-    """Every fragment a link may target in this post: heading ids by both rules, kramdown's generated ids, HTML ids."""
-    ids: set[str] = {a for pair in heading_ids(post) for a in pair}
+    """Every fragment a link may target in this post: heading ids by the site's rule,
+    kramdown's generated ids, HTML ids."""
+    rule = site_slug_rule(post)
+    ids: set[str] = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post)}
     ids |= kramdown_ids(post)
     for tok in post.tokens:
         if tok.type == "html_block":
             ids |= html_ids(tok.content)
             if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
-                ids |= _markdown_block_heading_ids(tok.content)
+                ids |= _markdown_block_heading_ids(tok.content, rule)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from pipeline.findings import Finding, Fix, Severity
-from pipeline.jekyll import nearest_site
 from pipeline.markdown import (
     Heading,
     github_slug,
@@ -28,6 +25,7 @@ from pipeline.markdown import (
     liquid_code_lines,
     plain_text,
     raw_html_body_lines,
+    site_slug_rule,
 )
 from pipeline.post import POST_MEMO, Post, inline_children
 from pipeline.registry import Context, Option, Rule
@@ -111,7 +109,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
     if len(heads) > 1:
-        yield from _anchor_collisions(post, heads, opts.get("slugs") or _site_slugs(post))
+        yield from _anchor_collisions(post, heads, opts.get("slugs") or (site_slug_rule(post),))
     yield from _title_repeats(post, heads)
     yield from _multiple_spaces(post, heads)
 
@@ -510,18 +508,6 @@ def _title_repeats(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:
 
 
 # --- HD006: markdownlint MD019 ----------------------------------------------------------
-
-
-def _site_slugs(post: Post) -> tuple[str, ...]:
-    """The ids the site builds: GitHub's under kramdown's GFM input (Jekyll's default),
-    kramdown's own under `kramdown: input: kramdown`."""
-    return _folder_slugs(os.path.dirname(os.path.abspath(post.path)))
-
-
-@functools.lru_cache(maxsize=256)
-def _folder_slugs(folder: str) -> tuple[str, ...]:  # one config walk per folder, not per post
-    site = nearest_site(Path(folder, "_"))
-    return ("kramdown",) if site is not None and site.markdown_input.lower() == "kramdown" else ("github",)
 
 
 def _multiple_spaces(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:

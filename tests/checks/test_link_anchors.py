@@ -15,9 +15,9 @@ FM = "---\ntitle: T\nlayout: post\n---\n"  # body starts on file line 5
 NOTE = "Text[^note].\n\n[^note]: The note.\n\n"
 
 
-def lk004(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int]]:
+def lk004(tmp_path: Path, files: dict[str, str], config: str = "title: site\n") -> list[tuple[str, int, int]]:
     """(file, line, column) of each LK004 in a throwaway site, checked offline."""
-    (tmp_path / "_config.yml").write_text("title: site\n")
+    (tmp_path / "_config.yml").write_text(config)
     posts = []
     for name, text in files.items():
         path = tmp_path / "_posts" / name
@@ -128,3 +128,14 @@ def test_a_heading_in_a_highlight_block_makes_no_id(tmp_path: Path) -> None:
 def test_ids_of_headings_with_badges_and_footnote_marks(tmp_path: Path, heading: str, anchor: str) -> None:
     text = f"{heading}\n\n[the section](#{anchor})\n\n[^1]: A note.\n"
     assert lk004(tmp_path, {"2020-01-01-a.md": text}) == []
+
+
+@pytest.mark.parametrize(("config", "missing"), [
+    ("title: site\n", [(9, 5), (9, 20)]),  # GFM input (the default): 1-numbered, -launch-day only
+    ("kramdown:\n  input: kramdown\n", [(9, 37), (9, 54)]),  # kramdown's own: numbered, launch-day only
+])
+def test_heading_ids_follow_the_sites_kramdown_input(tmp_path: Path, config: str, missing: list[tuple[int, int]]) -> None:
+    """Jekyll builds one id per heading, by one rule: the other rule's id is a broken link."""
+    text = "## 1. Numbered\n\n## \U0001f680 Launch day\n\n[a](#numbered) [b](#launch-day) [c](#1-numbered) [d](#-launch-day)\n"
+    found = lk004(tmp_path, {"2020-01-01-a.md": text}, config)
+    assert [(line, col) for _, line, col in found] == missing
