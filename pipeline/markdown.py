@@ -289,10 +289,33 @@ def _folder_slug_rule(folder: str) -> str:  # one config walk per folder, not pe
 
 def _markdown_block_heading_ids(html_block: str, rule: str) -> set[str]:
     """Ids of the ATX headings in an HTML block with markdown="1", by the site's slug rule."""
+    return _atx_ids(html_block[_MARKDOWN_BLOCK.search(html_block).end():], rule)  # type: ignore[union-attr]
 
+
+_COMMENT = re.compile(r"^ {0,3}<!--.*?(?:-->|\Z)", re.DOTALL | re.MULTILINE)  # a block comment: kramdown's too
+
+
+def _headings_after_html(post: Post, tok: Token, raw: set[int], rule: str) -> set[str]:
+    """Ids of ATX headings CommonMark keeps in an HTML block that kramdown reads as Markdown.
+
+    CommonMark runs an HTML block such as `<img src="a.png">` on to the next blank line,
+    so a `## Summary` right under it is HTML text; kramdown ends a span element's line there
+    and builds the heading. Lines inside a block element (`raw`, kept raw by kramdown) or a
+    comment that opens a line are not Markdown.
+    """
+    assert tok.map is not None
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), tok.content)
+    lines = text.split("\n")
+    markdown = [line if tok.map[0] + i not in raw and line.startswith("#") else ""
+                for i, line in enumerate(lines) if i > 0]
+    return _atx_ids("\n".join(markdown), rule)
+
+
+def _atx_ids(text: str, rule: str) -> set[str]:
+    """Ids of the ATX heading lines in `text`, by the slug rule, without duplicate suffixes."""
     ids: set[str] = set()
     md = _parser()
-    for m in _ATX.finditer(html_block[_MARKDOWN_BLOCK.search(html_block).end():]):  # type: ignore[union-attr]
+    for m in _ATX.finditer(text):
         raw = m.group(1)
         explicit = _KRAMDOWN_ATTR.search(raw)
         if explicit:
@@ -312,11 +335,16 @@ def anchors(post: Post) -> frozenset[str]:
     rule = site_slug_rule(post)
     ids: set[str] = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post)}
     ids |= kramdown_ids(post)
+    raw: set[int] | None = None
     for tok in post.tokens:
         if tok.type == "html_block":
             ids |= html_ids(tok.content)
             if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
                 ids |= _markdown_block_heading_ids(tok.content, rule)
+            elif tok.level == 0 and tok.map and "\n#" in tok.content:
+                if raw is None:
+                    raw = raw_html_body_lines(post.tokens, post.lines[post.body_start_line - 1 :])
+                ids |= _headings_after_html(post, tok, raw, rule)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":

@@ -47,6 +47,9 @@ SAME_POST = [
     ("quoted value is not an id", "A paragraph.\n{: title=\"#nope\"}\n\n[p](#nope)", [(8, 5)]),
     ("attribute definition is not an element", "{:ref: #defined}\n\n[p](#defined)", [(7, 5)]),
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
+    # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
+    ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
+     "<div>\n## Raw\n</div>\n\n<!--\n## Draft\n-->\n", [(5, 19), (5, 29)]),
     # raw HTML: any element's id (quoted or not), an <a>'s name; data-id and an input's name are no target
     ("html ids", "[a](#box) [b](#q) [c](#old)\n\n<div id=box></div>\n<p ID='q'>x</p>\n<a href=\"/\" name=\"old\">o</a>\n", []),
     ("html look-alikes", "[a](#ghost) [b](#ghost2)\n\n<div data-id=\"ghost\"></div>\n<input name=\"ghost2\">\n",
