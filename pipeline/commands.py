@@ -236,6 +236,8 @@ def publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pipeline.publish import run_publish
     from pipeline.runner import discover
 
+    if args.shard is not None:  # the output tree is replaced whole: one shard of it would delete the rest
+        raise UsageError("publish writes the whole site at once; --shard is for lint only")
     config = _config(args)
     paths = _paths(args, config)
     before = fixer.stamps(discover(paths, config.exclude))  # the publisher reads the files again

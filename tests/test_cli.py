@@ -219,9 +219,11 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["lint", "."], {"pipeline.toml": "paths = [\n"}, "pipeline.toml: invalid TOML"),
         (["lint", "."], {"pipeline.toml": "select = ['QQ']\n"}, "pipeline.toml: unknown rule code or prefix 'QQ'"),
         (["lint", "--config", "nope.toml", "."], {}, "nope.toml: config file not found"),
+        (["publish", "--shard", "1/2", "--out", "site", "."], {}, "--shard is for lint only"),
     ],
     ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts",
-         "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config"],
+         "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config",
+         "publish-shard"],
 )
 def test_usage_config_and_path_errors_exit_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           argv: list[str], files: dict[str, str], message: str) -> None:
