@@ -63,6 +63,12 @@ _Loader.yaml_implicit_resolvers = _PyLoader.yaml_implicit_resolvers = {
 }
 
 
+def loader_for(text: str) -> type[yaml.SafeLoader]:
+    """The reader for front matter `text`: libyaml's when it is small enough not to nest
+    deeper than libyaml can take, else the Python one (both leave dates as text)."""
+    return _Loader if len(text) <= C_LOADER_MAX else _PyLoader
+
+
 def split_front_matter(lines: Sequence[str]) -> FrontMatter:
     fm = FrontMatter()
     if not lines:
@@ -105,7 +111,7 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
         fm.data_ok = True
         return
     try:
-        node = yaml.compose(text, Loader=_Loader if len(text) <= C_LOADER_MAX else _PyLoader)
+        node = yaml.compose(text, Loader=loader_for(text))
     except yaml.MarkedYAMLError as exc:
         line, col = _error_pos(exc, text)
         line += first

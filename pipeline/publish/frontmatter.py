@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -100,32 +101,70 @@ class _Date(str):
     """Marks the date value, written as a plain scalar so Jekyll reads it as a time."""
 
 
-class Plain(str):
-    """A value written as the source wrote it, a plain scalar: Psych reads it as the source's
-    reader did (`updated: 2020-01-02 10:00:00` a Time, `count: 1,000` the integer 1000),
-    which re-serialising PyYAML's reading would not keep."""
+class Verbatim(str):
+    """A top-level key's lines as the source wrote them (key, value, nested lines, comments):
+    Psych reads them as it read the source, nested values included (`when: 2020-06-01
+    18:00:00` a Time, `n: 1,000` 1000, `12:30` 750), which re-serialising PyYAML's reading
+    would not keep."""
 
 
-_TOP_PLAIN = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]+([^'\"\[\]{}|>&*!%@`#\s][^#]*?)[ \t]*(?:[ \t]#.*)?$")
+@dataclass(frozen=True)
+class SourceBlocks:
+    """The top-level keys' blocks of YAML front matter as the source wrote them.
+
+    `tied`: an alias refers to an anchor, so the blocks must keep the source's order (an
+    alias written before its anchor is an error); `anchored`: keys whose block defines an
+    anchor, which must then be copied, not rewritten, or the alias loses its target.
+    """
+
+    blocks: dict[str, Verbatim] = field(default_factory=dict)
+    tied: bool = False
+    anchored: frozenset[str] = frozenset()
+
+    def written(self, data: Mapping[str, Any], unchanged: Callable[[str, Any], bool]) -> dict[str, Any]:
+        """`data` with each unchanged key's value replaced by its source block, in the
+        normalised order, or in the source's when blocks are tied (keys the source lacks
+        last); `data` itself when an anchored block would have to be rewritten."""
+        out = {k: self.blocks[k] if k in self.blocks and unchanged(k, v) else v for k, v in data.items()}
+        if not self.tied:
+            return out
+        if any(k in out and not isinstance(out[k], Verbatim) for k in self.anchored):
+            return dict(data)
+        order = [k for k in self.blocks if k in out] + [k for k in out if k not in self.blocks]
+        return {k: out[k] for k in order}
 
 
-def source_scalars(lines: Sequence[str], data: Mapping[str, Any]) -> dict[str, str]:
-    """The plain one-line values of top-level keys as the source wrote them, where PyYAML
-    reads that text as the value it holds (so the text is the whole value)."""
-    found: dict[str, str] = {}
-    for i, line in enumerate(lines):
-        m = _TOP_PLAIN.fullmatch(line)
-        if m is None or m.group(1) not in data:
-            continue
-        if i + 1 < len(lines) and lines[i + 1][:1] in (" ", "\t") and lines[i + 1].strip():
-            continue  # a plain value continued on the next line
+def source_blocks(text: str, data: Mapping[str, Any]) -> SourceBlocks:
+    """Each top-level key's block of the YAML front matter `text` (the lines between the
+    `---` fences), for keys that `data` holds; none when the keys are not one per line."""
+    loader = fmp.loader_for(text)
+    try:
+        tokens = list(yaml.scan(text, Loader=loader))
+        node = yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return SourceBlocks()
+    if not isinstance(node, yaml.MappingNode) or any(key.start_mark.column != 0 for key, _ in node.value):
+        return SourceBlocks()  # a flow mapping or an indented block: not one key per line
+    anchor_lines = [t.start_mark.line for t in tokens if isinstance(t, yaml.AnchorToken)]
+    lines = text.split("\n")
+    starts = [key.start_mark.line for key, _ in node.value]
+    blocks: dict[str, Verbatim] = {}
+    anchored: set[str] = set()
+    for i, (key, _) in enumerate(node.value):
+        end = starts[i + 1] if i + 1 < len(starts) else len(lines)
+        block = lines[starts[i] : end]
+        while block and not block[-1].strip():
+            block.pop()
         try:
-            same = yaml.load(f"k: {m.group(2)}", Loader=fmp.TextDates) == {"k": data[m.group(1)]}  # noqa: S506
-        except yaml.YAMLError:
-            same = False
-        if same:
-            found[m.group(1)] = m.group(2)
-    return found
+            name = str(loader("").construct_object(key, deep=True))  # as the front matter reader keys it
+        except (yaml.YAMLError, TypeError, ValueError):
+            return SourceBlocks()
+        if name in data:
+            blocks[name] = Verbatim("\n".join(block) + "\n")
+        if any(starts[i] <= line < end for line in anchor_lines):
+            anchored.add(name)
+    tied = any(isinstance(t, yaml.AliasToken) for t in tokens)
+    return SourceBlocks(blocks, tied, frozenset(anchored))
 
 
 class _Dumper(yaml.SafeDumper):
@@ -170,7 +209,6 @@ def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceN
 
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Date, _represent_date)
-_Dumper.add_representer(Plain, _represent_plain)
 _Dumper.add_representer(list, _represent_list)
 
 
@@ -179,6 +217,9 @@ def dump_front_matter(fm: Mapping[str, Any]) -> str:
     if not fm:
         return "---\n---\n"
     data = {k: (_Date(v) if k == "date" and isinstance(v, str) else v) for k, v in fm.items()}
-    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=1 << 20)
-    return f"---\n{text}---\n"
+    parts = [v if isinstance(v, Verbatim) else _dump({k: v}) for k, v in data.items()]
+    return f"---\n{''.join(parts)}---\n"
+
+
+def _dump(data: Mapping[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1 << 20)

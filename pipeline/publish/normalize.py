@@ -27,11 +27,10 @@ from pipeline.markdown import raw_html_body_lines
 from pipeline.post import Post
 from pipeline.publish.frontmatter import (
     FrontMatterError,
-    Plain,
     dump_front_matter,
     normalize_front_matter,
     post_date,
-    source_scalars,
+    source_blocks,
 )
 
 DEFAULT_KEY_ORDER: tuple[str, ...] = ("layout", "title", "date", "categories", "tags")
@@ -203,9 +202,9 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
     data = normalize_front_matter(jekyll.deep_merge(jekyll.path_defaults(source), fm.data), post.name_date, options.key_order,
                                   options.default_layout, options.drop_published, jekyll.folder_categories(source))
-    if fm.format == "yaml":  # values the normaliser left as they were keep the source's own text
-        kept = source_scalars(lines[: fm.body_start - 1], fm.data)
-        written = {k: Plain(kept[k]) if k in kept and k not in _REWRITTEN and v == fm.data.get(k) else v for k, v in data.items()}
+    if fm.format == "yaml":  # keys the normaliser left as they were keep the source's own lines
+        kept = source_blocks("\n".join(lines[1 : fm.end_line - 1]), fm.data)
+        written = kept.written(data, lambda k, v: k not in _REWRITTEN and k in fm.data and v == fm.data[k])
     else:
         written = data
     return Normalized(dump_front_matter(written) + body, data, post_date(data, post.name_date),

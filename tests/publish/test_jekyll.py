@@ -124,7 +124,8 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
 PAGE_LAYOUT = """\
 <p data-title="{{ page.title | inspect | xml_escape }}" data-tags="{{ page.tags | inspect | xml_escape }}" data-url="{{ page.url }}"
    data-categories="{{ page.categories | inspect | xml_escape }}" data-upd="{{ page.upd | inspect | xml_escape }}"
-   data-cnt="{{ page.cnt | inspect | xml_escape }}" data-num="{{ page.num | inspect | xml_escape }}"></p>
+   data-cnt="{{ page.cnt | inspect | xml_escape }}" data-num="{{ page.num | inspect | xml_escape }}"
+   data-event="{{ page.event | inspect | xml_escape }}" data-og="{{ page['og:updated'] | inspect | xml_escape }}"></p>
 <excerpt>{{ page.excerpt }}</excerpt>
 <content>{{ content }}</content>
 """
@@ -153,6 +154,10 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         # a copy keeps its name, extension and folder in _posts: the link tag still finds it
         "_posts/2019/2019-12-01-old.markdown": "---\ntitle: Old\n---\no\n",
         "_posts/2020-01-08-linker.md": "---\ntitle: L\n---\n[old]({% link _posts/2019/2019-12-01-old.markdown %})\n",
+        # nested values and keys with a colon keep Psych's reading: a Time, a Date, 1000, false, 750
+        "_posts/2020-01-09-nested.md": "---\ntitle: N\nevent:\n  when: 2020-06-01 18:00:00  # local\n  day: 2020-01-03\n"
+                                       "  n: 1,000\n  word: oFF\n  at: [a, 12:30]\nog:updated: 2020-01-02 10:00:00\n---\nn\n",
+        "_posts/2020-01-10-aliased.md": "---\ntitle: A\nbase: &b\n  when: 2020-06-01\nevent: *b\n---\na\n",
     }
     write_tree(src, posts)
     os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
@@ -183,7 +188,9 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "misc/2020/01/01/quoted.html", "misc/2020/01/02/breaks.html", "misc/2020/01/03/excerpt.html",
         "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html", "misc/2020/01/06/hello-world.html",
         "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html", "misc/2019/12/01/old.html",
-        "misc/2020/01/08/linker.html"])
+        "misc/2020/01/08/linker.html", "misc/2020/01/09/nested.html", "misc/2020/01/10/aliased.html"])
     assert before["misc/2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
     assert 'data-cnt="1000"' in before["release/2020/01/07/types.html"]  # Psych's integer
+    nested = before["misc/2020/01/09/nested.html"]
+    assert "2020-06-01 14:00:00 -0400" in nested and "45000" in nested  # Psych's Time (UTC, shown in the zone), 12:30
     assert built(site) == before

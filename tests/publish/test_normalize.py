@@ -171,6 +171,21 @@ def test_dumped_front_matter_reads_back_and_keeps_dates_plain() -> None:
     assert dict(post.front_matter) == fm
 
 
+@pytest.mark.parametrize(("front", "expected"), [
+    # unchanged keys keep their lines, nested values and comments included, in the normalised order
+    ("title: T\nzeta:\n  when: 2020-06-01 18:00:00  # local\n  n: 1,000\n2020: year\nalpha: oFF\ntags: a b\n",
+     "title: T\ndate: 2020-01-02\ntags: [a, b]\n2020: year\nalpha: oFF\nzeta:\n  when: 2020-06-01 18:00:00  # local\n  n: 1,000\n"),
+    # an alias ties the blocks: the source's order stays, so the anchor still comes first
+    ("title: T\nzeta: &z\n  when: 2020-06-01\nalpha: *z\n",
+     "title: T\nzeta: &z\n  when: 2020-06-01\nalpha: *z\ndate: 2020-01-02\n"),
+])
+def test_unchanged_keys_are_copied_as_the_source_wrote_them(front: str, expected: str) -> None:
+    """Psych reads nested values its own way (a Time, 1000, false, the key 2020): copying the
+    source's lines keeps that reading, where re-serialising PyYAML's would change it."""
+    post = load_post(Path("2020-01-02-a.md"), f"---\n{front}---\nBody.\n".encode())
+    assert normalize(post, []).text == f"---\n{expected}---\nBody.\n"
+
+
 def test_seed_post_with_heading_fixes_keeps_everything_else_byte_for_byte() -> None:
     post = load_post(SEED, SEED.read_bytes())
     spacing = Fix(41, 4, 41, 5, "", description="keep one space after the hashes")  # "##  For" (HD006)
