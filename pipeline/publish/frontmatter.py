@@ -78,7 +78,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
     if date is None or date == "":
         if name_date is None:
             raise FrontMatterError("no date: add a 'date:' key or a YYYY-MM-DD- prefix to the file name")
-        fm["date"] = name_date.isoformat()
+        fm["date"] = _date_text(name_date)  # a draft's mtime keeps its time of day
     else:
         text = _date_text(date)
         if parse_date(text) is None:
@@ -94,7 +94,7 @@ def post_date(fm: Mapping[str, Any], name_date: dt.date | None) -> dt.date:
     date = name_date or parse_date(fm.get("date", ""))
     if date is None:  # normalize_front_matter has already refused this post
         raise FrontMatterError("no date")
-    return date
+    return date.date() if isinstance(date, dt.datetime) else date
 
 
 class _Date(str):

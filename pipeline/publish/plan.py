@@ -80,20 +80,21 @@ def _unreadable(post: Post) -> str | None:
     return None
 
 
-def _modified(post: Post) -> dt.date | None:
-    """The day of the file's mtime as Jekyll sees it: in the site's `timezone` (Jekyll sets
-    TZ to it before reading anything), else in this machine's zone."""
+def _modified(post: Post) -> dt.datetime | None:
+    """The file's mtime as Jekyll dates an undated draft by it, to the second: in the site's
+    `timezone` (Jekyll sets TZ to it before reading anything), else in this machine's zone.
+    The time of day counts: it is page.date, orders a day's posts, fills :hour and :minute."""
     try:
-        mtime = post.path.stat().st_mtime
+        mtime = int(post.path.stat().st_mtime)
     except OSError:
         return None
     site = jekyll.nearest_site(post.path.resolve())
     if site is not None and site.timezone:
         try:
-            return dt.datetime.fromtimestamp(mtime, ZoneInfo(site.timezone)).date()
+            return dt.datetime.fromtimestamp(mtime, ZoneInfo(site.timezone))
         except (ValueError, ZoneInfoNotFoundError):
             pass  # a zone Jekyll would not know either; the machine's is the best guess
-    return dt.date.fromtimestamp(mtime)
+    return dt.datetime.fromtimestamp(mtime).astimezone()
 
 
 def check_slug(slug: str | None) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,9 +46,15 @@ def publish(case: Path, work: Path) -> tuple[int, str]:
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The working folder, on a machine in UTC: an undated draft's date is its mtime in the
+    machine's zone when no site names one, time of day included."""
     monkeypatch.chdir(tmp_path)
-    return tmp_path
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -125,7 +125,8 @@ PAGE_LAYOUT = """\
 <p data-title="{{ page.title | inspect | xml_escape }}" data-tags="{{ page.tags | inspect | xml_escape }}" data-url="{{ page.url }}"
    data-categories="{{ page.categories | inspect | xml_escape }}" data-upd="{{ page.upd | inspect | xml_escape }}"
    data-cnt="{{ page.cnt | inspect | xml_escape }}" data-num="{{ page.num | inspect | xml_escape }}"
-   data-event="{{ page.event | inspect | xml_escape }}" data-og="{{ page['og:updated'] | inspect | xml_escape }}"></p>
+   data-event="{{ page.event | inspect | xml_escape }}" data-og="{{ page['og:updated'] | inspect | xml_escape }}"
+   data-date="{{ page.date }}"></p>
 <excerpt>{{ page.excerpt }}</excerpt>
 <content>{{ content }}</content>
 """

@@ -294,7 +294,7 @@ def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) 
     assert "--drafts publishes it" in getattr(plan_post(post, [], PlanOptions()), "reason", "")
     out = plan_post(post, [], PlanOptions(drafts=True))
     assert getattr(out, "relpath", None) == "_posts/2021-05-06-my-draft.md"
-    assert b"date: 2021-05-06\n" in getattr(out, "data", b"")
+    assert b"date: 2021-05-06 12:00:00 " in getattr(out, "data", b"")  # page.date: its time of day too
 
 
 @pytest.mark.parametrize(("zone", "utc", "day"), [
