@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -182,14 +182,68 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
                   len(result.applied))
 
 
+def _tag_names(post: Post) -> set[str]:
+    """What `{% post_url %}` and `{% link %}` may call the post: its name in `_posts`
+    without the extension (`2020-01-02-b`, `2019/2020-01-02-b`), with the folder above
+    `_posts` (`news/2020-01-02-b`), and its path from the site folder (`_posts/2020-01-02-b.md`)."""
+    path = post.path.resolve()
+    names = {path.stem}
+    parts = path.parts
+    if "_posts" in parts[:-1]:
+        at = len(parts) - 1 - parts[::-1].index("_posts")
+        inside = "/".join((*parts[at + 1 : -1], path.stem))
+        names |= {inside, "/".join((*parts[at - 1 : at], inside))} if at > 0 else {inside}
+    site = jekyll.nearest_site(path)
+    if site is not None and path.is_relative_to(site.root):
+        names.add(path.relative_to(site.root).as_posix())
+    return names
+
+
+def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
+    """(tag, name) of each `{% post_url %}` and `{% link %}` in a post's text."""
+    from pipeline.links_extract import LinkKind, Target, extract, resolve
+
+    for link in extract(text).links:
+        if link.kind in (LinkKind.POST_URL, LinkKind.LIQUID_LINK):
+            res = resolve(link)
+            if res.target in (Target.POST_URL, Target.LIQUID_LINK) and res.value:
+                yield link.kind.value, res.value.strip("/") if res.target is Target.LIQUID_LINK else res.value
+
+
+def _hold_dependents(outputs: dict[str, Output], held: list[Held], posts: Sequence[Post]) -> None:
+    """Hold back each post whose `{% post_url %}` or `{% link %}` names a post held back:
+    Jekyll stops the whole build of the published site on a tag whose post is missing."""
+    by_source = {post.display_path: post for post in posts}
+    names = {source: _tag_names(post) for source, post in by_source.items()}
+    missing = {name: h.source for h in held if h.source in names for name in names[h.source]}
+    changed = bool(missing)
+    while changed:
+        changed = False
+        for key, out in list(outputs.items()):
+            text = out.data.decode("utf-8")
+            if "{%" not in text:
+                continue
+            hit = next(((tag, name) for tag, name in _liquid_targets(text) if name in missing), None)
+            if hit is None:
+                continue
+            tag, name = hit
+            held.append(Held(out.source, f"cannot be published: its {{% {tag} {name} %}} names {missing[name]}, which "
+                                         "is held back, and Jekyll would stop the build of the published site"))
+            del outputs[key]
+            missing.update(dict.fromkeys(names.get(out.source, ()), out.source))
+            changed = True
+
+
 def plan(posts: Iterable[Post], findings: Sequence[Finding], opts: PlanOptions) -> Plan:
-    """Decide every post in path order; a second post with the same output name is held back."""
+    """Decide every post in path order; a second post with the same output name is held
+    back, and so is a post whose Jekyll tags name a post held back."""
     by_path: dict[str, list[Finding]] = {}
     for f in findings:
         by_path.setdefault(f.path, []).append(f)
     outputs: dict[str, Output] = {}
     held: list[Held] = []
-    for post in sorted(posts, key=lambda p: p.display_path):
+    posts = sorted(posts, key=lambda p: p.display_path)
+    for post in posts:
         decided = plan_post(post, by_path.get(post.display_path, []), opts)
         if isinstance(decided, Output):
             key = decided.relpath.casefold()  # case-insensitive file systems would merge them
@@ -200,4 +254,5 @@ def plan(posts: Iterable[Post], findings: Sequence[Finding], opts: PlanOptions) 
             outputs[key] = decided
         else:
             held.append(decided)
+    _hold_dependents(outputs, held, posts)
     return Plan(tuple(sorted(outputs.values(), key=lambda o: o.relpath)), tuple(held))

@@ -357,3 +357,29 @@ def test_path_defaults_are_deep_merged_and_unpublished_posts_held(tmp_path: Path
     assert normalize(blog, ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
     assert is_draft(blog) is None
     assert is_draft(read_post(tmp_path / "notes/_posts/2020-01-02-n.md")) == "draft (published: false)"
+
+
+def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -> None:
+    """Jekyll stops the whole build on a post_url or link tag whose post is missing: holding
+    back B (a typo) must hold back A (post_url to B), then C (link to A), but not D."""
+    from pipeline.publish.plan import plan
+
+    (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
+    texts = {
+        "2020-01-02-b.md": "Intro with a typo here.\n",
+        "2020-01-01-a.md": "See [B]({% post_url 2020-01-02-b %}).\n",
+        "2020-01-03-c.md": "[A]({% link _posts/2020-01-01-a.md %})\n",
+        "2020-01-04-d.md": "See [B](https://example.com/{{ page.b }}).\n",
+    }
+    posts = []
+    for name, body in texts.items():
+        path = tmp_path / "_posts" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"---\ntitle: T\nlayout: post\n---\n{body}", encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    typo = Finding(posts[0].display_path, 5, 14, "SP001", Severity.ERROR, "unknown word 'typo'")
+    result = plan(posts, [typo], PlanOptions())
+    assert [Path(o.source).name for o in result.outputs] == ["2020-01-04-d.md"]
+    reasons = {Path(h.source).name: h.reason for h in result.held}
+    assert reasons["2020-01-01-a.md"].startswith("cannot be published: its {% post_url 2020-01-02-b %} names ")
+    assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
