@@ -62,6 +62,7 @@ class Post:
     slug: str | None
     load_findings: tuple[Finding, ...] = field(default=())
     md_env: Mapping[str, Any] = field(default_factory=dict)  # markdown-it env: link reference definitions
+    crlf: bool = False  # every line of the file ended in CRLF (`raw` and `lines` have LF)
 
     @property
     def display_path(self) -> str:
@@ -207,6 +208,7 @@ def load_post(path: Path, data: bytes) -> Post:
     text, problem = decode(path, data)
     if text is None:
         return empty_post(path, (problem,) if problem else ())
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n") == text.count("\r")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = tuple(text.split("\n"))
     fm = fmp.split_front_matter(lines)
@@ -232,4 +234,5 @@ def load_post(path: Path, data: bytes) -> Post:
         slug=slug,
         load_findings=tuple(findings),
         md_env=env,
+        crlf=crlf,
     )

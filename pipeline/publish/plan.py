@@ -177,7 +177,9 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
     relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name)
-    data = result.text.encode("utf-8")
+    # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
+    # (its excerpt is the whole post), and {% capture %} counts the CRs.
+    data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")
     return Output(source, relpath, data, _entry(relpath, data, dict(result.front_matter), str(post.slug)),
                   len(result.applied))
 

@@ -159,6 +159,8 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "_posts/2020-01-09-nested.md": "---\ntitle: N\nevent:\n  when: 2020-06-01 18:00:00  # local\n  day: 2020-01-03\n"
                                        "  n: 1,000\n  word: oFF\n  at: [a, 12:30]\nog:updated: 2020-01-02 10:00:00\n---\nn\n",
         "_posts/2020-01-10-aliased.md": "---\ntitle: A\nbase: &b\n  when: 2020-06-01\nevent: *b\n---\na\n",
+        # CRLF: the default excerpt separator "\n\n" never matches, so the excerpt is the whole post
+        "_posts/2020-01-11-crlf.md": "---\r\ntitle: W\r\n---\r\nFirst para.  \r\n\r\nSecond para.\r\n",
     }
     write_tree(src, posts)
     os.utime(src / "_drafts/my-draft.md", (1628474400, 1628474400))  # 2021-08-09 02:00 UTC, the 8th in New York
@@ -189,9 +191,11 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "misc/2020/01/01/quoted.html", "misc/2020/01/02/breaks.html", "misc/2020/01/03/excerpt.html",
         "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html", "misc/2020/01/06/hello-world.html",
         "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html", "misc/2019/12/01/old.html",
-        "misc/2020/01/08/linker.html", "misc/2020/01/09/nested.html", "misc/2020/01/10/aliased.html"])
+        "misc/2020/01/08/linker.html", "misc/2020/01/09/nested.html", "misc/2020/01/10/aliased.html",
+        "misc/2020/01/11/crlf.html"])
     assert before["misc/2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
     assert 'data-cnt="1000"' in before["release/2020/01/07/types.html"]  # Psych's integer
+    assert "Second para." in before["misc/2020/01/11/crlf.html"].split("</excerpt>")[0]
     nested = before["misc/2020/01/09/nested.html"]
     assert "2020-06-01 14:00:00 -0400" in nested and "45000" in nested  # Psych's Time (UTC, shown in the zone), 12:30
     assert built(site) == before
