@@ -159,6 +159,9 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")
+    if post.name_date is None and not draft and "_posts" in post.path.parts[:-1]:
+        # Jekyll reads no post from it: a dated copy would add a post the site never had
+        return Held(source, "cannot be published: Jekyll skips a file in _posts whose name has no YYYY-MM-DD- date")
     fixes = [fix for f in findings if (fix := accepted_fix(f, opts.fix_spelling)) is not None]
     dated_name = post.name_date is not None
     if draft and post.name_date is None and not post.front_matter.get("date"):

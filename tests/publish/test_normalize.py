@@ -383,3 +383,16 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
     reasons = {Path(h.source).name: h.reason for h in result.held}
     assert reasons["2020-01-01-a.md"].startswith("cannot be published: its {% post_url 2020-01-02-b %} names ")
     assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
+
+
+def test_an_undated_file_in_posts_is_never_published(tmp_path: Path) -> None:
+    """Jekyll reads no post from _posts/hello.md: --force must not turn it into a dated one."""
+    source = tmp_path / "_posts" / "hello.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: H\nlayout: post\ndate: 2020-01-02\n---\nHello.\n", encoding="utf-8")
+    held = plan_post(load_post(source, source.read_bytes()), [], PlanOptions(force=True))
+    assert getattr(held, "reason", "") == "cannot be published: Jekyll skips a file in _posts whose name has no YYYY-MM-DD- date"
+    elsewhere = tmp_path / "posts" / "hello.md"  # outside _posts the dated name is the publisher's job
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    assert getattr(plan_post(load_post(elsewhere, elsewhere.read_bytes()), [], PlanOptions()), "relpath", "") == "_posts/2020-01-02-hello.md"
