@@ -110,6 +110,7 @@ class Stream:
 
     def _submit(self, base: str, fragments: frozenset[str]) -> None:
         if self._pool is None:
+            self._run.open()
             self._pool = ThreadPoolExecutor(max_workers=max(1, self._options.workers), thread_name_prefix="linkcheck")
         self._fetches.setdefault(base, []).append((fragments, self._pool.submit(self._run.fetch, base, fragments)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -201,6 +202,25 @@ def test_a_bare_url_is_judged_by_the_page_whatever_the_order(server: ScriptedSer
     finally:
         stream.close()
     assert (verdicts[page].kind, verdicts[page + "#intro"].kind) == (Kind.OK, Kind.OK)
+
+
+def test_the_first_url_submitted_builds_the_session_in_the_submitting_thread(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Importing requests in the first fetch thread made the first request share the GIL
+    with the rest of the run; the thread that submits it builds the one session first."""
+    import pipeline.net.fetch as fetch
+
+    built: list[threading.Thread] = []
+    real = fetch._manual_redirect_session
+    monkeypatch.setattr(fetch, "_manual_redirect_session", lambda: built.append(threading.current_thread()) or real())
+    stream = RequestsClient(FAST).start()
+    try:
+        stream.add([server.base + "/ok"])
+        assert built == [threading.current_thread()]
+        stream.add([server.base + "/ok/2"])
+        assert all(v.ok for v in stream.results().values())
+    finally:
+        stream.close()
+    assert len(built) == 1
 
 
 def test_politeness_holds_across_stream_batches(server: ScriptedServer) -> None:
