@@ -170,3 +170,15 @@ def test_a_fifo_named_like_a_post_is_a_finding_not_a_hang(tmp_path: Path, monkey
     for argv in (["--jobs", "1"], ["--jobs", "2"], ["--jobs", "2"], ["--no-cache", "--jobs", "2"]):
         code, out = _lint(*argv, "posts")
         assert (code, out.splitlines()[0]) == (1, "posts/2020-01-02-pipe.md:1:1: FM001 not a regular file (a pipe, socket or device); not read")
+
+
+def test_a_damaged_cache_file_is_rebuilt(tmp_path: Path) -> None:
+    """The cache is only a cache: a file that is no database is replaced, not kept as a
+    reason never to cache again."""
+    path = tmp_path / "2020-01-01-p.md"
+    path.write_text(FM + "Hello there.\n", encoding="utf-8")
+    job = _job(tmp_path)
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "lint.sqlite").write_bytes(b"not a database, " * 512)
+    computed = _map_files([path], job)
+    assert [r.key for r in cached_results([path], job)] == [r.key for r in computed]
