@@ -187,30 +187,30 @@ def extract(
 ) -> Prose:
     """Words of the prose blocks with exact positions; everything else feeds `code_terms`."""
     words = _Words(plain)
-    terms: set[str] = set()
+    code: list[str] = []  # the non-prose text seen, its terms found once at the end
     blocks: list[tuple[int, str]] = []
-    fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, terms, blocks)
-    terms.update(_terms("\n".join(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines)))
+    fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, code, blocks)
+    code.extend(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines)
     offset = body_start_line - 1
     prose_blocks = sorted(_prose_ranges(tokens))
     liquid = _liquid_block_lines(lines[offset:])
     covered: set[int] = set()
     for begin, end, heading in prose_blocks:
-        if any(n in covered for n in range(begin, end)):
+        lines_in = range(begin, end)
+        if not covered.isdisjoint(lines_in):
             continue
-        covered.update(range(begin, end))
-        if any(n in liquid for n in range(begin, end)):
+        covered.update(lines_in)
+        if not liquid.isdisjoint(lines_in):
             continue
-        masked = _mask("\n".join(lines[offset + begin : offset + end]), terms)
+        masked = _mask("\n".join(lines[offset + begin : offset + end]), code)
         blocks.append((offset + begin + 1, masked))
-        _words(masked, offset + begin + 1, terms, words, title_case=heading and _title_case(masked))
+        _words(masked, offset + begin + 1, code, words, title_case=heading and _title_case(masked))
     body_len = len(lines) - offset
-    terms.update(_terms("\n".join(lines[offset + n] for n in range(body_len) if n not in covered)))
-    for key, value in (front_matter or {}).items():
-        if key not in PROSE_KEYS:
-            terms.update(_terms(str(value)))
+    code.extend(lines[offset + n] for n in range(body_len) if n not in covered)
+    code.extend(str(value) for key, value in (front_matter or {}).items() if key not in PROSE_KEYS)
+    terms = _terms("\n".join(code))  # no term crosses a line break
     positions = tuple(words.positions) if plain is not None else ()
-    return Prose(tuple(words.words), frozenset(terms), tuple(blocks), Counter(words.lowers), positions, words.total)
+    return Prose(tuple(words.words), terms, tuple(blocks), Counter(words.lowers), positions, words.total)
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:
@@ -253,7 +253,7 @@ def _front_matter_prose(
     key_lines: Mapping[str, int],
     fm_end: int,
     out: _Words,
-    terms: set[str],
+    code: list[str],
     blocks: list[tuple[int, str]],
 ) -> set[int]:
     starts = sorted(key_lines.values()) + [fm_end or len(lines) + 1]
@@ -283,17 +283,19 @@ def _front_matter_prose(
                 text = text[: skip + cut.start()]
             if quoted and "\\" in text:
                 text = _YAML_ESCAPE.sub("  ", text)
-            masked = _mask(" " * skip + text[skip:], terms)
+            masked = _mask(" " * skip + text[skip:], code)
             blocks.append((n, masked))
-            _words(masked, n, terms, out, start_is_sentence=n == first, title_case=key == "title" and _title_case(masked))
+            _words(masked, n, code, out, start_is_sentence=n == first, title_case=key == "title" and _title_case(masked))
             used.add(n)
     return used
 
 
-def _mask(text: str, terms: set[str]) -> str:
+def _mask(text: str, code: list[str]) -> str:
+    """`text` with its non-prose spans blanked; the spans go to `code`."""
+
     def blank_noting(match: re.Match[str] | str) -> str:
         found = match if isinstance(match, str) else match.group(0)
-        terms.update(_terms(found))
+        code.append(found)
         return blank_text(found)
 
     for pattern, triggers in _MASKS:
@@ -307,9 +309,10 @@ def _mask(text: str, terms: set[str]) -> str:
 _ALPHA3 = re.compile(r"[A-Za-z]{3,}")
 
 
-def _terms(text: str) -> list[str]:
+def _terms(text: str) -> frozenset[str]:
     """Lower-cased alphabetic parts of identifiers, URLs and names (camelCase split too)."""
-    return [t.lower() for t in _TERM.findall(text) if len(t) > 2] + [t.lower() for t in _ALPHA3.findall(text)]
+    found = [t for t in _TERM.findall(text) if len(t) > 2] + _ALPHA3.findall(text)
+    return frozenset(" ".join(found).lower().split())  # ASCII letters: lowered all at once
 
 
 _SPACING = "\\s()\\[\\]{}<>\"“”„!?*|~=…"  # delimiters no chunk starts with
@@ -328,7 +331,7 @@ _PARTS = re.compile(r"[^-–—]+")
 
 
 def _words(
-    masked: str, first_line: int, terms: set[str], out: _Words, start_is_sentence: bool = True, title_case: bool = False
+    masked: str, first_line: int, code: list[str], out: _Words, start_is_sentence: bool = True, title_case: bool = False
 ) -> None:
     out.block(masked, first_line, start_is_sentence, title_case)
     plain = out.plain if out.plain is not None else ()
@@ -341,7 +344,7 @@ def _words(
             if found is not None:
                 start = chunk.start()
                 if found.identifier:
-                    terms.update(found.terms)
+                    code.append(found.words[0][0])
                 for word, offset in found.words:
                     add(word, start + offset, found.identifier, found.compound)
         elif text in plain:  # lower-case by construction of `plain`: only counted
@@ -356,7 +359,6 @@ class _Chunk(NamedTuple):
     words: tuple[tuple[str, int], ...]
     identifier: bool = False  # the one word is code-shaped, an option or not English
     compound: str = ""  # the hyphenated whole the words are parts of
-    terms: tuple[str, ...] = ()  # an identifier's terms, for `code_terms`
 
 
 @lru_cache(maxsize=1 << 14)
@@ -372,7 +374,7 @@ def _chunk_words(raw: str) -> _Chunk | None:
     start = len(raw) - len(raw.lstrip(_STRIP))
     if _IDENT_CHARS.search(core) or _OPTION.match(raw) or not core.translate(_QUOTES).isascii():
         # code-shaped, a command-line option (-fvisibility, --no-cache) or not English
-        return _Chunk(((core, start),), True, "", tuple(_terms(core)))
+        return _Chunk(((core, start),), True)
     words = []
     for part in _PARTS.finditer(core):
         m = _WORD.fullmatch(part.group(0).strip("'’"))
