@@ -315,14 +315,16 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(" ".join(found).lower().split())  # ASCII letters: lowered all at once
 
 
-_SPACING = "\\s()\\[\\]{}<>\"“”„!?*|~=…"  # delimiters no chunk starts with
+_SPACING = "\\s()\\[\\]{}<>\"“”„!?*|~=…"  # the delimiters that are no strippable mark either
 _DELIMS = _SPACING + ",;—–"  # dashes and the ellipsis join words without spaces (best—which)
 _INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
 # A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
 # puts that word in group 1: the common case, handled without the general path (same result).
 # One shaped like a command-line option (-fvisibility) takes the general path, which makes
 # it an identifier.
-# The leading `(?![{_SPACING}])` only fails fast where neither branch could match.
+# Neither branch can start on a `_SPACING` character (the first wants a mark or a letter,
+# the second a non-delimiter): the leading lookahead only skips those faster, a fifth of
+# the regex's time.
 _TOKEN = re.compile(
     f"(?![{_SPACING}])(?:(?!--?[A-Za-z])[{re.escape(_INNER_STRIP)}]*([A-Za-z]+)[{re.escape(_INNER_STRIP)}]*(?![^{_DELIMS}])|[^{_DELIMS}]+)"
 )
