@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -233,15 +233,11 @@ class Speller:
         (sentence_start | identifier << 1): the per-word verdicts need only those, so the
         whole words are built (`unpack`) only for a post that has a suspect, about one in
         twenty. Saves most of the site step, where each post has hundreds of kept words."""
-        odd: list[int] = []
-        suspect_at: list[int] = []
-        for k, (is_odd, suspect) in enumerate(self._screen(entries, kinds, site)):
-            if is_odd:
-                odd.append(indexes[k])
-            if suspect:
-                suspect_at.append(k)
+        verdicts = self._screen(entries, kinds, site)
+        suspect_at = [k for k, (_, suspect) in enumerate(verdicts) if suspect]
         if not suspect_at:
             return []
+        odd = [i for i, (is_odd, _) in zip(indexes, verdicts) if is_odd]
         kept = unpack()
         suspects = [kept[k] for k in suspect_at if not _crowded(indexes[k], odd, total)]
         if not suspects:
@@ -254,23 +250,25 @@ class Speller:
                 out.append(found)
         return out
 
-    def _screen(self, entries: Iterable[str], kinds: Iterable[int], site: SiteEvidence) -> Iterator[tuple[bool, bool]]:
+    def _screen(self, entries: Sequence[str], kinds: Sequence[int], site: SiteEvidence) -> list[tuple[bool, bool]]:
         """(odd, suspect) of each word. What a word's text and flags say is the same wherever it
         stands (for one site and word list), and names and jargon recur across posts: each is
-        judged once per run, memoised by kind then entry (no key tuple built per word)."""
+        judged once per run, memoised by kind then entry (no key tuple built per word), so a
+        post is mostly one dictionary look-up a word."""
         if self._site_memo[0] is not site:
             self._site_memo = (site, ({}, {}, {}, {}))
         memos = self._site_memo[1]
-        for entry, kind in zip(entries, kinds):
-            memo = memos[kind]
-            verdict = memo.get(entry)
-            if verdict is None:
-                text, _, compound = entry.partition("\t")
-                w = ProseWord(text, 0, 0, bool(kind & 1), bool(kind & 2), compound)
-                suspect = (not w.identifier and not self._repeated(w, site) and self._suspect_shape(w, site)
-                           and not self._foreign_compound(w, site))
-                verdict = memo[entry] = (self._odd(w, site), suspect)
-            yield verdict
+        # A verdict is a non-empty tuple: `or` only works out a word not seen yet.
+        return [memos[kind].get(entry) or self._verdict(entry, kind, site) for entry, kind in zip(entries, kinds)]
+
+    def _verdict(self, entry: str, kind: int, site: SiteEvidence) -> tuple[bool, bool]:
+        """`_screen`'s (odd, suspect) of one word, worked out and memoised."""
+        text, _, compound = entry.partition("\t")
+        w = ProseWord(text, 0, 0, bool(kind & 1), bool(kind & 2), compound)
+        suspect = (not w.identifier and not self._repeated(w, site) and self._suspect_shape(w, site)
+                   and not self._foreign_compound(w, site))
+        verdict = self._site_memo[1][kind][entry] = (self._odd(w, site), suspect)
+        return verdict
 
     def _odd(self, w: ProseWord, site: SiteEvidence) -> bool:
         """What crowds a line of credits: handles, unknown words, names (not the site's own

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.post import load_post
+from pipeline.spell import prose
 from pipeline.spell.prose import extract_post
 
 
@@ -64,3 +68,22 @@ def test_sentence_start_and_code_terms() -> None:
     assert starts == {"Hello": True, "there": False, "Keras": True, "rocks": False, "Yes": True}
     assert "kerasify" in prose.code_terms
 
+
+
+def test_code_terms_from_every_kind_of_non_prose() -> None:
+    text = ("---\ntitle: Hello\ntags: [rubyGems]\n---\nUse `fooBar` and zap_quux here, see [x](http://exampel.com/pathh).\n\n"
+            "```\nkerasify()\n```\n")
+    terms = extract_post(load_post(Path("x.md"), text.encode())).code_terms
+    assert {"ruby", "gems", "rubygems", "foo", "bar", "foobar", "zap", "quux", "exampel", "pathh", "kerasify"} <= terms
+    assert not {"use", "here", "see", "hello"} & terms
+
+
+_MARKS = "".join(c for c in prose._STRIP if c not in "\"*")
+
+
+@given(st.text(alphabet="aZq -–—,;.:'’‘_`\"*()[]|!?…=~\n\t\u00a09/#@é", max_size=40))
+def test_token_lookahead_only_skips_faster(text: str) -> None:
+    """`_TOKEN`'s leading lookahead never changes a chunk: without it, the same matches."""
+    bare = re.compile(f"(?!--?[A-Za-z])[{re.escape(_MARKS)}]*([A-Za-z]+)[{re.escape(_MARKS)}]*(?![^{prose._DELIMS}])"
+                      f"|[^{prose._DELIMS}]+")
+    assert [(m.span(), m.span(1)) for m in prose._TOKEN.finditer(text)] == [(m.span(), m.span(1)) for m in bare.finditer(text)]
