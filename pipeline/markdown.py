@@ -183,6 +183,27 @@ def raw_html_body_lines(tokens: Sequence[Token], lines: Sequence[str]) -> set[in
     return found
 
 
+def html_lines_read_as_markdown(tokens: Sequence[Token], lines: Sequence[str]) -> set[int]:
+    """0-based body lines of top-level HTML blocks (CommonMark's reading) that kramdown
+    reads as Markdown: the lines after a span element's line (`<img src="a.png">` then
+    `## Summary`), after a block element closed on its own lines, and the inside of one
+    with markdown="1". A comment opening a line, a declaration and a block element never
+    closed stay HTML."""
+    raw = raw_html_body_lines(tokens, lines)
+    found: set[int] = set()
+    for tok in tokens:
+        if tok.type != "html_block" or tok.level != 0 or not tok.map or tok.content.lstrip(" ").startswith(("<!", "<?")):
+            continue
+        m = _BLOCK_HTML.match(tok.content)
+        if (m is not None and m.group(1).lower() not in _SPAN_HTML and not _MARKDOWN_ATTR.search(m.group(2))
+                and tok.map[0] not in raw):
+            continue  # a block element never closed (or closed on its line by '/>'): kramdown's reading is its own
+        comments = {tok.map[0] + tok.content.count("\n", 0, c.start()) + k
+                    for c in _COMMENT.finditer(tok.content) for k in range(c.group(0).count("\n") + 1)}
+        found.update(i for i in range(*tok.map) if i not in raw and i not in comments)
+    return found
+
+
 def _closing_line(lines: Sequence[str], first: int, tag: str) -> int | None:
     """Index of the line whose tag closes the element opened on line `first` (nesting counted)."""
     tag = re.escape(tag)
@@ -295,20 +316,13 @@ def _markdown_block_heading_ids(html_block: str, rule: str) -> set[str]:
 _COMMENT = re.compile(r"^ {0,3}<!--.*?(?:-->|\Z)", re.DOTALL | re.MULTILINE)  # a block comment: kramdown's too
 
 
-def _headings_after_html(post: Post, tok: Token, raw: set[int], rule: str) -> set[str]:
-    """Ids of ATX headings CommonMark keeps in an HTML block that kramdown reads as Markdown.
-
-    CommonMark runs an HTML block such as `<img src="a.png">` on to the next blank line,
-    so a `## Summary` right under it is HTML text; kramdown ends a span element's line there
-    and builds the heading. Lines inside a block element (`raw`, kept raw by kramdown) or a
-    comment that opens a line are not Markdown.
-    """
+def _headings_after_html(post: Post, tok: Token, markdown: set[int], rule: str) -> set[str]:
+    """Ids of the ATX headings CommonMark keeps in the HTML block `tok` that kramdown
+    builds: its lines in `markdown` (html_lines_read_as_markdown)."""
     assert tok.map is not None
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), tok.content)
-    lines = text.split("\n")
-    markdown = [line if tok.map[0] + i not in raw and line.startswith("#") else ""
-                for i, line in enumerate(lines) if i > 0]
-    return _atx_ids("\n".join(markdown), rule)
+    lines = tok.content.split("\n")
+    text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") else "" for i, line in enumerate(lines))
+    return _atx_ids(text, rule)
 
 
 def _atx_ids(text: str, rule: str) -> set[str]:
@@ -335,16 +349,16 @@ def anchors(post: Post) -> frozenset[str]:
     rule = site_slug_rule(post)
     ids: set[str] = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post)}
     ids |= kramdown_ids(post)
-    raw: set[int] | None = None
+    markdown: set[int] | None = None
     for tok in post.tokens:
         if tok.type == "html_block":
             ids |= html_ids(tok.content)
             if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
                 ids |= _markdown_block_heading_ids(tok.content, rule)
             elif tok.level == 0 and tok.map and "\n#" in tok.content:
-                if raw is None:
-                    raw = raw_html_body_lines(post.tokens, post.lines[post.body_start_line - 1 :])
-                ids |= _headings_after_html(post, tok, raw, rule)
+                if markdown is None:
+                    markdown = html_lines_read_as_markdown(post.tokens, post.lines[post.body_start_line - 1 :])
+                ids |= _headings_after_html(post, tok, markdown, rule)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":
