@@ -218,9 +218,9 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
 
     html_text = text  # HTML attributes are read in both
     if "$$" in text or "<" in text and _RAW_OPEN.search(text):
-        text = _NOT_MARKDOWN.sub(blank_text, text)
-    # Each scan below first asks for a substring every match must contain: most posts have no
-    # Liquid link tag, definition, '<' or bare URL, and a regex reads the whole text to find none.
+        text = _NOT_MARKDOWN.sub(_blank, text)
+    # Each scan below looks for a substring every match holds before it runs its regex (or runs
+    # it only around one): a regex reads the whole text to find nothing, a character at a time.
     liquid_text = _mask_spans(unfenced, liquid=True) if "{%" in body and _LIQUID.search(body) else ""
     for m in _LIQUID.finditer(liquid_text):
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
@@ -235,7 +235,7 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
                 add(found[0], found[1], kind)
                 taken.append((start, found[0]))  # a URL written as the link text is the same link
     definitions: set[str] = set()
-    for m in _DEFINITION.finditer(text) if "]:" in text else ():
+    for m in _definitions(text):
         if m.group(1).startswith("^"):
             continue  # a kramdown footnote, not a link
         definitions.add(normalize_label(m.group(1)))
@@ -251,7 +251,7 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         if value[:1] in "\"'":
             value, start = value[1:-1], start + 1
         add(start, value, LinkKind.HTML)
-    for m in _BARE.finditer(html_text) if "://" in html_text else ():
+    for m in _bare_urls(html_text):
         if not any(lo <= m.start() < hi for lo, hi in taken):
             links.append((m.start(), _trim_bare(m.group()), LinkKind.BARE))
     references = [
@@ -274,6 +274,36 @@ def _brackets(text: str) -> Iterator[int]:
     while at >= 0:
         yield at - 1 if at and text[at - 1] == "!" else at
         at = text.find("[", at + 1)
+
+
+def _definitions(text: str) -> Iterator[re.Match[str]]:
+    """``_DEFINITION.finditer(text)``, tried only at the start of each line holding ']:' (a
+    label ends on the line it starts), not at every character as `re` tries a '^' pattern."""
+    pos = 0
+    at = text.find("]:")
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        m = _DEFINITION.match(text, start) if start >= pos else None
+        if m:
+            yield m
+            pos = m.end()
+        eol = text.find("\n", at)
+        at = text.find("]:", eol) if eol >= 0 else -1
+
+
+def _bare_urls(text: str) -> Iterator[re.Match[str]]:
+    """``_BARE.finditer(text)``, tried only where a match can start: 5 or 4 characters
+    ('https', 'http') before each '://', which `str.find` finds at memchr speed."""
+    pos = 0
+    at = text.find("://")
+    while at >= 0:
+        for start in (at - 5, at - 4):
+            m = _BARE.match(text, start) if start >= pos else None
+            if m:
+                yield m
+                pos = m.end()
+                break
+        at = text.find("://", at + 3)
 
 
 _LIQUID_WRAPPER = re.compile(r"\{%-?\s*(post_url|link)\s")
