@@ -131,9 +131,11 @@ class SiteConfig:
 def nearest_site(path: Path, depth: int = 6) -> SiteConfig | None:
     """The site a post belongs to: the nearest folder above it with a Jekyll config."""
     for config in _config_candidates(path.parent if path.parent != path else None, depth):
+        if not os.access(config, os.F_OK):  # a missing file answered without an exception: half a failed stat
+            continue
         try:
             st = os.stat(config)
-        except OSError:
+        except OSError:  # gone since, or a dangling link
             continue
         return _read_config(config, (st.st_mtime_ns, st.st_size))
     return None
