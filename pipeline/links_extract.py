@@ -140,8 +140,10 @@ def _mask_code_blocks(body: str, code_lines: Iterable[int]) -> str:
 
 def _mask_spans(text: str, keep_attributes: bool = False, liquid: bool = False) -> str:
     """The rest of ``mask``, on text whose code blocks are blanked already."""
-    blank = _BLANK_FOR_LIQUID if liquid else _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
-    return spans.PARAGRAPH_CODE_SPANS.sub(_blank, blank.sub(_blank, text))
+    if "{" in text or "<!--" in text:  # where every region of the _BLANK kinds begins
+        blank = _BLANK_FOR_LIQUID if liquid else _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
+        text = blank.sub(_blank, text)
+    return spans.PARAGRAPH_CODE_SPANS.sub(_blank, text)
 
 
 def _blank(text: str) -> str:
