@@ -292,8 +292,9 @@ def _may_have_weak_text(content: str, generic: set[str], collapsed: bool = False
 
     `collapsed`: pass over the '[]' closing a collapsed reference, [label][] (most of the
     brackets of a post written with references). A link there has no text, and one around
-    it has '[label][]' in its text, unless an image hides it: ![logo][] in [![logo][] X](u)."""
-    collapsed = collapsed and "![" not in content
+    it has '[label][]' in its text, unless an image or HTML hides it: [![logo][] x](u),
+    [<b title="[label][]">x</b>](u)."""
+    collapsed = collapsed and "![" not in content and "<" not in content
     for m in _BRACKETED.finditer(content):
         raw = m.group(1)
         if collapsed and not raw and content[m.start() - 1 : m.start()] == "]":

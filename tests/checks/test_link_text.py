@@ -57,7 +57,7 @@ def test_prefilter_never_hides_a_finding(texts: list[str]) -> None:
 
 
 _REFERENCE_PIECES = ["[logo][]", "![logo][]", "[x][]", "[x]", "[]", "[", "]", "![", "(https://example.com/u)", "here",
-                     " x ", "AI", "\\", "`", "[x][logo]", "\n"]
+                     " x ", "AI", "\\", "`", "[x][logo]", "\n", '<b title="', '">']
 
 
 @given(st.lists(st.sampled_from(_REFERENCE_PIECES), max_size=12).map("".join),
@@ -81,8 +81,9 @@ def test_prefilter_passing_collapsed_references_hides_no_finding(body: str, phra
 
 @pytest.mark.parametrize("markdown, phrases, text", [
     ("[![logo][] go](https://example.com/u)", list(links.GENERIC_LINK_TEXTS), "go"),  # the image hides its label
+    ('[<b title="[label][]">go</b>](https://example.com/u)', list(links.GENERIC_LINK_TEXTS), "go"),  # so does HTML
     ("[[long][]](https://example.com/u)", ["[long][]"], "[long][]"),  # the phrase holds the brackets
-], ids=["linked image", "phrase with brackets"])
+], ids=["linked image", "HTML", "phrase with brackets"])
 def test_collapsed_reference_the_prefilter_must_not_pass(markdown: str, phrases: list[str], text: str) -> None:
     """Only the '[]' of a collapsed reference makes these paragraphs worth parsing."""
     post = load_post(Path("2020-01-01-x.md"), (FM + markdown + "\n\n[logo]: /logo.png\n").encode())
