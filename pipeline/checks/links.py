@@ -207,6 +207,7 @@ def _exclusion(ctx: Context) -> Callable[[str], bool]:
 
 @functools.lru_cache(maxsize=256)
 def _filters(include_patterns: tuple[str, ...], exclude_patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """The test, patterns compiled once; with none (the usual case) it excludes nothing."""
     if not include_patterns and not exclude_patterns:
         return lambda _url: False
     include = tuple(re.compile(p) for p in include_patterns)
