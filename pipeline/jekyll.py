@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import functools
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -129,15 +130,24 @@ class SiteConfig:
 
 def nearest_site(path: Path, depth: int = 6) -> SiteConfig | None:
     """The site a post belongs to: the nearest folder above it with a Jekyll config."""
-    for folder in list(path.parents)[:depth]:
-        for name in CONFIG_NAMES:
-            config = folder / name
-            try:
-                st = config.stat()
-            except OSError:
-                continue
-            return _read_config(config, (st.st_mtime_ns, st.st_size))
+    for config in _config_candidates(path.parent if path.parent != path else None, depth):
+        if not os.access(config, os.F_OK):  # a missing file answered without an exception: half a failed stat
+            continue
+        try:
+            st = os.stat(config)
+        except OSError:  # gone since, or a dangling link
+            continue
+        return _read_config(config, (st.st_mtime_ns, st.st_size))
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _config_candidates(folder: Path | None, depth: int) -> tuple[Path, ...]:
+    """Where `nearest_site` looks, nearest first: `folder` and its parents, `depth` in all.
+    Building the paths cost most of a look-up (a run makes three for each post), and they
+    depend on the folder alone; the disk is asked again each time, as a config may come or go."""
+    folders = (folder, *folder.parents) if folder is not None else ()
+    return tuple(parent / name for parent in folders[:depth] for name in CONFIG_NAMES)
 
 
 @functools.lru_cache(maxsize=64)

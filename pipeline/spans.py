@@ -106,7 +106,6 @@ class CodeSpans:
     send `re` through the rest of the text from each one, cost no more than others.
     `paragraph`: a span never crosses a blank line (as the links extractor reads them)."""
 
-    _RUN = re.compile(r"`+")
     _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
     def __init__(self, paragraph: bool = False) -> None:
@@ -115,7 +114,7 @@ class CodeSpans:
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
         if "`" not in text:
             return
-        runs = [m.span() for m in self._RUN.finditer(text)]
+        runs = _backtick_runs(text)
         by_length: dict[int, list[int]] = {}
         for i, (start, end) in enumerate(runs):
             by_length.setdefault(end - start, []).append(i)
@@ -134,6 +133,20 @@ class CodeSpans:
 
     def sub(self, repl: Callable[[str], str], text: str) -> str:
         return _sub(self.finditer(text), repl, text)
+
+
+def _backtick_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of backticks. `str.find` skips to the next backtick at memchr
+    speed; `re` would step through the text a character at a time, five times slower."""
+    runs: list[tuple[int, int]] = []
+    start = text.find("`")
+    while start >= 0:
+        end = start + 1
+        while text.startswith("`", end):
+            end += 1
+        runs.append((start, end))
+        start = text.find("`", end)
+    return runs
 
 
 def _sub(spans: Iterator[tuple[int, int]], repl: Callable[[str], str], text: str) -> str:

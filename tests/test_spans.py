@@ -82,3 +82,18 @@ def test_code_spans_of_ever_longer_runs_cost_no_more_than_others() -> None:
     text = " ".join("`" * n for n in range(1, 2001))
     assert list(spans.CODE_SPANS.finditer(text)) == []
     assert list(spans.CODE_SPANS.finditer(text + " x " + "`" * 7)) == [(text.index(" " + "`" * 7 + " ") + 1, len(text) + 10)]
+
+
+LINK_PIECES = ["[", "]", "]:", "![", "!", "\\", "a", " ", "   ", "> ", "\n", "<", "http", "HTTP", "https", "ſ", "://",
+               ":", "/", "x.y", "(", "=", "\"", "^"]
+
+
+@given(st.lists(st.sampled_from(LINK_PIECES), max_size=30).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_link_scans_by_str_find_match_their_regexes(text: str) -> None:
+    """links_extract looks for '[', ']:' and '://' with str.find and tries its regexes there:
+    the same matches as running the regexes over the whole text."""
+    assert list(links_extract._brackets(text)) == [m.start() for m in re.finditer(r"!?\[", text)]
+    assert [m.span() for m in links_extract._definitions(text)] == [m.span() for m in links_extract._DEFINITION.finditer(text)]
+    bare = re.compile(r"(?<![\w/(\[<\"'=])https?://[^\s<>\"'`\]]+", re.IGNORECASE)  # the regex _BARE reorders
+    assert [m.span() for m in links_extract._bare_urls(text)] == [m.span() for m in bare.finditer(text)]

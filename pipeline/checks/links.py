@@ -12,7 +12,7 @@ import math
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -195,19 +195,31 @@ def _option(ctx: Context, name: str) -> Any:
     return ctx.options.get(name, OPTIONS[name].default)
 
 
-@functools.lru_cache(maxsize=256)
-def _filters(include: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    return tuple(re.compile(p) for p in include), tuple(re.compile(p) for p in exclude)
-
-
 def is_excluded(url: str, ctx: Context) -> bool:
     """lychee's rule: an include match always checks; else an exclude match skips; includes alone whitelist."""
-    include, exclude = _filters(tuple(_option(ctx, "include")), tuple(_option(ctx, "exclude")))
-    if any(p.search(url) for p in include):
-        return False
-    if any(p.search(url) for p in exclude):
-        return True
-    return bool(include) and has_scheme(url)
+    return _exclusion(ctx)(url)
+
+
+def _exclusion(ctx: Context) -> Callable[[str], bool]:
+    """`is_excluded` for the run's options, to ask once per post or run rather than per link."""
+    return _filters(tuple(_option(ctx, "include")), tuple(_option(ctx, "exclude")))
+
+
+@functools.lru_cache(maxsize=256)
+def _filters(include_patterns: tuple[str, ...], exclude_patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """The test, patterns compiled once; with none (the usual case) it excludes nothing."""
+    if not include_patterns and not exclude_patterns:
+        return lambda _url: False
+    include = tuple(re.compile(p) for p in include_patterns)
+    exclude = tuple(re.compile(p) for p in exclude_patterns)
+
+    def excluded(url: str) -> bool:
+        if any(p.search(url) for p in include):
+            return False
+        if any(p.search(url) for p in exclude):
+            return True
+        return bool(include) and has_scheme(url)
+    return excluded
 
 
 # -- classification -------------------------------------------------------------------------
@@ -230,8 +242,9 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     for ref in found.references:
         if normalize_label(ref.label) not in found.definitions:
             yield _finding(post.display_path, (ref.line, ref.col), "LK001", f"reference '[{ref.label}]' is not defined")
+    excluded = _exclusion(ctx)
     for link in found.links:
-        if is_excluded(link.url, ctx):
+        if excluded(link.url):
             continue
         res = resolve(link)
         if res.target is Target.CONTACT and res.problem:
@@ -246,8 +259,9 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
 def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
     """LK011: walk each inline token's links; columns come from the block's source lines."""
     generic = {t.casefold() for t in ctx.options.get("generic_link_texts", GENERIC_LINK_TEXTS)}
+    collapsed = not any("]" in t for t in generic)  # only such a phrase can be a text that holds '[label][]'
     for tok in post.tokens:
-        if tok.type != "inline" or not _may_have_weak_text(tok.content, generic):
+        if tok.type != "inline" or "[" not in tok.content or not _may_have_weak_text(tok.content, generic, collapsed):
             continue
         depth, parts = 0, []
         for child in inline_children(post, tok):
@@ -272,12 +286,20 @@ _LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _MARKUP = str.maketrans("", "", "*_`~\\")
 
 
-def _may_have_weak_text(content: str, generic: set[str]) -> bool:
+def _may_have_weak_text(content: str, generic: set[str], collapsed: bool = False) -> bool:
     """Could a link in this paragraph have a short or generic text? A cheap test on the
     bracketed source (markup and line breaks dropped, as the parsed text drops them), so
-    only those paragraphs pay for inline parsing. Entities and HTML always say yes."""
+    only those paragraphs pay for inline parsing. Entities and HTML always say yes.
+
+    `collapsed`: pass over the '[]' closing a collapsed reference, [label][] (most of the
+    brackets of a post written with references). A link there has no text, and one around
+    it has '[label][]' in its text, unless an image or HTML hides it: [![logo][] x](u),
+    [<b title="[label][]">x</b>](u)."""
+    collapsed = collapsed and "![" not in content and "<" not in content
     for m in _BRACKETED.finditer(content):
         raw = m.group(1)
+        if collapsed and not raw and content[m.start() - 1 : m.start()] == "]":
+            continue
         if "&" in raw or "<" in raw:
             return True
         text = _LINE_BREAK.sub("", raw).translate(_MARKUP).strip()
@@ -664,9 +686,10 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
     index = _SiteIndex(linted, ctx, ctx.site if ctx.site is not None and needs_site else None)
     external: dict[str, list[tuple[LinkFacts, Link]]] = {}
     findings: list[Finding] = []
+    excluded = _exclusion(ctx)
     for post in linted:
         for link in post.links:
-            if is_excluded(link.url, ctx):
+            if excluded(link.url):
                 continue
             res = resolve(link)
             if res.target is Target.EXTERNAL:
@@ -852,8 +875,9 @@ class _Prefetch:
         if facts is None or not facts.ok:
             return
         ctx = self._ctx
+        excluded = _exclusion(ctx)
         urls = [_url_key(res, ctx) for link in facts.links
-                if not is_excluded(link.url, ctx) and (res := resolve(link)).target is Target.EXTERNAL]
+                if not excluded(link.url) and (res := resolve(link)).target is Target.EXTERNAL]
         if urls:
             self._open().add(urls)
 

@@ -52,5 +52,41 @@ def test_prefilter_never_hides_a_finding(texts: list[str]) -> None:
 
     fast = lk011()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(links, "_may_have_weak_text", lambda content, generic: True)
+        mp.setattr(links, "_may_have_weak_text", lambda *_: True)
         assert lk011() == fast
+
+
+_REFERENCE_PIECES = ["[logo][]", "![logo][]", "[x][]", "[x]", "[]", "[", "]", "![", "(https://example.com/u)", "here",
+                     " x ", "AI", "\\", "`", "[x][logo]", "\n", '<b title="', '">']
+
+
+@given(st.lists(st.sampled_from(_REFERENCE_PIECES), max_size=12).map("".join),
+       st.sampled_from([(), ("here",), ("[x][]",)]))
+@settings(max_examples=400, deadline=None)
+def test_prefilter_passing_collapsed_references_hides_no_finding(body: str, phrases: tuple[str, ...]) -> None:
+    """The prefilter passes over the '[]' of [label][]; forcing a parse must not find more."""
+    text = body + "\n\n[logo]: /logo.png\n[x]: https://example.com/x\n"
+    ctx = Context(options={"check_anchors": True, **({"generic_link_texts": list(phrases)} if phrases else {})},
+                  root=Path("."))
+
+    def lk011() -> list[tuple[int, int]]:
+        post = load_post(Path("2020-01-01-x.md"), (FM + text).encode())
+        return [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
+
+    fast = lk011()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(links, "_may_have_weak_text", lambda *_: True)
+        assert lk011() == fast
+
+
+@pytest.mark.parametrize("markdown, phrases, text", [
+    ("[![logo][] go](https://example.com/u)", list(links.GENERIC_LINK_TEXTS), "go"),  # the image hides its label
+    ('[<b title="[label][]">go</b>](https://example.com/u)', list(links.GENERIC_LINK_TEXTS), "go"),  # so does HTML
+    ("[[long][]](https://example.com/u)", ["[long][]"], "[long][]"),  # the phrase holds the brackets
+], ids=["linked image", "HTML", "phrase with brackets"])
+def test_collapsed_reference_the_prefilter_must_not_pass(markdown: str, phrases: list[str], text: str) -> None:
+    """Only the '[]' of a collapsed reference makes these paragraphs worth parsing."""
+    post = load_post(Path("2020-01-01-x.md"), (FM + markdown + "\n\n[logo]: /logo.png\n").encode())
+    ctx = Context(options={"check_anchors": True, "generic_link_texts": phrases}, root=Path("."))
+    assert [(f.code, f.message) for f in links.check(post, ctx) if f.code == "LK011"] == [
+        ("LK011", f"link text '{text}' says nothing about the target; describe where it goes")]
