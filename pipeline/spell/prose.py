@@ -193,6 +193,8 @@ def extract(
     code.extend(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines)
     offset = body_start_line - 1
     prose_blocks = sorted(_prose_ranges(tokens))
+    if any(tok.type == "html_block" for tok in tokens):
+        prose_blocks = sorted((*prose_blocks, *_markdown_in_html(tokens, lines[offset:])))
     liquid = _liquid_block_lines(lines[offset:])
     covered: set[int] = set()
     for begin, end, heading in prose_blocks:
@@ -232,6 +234,21 @@ def _prose_ranges(tokens: Iterable[Token]) -> Iterator[tuple[int, int, bool]]:
         if tok.type == "inline" and tok.map:
             yield tok.map[0], tok.map[1], previous == "heading_open"
         previous = tok.type
+
+
+def _markdown_in_html(tokens: Sequence[Token], body: Sequence[str]) -> Iterator[tuple[int, int, bool]]:
+    """Blocks of the lines CommonMark keeps in an HTML block and kramdown reads as Markdown
+    (the caption under `<img src="a.png">`): runs of lines, each ATX heading its own."""
+    from pipeline.markdown import html_lines_read_as_markdown
+
+    runs: list[list[int]] = []
+    for i in sorted(html_lines_read_as_markdown(tokens, body)):
+        if runs and i == runs[-1][-1] + 1 and not body[i].startswith("#") and not body[i - 1].startswith("#"):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        yield run[0], run[-1] + 1, body[run[0]].startswith("#")
 
 
 _LONG_WORD = re.compile(r"[A-Za-z]{4,}")

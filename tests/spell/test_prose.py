@@ -53,6 +53,11 @@ CASES = [
      [("Use", 3, 3), ("it", 3, 7), ("Step", 4, 5), ("wrod", 4, 10), ("x", 7, 1)]),
     ("a # inside a quoted value is text", '---\ntitle: "Issue #1 fixd"\n---\nx\n',
      [("Issue", 2, 9), ("fixd", 2, 18), ("x", 4, 1)]),
+    # CommonMark keeps these lines in an HTML block; kramdown reads them as Markdown (Jekyll
+    # renders the caption and the heading), but not a block element's inside or a comment
+    ("text under an html line", '<img src="a.png">\nCaptin here.\n## Setp\n\n<div>\nrawr\n</div>\n\n<!--\nnott\n-->\n',
+     [("Captin", 2, 1), ("here", 2, 8), ("Setp", 3, 4)]),
+    ("markdown=1 block", '<div markdown="1">\nInsde it.\n</div>\n', [("Insde", 2, 1), ("it", 2, 7)]),
 ]
 
 
