@@ -86,9 +86,10 @@ _NOT_MARKDOWN = spans.Lazy(
                       named=lambda m: (_RAW_ELEMENT_END[m.group(1).lower()],)),
     spans.between("$$", "$$"),
 )
-# Liquid runs before Markdown, over the whole file: a tag in an HTML comment is rendered (a
-# post_url there stops the build like any other), one in {% raw %} is printed as text.
-_BLANK_FOR_LIQUID = spans.Lazy(_HIGHLIGHT, _COMMENT, _RAW)
+# Liquid runs before Markdown, over the whole file: a tag in an HTML comment, a code block, a
+# code span or a {% highlight %} block is rendered (a post_url there stops the build like any
+# other), one in {% raw %} is printed as text and one in {% comment %} is never run.
+_BLANK_FOR_LIQUID = spans.Lazy(_COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Possessive: the alternatives start with different characters, so giving any back never finds
 # another match, and a long link text is read in runs, not one alternative per character.
@@ -121,11 +122,15 @@ def normalize_label(label: str) -> str:
     return " ".join(label.split()).casefold()
 
 
-def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False, liquid: bool = False) -> str:
+def mask(body: str, code_lines: Iterable[int] = (), keep_attributes: bool = False) -> str:
     """Blank code blocks (given by 0-based body line numbers, else found by fence), code spans, comments,
-    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``).
-    ``liquid``: the text Liquid tags are read from, where HTML comments stay and {% raw %} goes."""
-    return _mask_spans(_mask_code_blocks(body, code_lines), keep_attributes, liquid)
+    and kramdown attribute lists unless ``keep_attributes`` (they hold ids: ``{: #intro}``, ``{:toc}``)."""
+    return _mask_spans(_mask_code_blocks(body, code_lines), keep_attributes)
+
+
+def liquid_text(body: str) -> str:
+    """The text Liquid runs its tags in: all of it but {% raw %} and {% comment %} blocks."""
+    return _BLANK_FOR_LIQUID.sub(_blank, body) if "{%" in body else body
 
 
 def _mask_code_blocks(body: str, code_lines: Iterable[int]) -> str:
@@ -138,10 +143,10 @@ def _mask_code_blocks(body: str, code_lines: Iterable[int]) -> str:
     return "\n".join(" " * len(line) if i in skip else line for i, line in enumerate(lines)) if skip else body
 
 
-def _mask_spans(text: str, keep_attributes: bool = False, liquid: bool = False) -> str:
+def _mask_spans(text: str, keep_attributes: bool = False) -> str:
     """The rest of ``mask``, on text whose code blocks are blanked already."""
     if "{" in text or "<!--" in text:  # where every region of the _BLANK kinds begins
-        blank = _BLANK_FOR_LIQUID if liquid else _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
+        blank = _BLANK_KEEP_ATTRIBUTES if keep_attributes else _BLANK
         text = blank.sub(_blank, text)
     return spans.PARAGRAPH_CODE_SPANS.sub(_blank, text)
 
@@ -223,8 +228,7 @@ def extract(body: str, first_line: int = 1, code_lines: Iterable[int] = ()) -> E
         text = _NOT_MARKDOWN.sub(_blank, text)
     # Each scan below looks for a substring every match holds before it runs its regex (or runs
     # it only around one): a regex reads the whole text to find nothing, a character at a time.
-    liquid_text = _mask_spans(unfenced, liquid=True) if "{%" in body and _LIQUID.search(body) else ""
-    for m in _LIQUID.finditer(liquid_text):
+    for m in _LIQUID.finditer(liquid_text(body)) if "{%" in body and _LIQUID.search(body) else ():
         add(m.start(), m.group(2) + (m.group(3) or ""), LinkKind.POST_URL if m.group(1) == "post_url" else LinkKind.LIQUID_LINK)
         taken.append((m.start(), m.end()))
     for start in _brackets(text) if "](" in text else ():

@@ -205,7 +205,8 @@ def _tag_names(post: Post) -> set[str]:
 
 
 def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
-    """(tag, name) of each `{% post_url %}` and `{% link %}` in a post's text."""
+    """(tag, name) of each `{% post_url %}` and `{% link %}` in a post's text (code included:
+    Liquid runs before Markdown)."""
     from pipeline.links_extract import LinkKind, Target, extract, resolve
 
     for link in extract(text).links:

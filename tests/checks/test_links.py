@@ -117,6 +117,10 @@ RULE_CASES = [
     ("LK001 collapsed reference defined", "[Yes][]\n\n[yes]: https://ok.test", []),
     ("LK002 post_url missing", "[p]({% post_url 2020-01-03-gone %})", [(5, 5, "LK002")]),
     ("LK002 post_url found", "[p]({% post_url 2020-01-02-other %})", []),
+    # Liquid runs before Markdown: a tag in code is rendered (and stops the build), one in raw is text
+    ("LK002 post_url in code", "```\n{% post_url 2020-01-03-a %}\n```\n`{% post_url 2020-01-03-b %}`\n"
+     "{% highlight md %}\n{% post_url 2020-01-03-c %}\n{% endhighlight %}\n{% raw %}{% post_url 2020-01-03-d %}{% endraw %}",
+     [(6, 1, "LK002"), (8, 2, "LK002"), (10, 1, "LK002")]),
     ("LK003 relative file missing", "![i](img/none.png)", [(5, 6, "LK003")]),
     ("LK003 root file found", "![i](/assets/pic.png) ![j]({{ site.baseurl }}/assets/pic.png)", []),
     ("LK012 relative file beside post", "[d](notes.txt)", [(5, 5, "LK012")]),  # _posts/ is not published
