@@ -93,8 +93,10 @@ _BLANK_FOR_LIQUID = spans.Lazy(_COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Possessive: the alternatives start with different characters, so giving any back never finds
 # another match, and a long link text is read in runs, not one alternative per character.
-_LINK_TEXT = re.compile(r"!?\[(?:[^\[\]\n\\]++|\\.|\[(?:[^\[\]\n\\]++|\\.)*+\])*+\]")
-_REF_USE = re.compile(r"\[((?:[^\[\]\n\\]|\\.)+)\]\[((?:[^\[\]\n\\]|\\.)*)\]")
+# Link text may run over a line break (hard-wrapped prose), never over a blank line.
+_SOFT_BREAK = r"\n(?![ \t]*(?:\n|$))"
+_LINK_TEXT = re.compile(rf"!?\[(?:[^\[\]\n\\]++|\\.|{_SOFT_BREAK}|\[(?:[^\[\]\n\\]++|\\.|{_SOFT_BREAK})*+\])*+\]")
+_REF_USE = re.compile(rf"\[((?:[^\[\]\n\\]|\\.|{_SOFT_BREAK})+)\]\[((?:[^\[\]\n\\]|\\.|{_SOFT_BREAK})*)\]")
 # A definition may sit in a blockquote ('> [q]: url'): kramdown defines it for the whole page.
 _QUOTE = r"(?:[ ]{0,3}>[ ]?)*"
 _DEFINITION = re.compile(

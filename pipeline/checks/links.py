@@ -279,6 +279,8 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
                                   f"link text '{text}' says nothing about the target; describe where it goes")
             elif depth and child.type in ("text", "code_inline"):
                 parts.append(child.content)
+            elif depth and child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")  # a link text wrapped over two lines reads with a space
 
 
 _BRACKETED = re.compile(r"\[([^\[\]]*)\]")
@@ -288,7 +290,7 @@ _MARKUP = str.maketrans("", "", "*_`~\\")
 
 def _may_have_weak_text(content: str, generic: set[str], collapsed: bool = False) -> bool:
     """Could a link in this paragraph have a short or generic text? A cheap test on the
-    bracketed source (markup and line breaks dropped, as the parsed text drops them), so
+    bracketed source (markup dropped and line breaks read as spaces, as in the parsed text), so
     only those paragraphs pay for inline parsing. Entities and HTML always say yes.
 
     `collapsed`: pass over the '[]' closing a collapsed reference, [label][] (most of the
@@ -302,19 +304,26 @@ def _may_have_weak_text(content: str, generic: set[str], collapsed: bool = False
             continue
         if "&" in raw or "<" in raw:
             return True
-        text = _LINE_BREAK.sub("", raw).translate(_MARKUP).strip()
+        text = _LINE_BREAK.sub(" ", raw).translate(_MARKUP).strip()
         if len(text) <= 2 or text.casefold().rstrip(".!:") in generic:
             return True
     return False
 
 
 def _locate(post: Post, tok: Any, needle: str) -> tuple[int, int]:
+    """Line and column of `needle` in the block's source; a space in it may be a line break there."""
     start = post.token_line(tok)
-    end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
-    for number in range(start, min(end, len(post.lines)) + 1):
+    end = min((tok.map[1] if tok.map else 1) + post.body_start_line - 1, len(post.lines))
+    for number in range(start, end + 1):
         col = post.lines[number - 1].find(needle)
         if col >= 0:
             return number, col + 1
+    if " " in needle:
+        source = "\n".join(post.lines[start - 1 : end])
+        pattern = r"[ \t]*\n?[ \t]*".join(re.escape(part) for part in needle.split(" "))
+        m = re.search(pattern, source)
+        if m is not None:
+            return start + source.count("\n", 0, m.start()), m.start() - (source.rfind("\n", 0, m.start()) + 1) + 1
     return start, 1
 
 

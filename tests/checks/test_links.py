@@ -130,6 +130,9 @@ RULE_CASES = [
     ("LK003 liquid link missing", "{% link assets/missing.pdf %}", [(5, 1, "LK003")]),
     ("LK003 liquid link found", "{% link about.md %} [a](/about/) [b](/about.html)", []),
     ("LK003 post permalink", "[b](/2020/01/02/other.html)", []),
+    # hard-wrapped prose: a link text may run over a line break, not over a blank line
+    ("wrapped link texts", "See the [full\nguide](#nowhere), [ref\nlink][nolabel] and [click\nhere](#top).\n\n[not\n\nlink](#nope)",
+     [(6, 8, "LK004"), (6, 19, "LK001")]),
     ("LK004 same post anchor", "## Intro Text\n\n[a](#intro-text) [b](#intro) [c](#top) [d](#)", [(7, 22, "LK004")]),
     ("LK004 other post anchors", ("[a]({% post_url 2020-01-02-other %}#second-part) [b]({% post_url 2020-01-02-other %}#kramdown-style)"
      " [c]({% post_url 2020-01-02-other %}#my-id) [d](2020-01-02-other.md#html-id)"), []),
