@@ -341,6 +341,10 @@ def extract_links(body: str, first_line: int = 1) -> tuple[Link, ...]:
 # -- classification ----------------------------------------------------------------------------
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _LIQUID_PREFIX = re.compile(r"^\{\{-?\s*site\.(?:url|baseurl)\s*-?\}\}(?:\{\{-?\s*site\.baseurl\s*-?\}\})?")
+# {{ '/assets/x.png' | relative_url }} (or absolute_url, or a rooted path | prepend: site.baseurl):
+# a path from the site folder, as the baseurl prefix above writes it.
+_LIQUID_URL_FILTER = re.compile(
+    r"""^\{\{-?\s*(?:(['"])([^'"{}]*)\1\s*\|\s*(?:relative|absolute)_url|(['"])(/[^'"{}]*)\3\s*\|\s*prepend:\s*site\.baseurl)\s*-?\}\}""")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _TEL = re.compile(r"^\+?[0-9().\- ]*[0-9][0-9().\- ]*(?:;[A-Za-z0-9=+.-]*)*$")
 
@@ -384,6 +388,12 @@ def resolve(link: Link) -> Resolved:
         return Resolved(Target.LIQUID_LINK, path, frag if "#" in link.url else None)
     url = html.unescape(link.url) if link.kind is LinkKind.HTML else link.url
     prefix = _LIQUID_PREFIX.match(url)
+    filtered = _LIQUID_URL_FILTER.match(url) if prefix is None and url.startswith("{{") else None
+    if filtered:
+        url = "/" + (filtered.group(2) if filtered.group(2) is not None else filtered.group(4)).lstrip("/") + url[filtered.end():]
+        if "{{" not in url and "{%" not in url and _SCHEME.match(url) is None:
+            path, hash_, frag = url.partition("#")
+            return Resolved(Target.PATH, path.partition("?")[0], frag if hash_ else None, site_relative=True)
     if prefix:  # {{ site.baseurl }}/assets/x.png is a path under the site root
         url = "/" + url[prefix.end():].lstrip("/")
         if "{{" not in url and "{%" not in url and _SCHEME.match(url) is None:

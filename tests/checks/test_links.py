@@ -123,6 +123,8 @@ RULE_CASES = [
      [(6, 1, "LK002"), (8, 2, "LK002"), (10, 1, "LK002")]),
     ("LK003 relative file missing", "![i](img/none.png)", [(5, 6, "LK003")]),
     ("LK003 root file found", "![i](/assets/pic.png) ![j]({{ site.baseurl }}/assets/pic.png)", []),
+    ("LK003 url filters", "![i]({{ '/assets/pic.png' | relative_url }}) ![j]({{ \"assets/gone.png\" | absolute_url }}) "
+     "<img src=\"{{ '/assets/lost.png' | prepend: site.baseurl }}\">", [(5, 51, "LK003"), (5, 101, "LK003")]),
     ("LK012 relative file beside post", "[d](notes.txt)", [(5, 5, "LK012")]),  # _posts/ is not published
     ("LK012 relative asset", "![i](assets/pic.png) ![j](../assets/pic.png)", [(5, 6, "LK012"), (5, 27, "LK012")]),
     ("LK012 relative link to a post's URL", "[o](../02/other.html) [p](2020-01-02-other.md)", []),
