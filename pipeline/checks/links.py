@@ -829,8 +829,13 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     bases = [here.relative_to(root).as_posix()] if here.is_relative_to(root) else []
     rooted = next((r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))) for b in [*bases, ""])
                    if index.path(post, r, absolute=True, published=True) is not None), "")
+    target = index.facts(os.path.realpath(source)) if not rooted else None
     if rooted:
         better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
+    elif target is not None and target.url is not None and "_posts" in source.parts:
+        parts = source.parts
+        name = "/".join((*parts[len(parts) - parts[::-1].index("_posts") : -1], source.stem))
+        better = f"; that post is published at {base}{target.url}: link to it with {{% post_url {name} %}}"
     else:
         shown = os.path.relpath(os.path.normpath(source), root) if source.is_relative_to(root) else source
         better = f" (Jekyll does not publish '{shown}' at all)"

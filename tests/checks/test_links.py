@@ -335,6 +335,19 @@ def test_relative_link_judged_from_the_post_url(tmp_path: Path, config: str, exp
     assert all((f.code, f.line, f.col, f.severity) == ("LK012", 5, 10, Severity.ERROR) for f in found)
 
 
+def test_a_relative_link_to_a_post_file_names_the_posts_url(tmp_path: Path) -> None:
+    files = {"_posts/2021-05-01-target.md": FM + "## S\n", "_posts/news/2021-05-03-inner.md": FM + "x\n",
+             "_posts/2021-05-02-src.md": FM + "[the target](2021-05-01-target.html) [inner](news/2021-05-03-inner.html)\n"}
+    posts = write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text("title: site\n", encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = [f.message for f in links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())]
+    assert [m.split("; ")[-1] for m in found] == [
+        "that post is published at /2021/05/01/target.html: link to it with {% post_url 2021-05-01-target %}",
+        "that post is published at /2021/05/03/inner.html: link to it with {% post_url news/2021-05-03-inner %}",
+    ]
+
+
 SITE_PAGES = {
     "pages/about.md": "---\ntitle: About\npermalink: /about/\n---\nhi\n",
     "pages/tpl.md": "---\npermalink: /:basename/\n---\nhi\n",  # a template: no fixed URL
