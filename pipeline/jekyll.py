@@ -97,6 +97,9 @@ class SiteConfig:
     future: bool = False  # publish posts dated after the build
     timezone: str = ""  # the site's `timezone` (an IANA name); dates with an offset move into it
     markdown_input: str = "GFM"  # kramdown's `input`: GFM (Jekyll's default) makes GitHub-style ids
+    # jekyll-optional-front-matter (GitHub Pages turns it on) renders Markdown without front
+    # matter; plain Jekyll copies such a file as it is
+    renders_plain_markdown: bool = False
 
     def published(self, rel: str) -> bool:
         """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
@@ -181,7 +184,23 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         _names(data.get("include")), tuple(dict.fromkeys(DEFAULT_EXCLUDE + _names(data.get("exclude")))),
         data.get("future") is True, str(data.get("timezone") or ""),
         str(kramdown.get("input") or "GFM") if isinstance(kramdown := data.get("kramdown"), dict) else "GFM",
+        _renders_plain_markdown(config.parent, _names(data.get("plugins")) + _names(data.get("gems"))),
     )
+
+
+_OPTIONAL_FRONT_MATTER = ("jekyll-optional-front-matter", "github-pages")
+
+
+def _renders_plain_markdown(root: Path, plugins: tuple[str, ...]) -> bool:
+    """Does the site render Markdown files without front matter: the plugin named in the
+    config, or it or the github-pages gem (which turns it on) in the Gemfile?"""
+    if any(name in _OPTIONAL_FRONT_MATTER for name in plugins):
+        return True
+    try:
+        gemfile = (root / "Gemfile").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return any(re.search(rf"""^\s*gem\s+['"]{name}['"]""", gemfile, re.MULTILINE) for name in _OPTIONAL_FRONT_MATTER)
 
 
 def _names(value: Any) -> tuple[str, ...]:

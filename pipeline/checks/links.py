@@ -450,7 +450,8 @@ class _SiteIndex:
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
             for candidate in candidates:
                 if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
-                                                              or self.folder_url(root, candidate, rel) is not None)):
+                                                              or self.folder_url(root, candidate, rel) is not None
+                                                              or candidate is not target and _copied_as_is(candidate))):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
@@ -595,6 +596,15 @@ def _extension(rel: str) -> str:
     return suffix.lower() if re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,5}", suffix) else ""
 
 
+def _copied_as_is(path: Path) -> bool:
+    """A Markdown file without front matter: Jekyll copies it as it is (plain.md), so no
+    plain.html or plain/index.html is made of it, unless the site renders such files."""
+    if path.suffix.lower() not in (".md", ".markdown") or _has_front_matter(path):
+        return False
+    site = jekyll.nearest_site(path)
+    return site is None or not site.renders_plain_markdown
+
+
 def _has_front_matter(path: Path) -> bool:
     """Does Jekyll render this file (front matter first), rather than copy it?"""
     try:
@@ -635,8 +645,10 @@ def _may_be_renamed(post: Path) -> bool:
 
 
 def _page_key(url: str) -> str:
-    """/about/, /about and /about.html name one page."""
+    """/about/, /about, /about.html and /about/index.html name one page."""
     url = url.strip("/")
+    if url == "index.html" or url.endswith("/index.html"):
+        return url[: -len("index.html")].rstrip("/")
     return url[:-5] if url.endswith(".html") else url
 
 
@@ -758,6 +770,10 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 base = index.baseurl(post)
                 message = (f"'{res.value}' is not on the built site: the site's permalink style ends in '/', so that "
                            f"page is served at {base}{served}; link to it there")
+            elif source is not None and _copied_as_is(source):
+                shown = source.relative_to(index.root_for(post)).as_posix() if source.is_relative_to(index.root_for(post)) else source.name
+                message = (f"'{res.value}' is not on the built site: '{shown}' has no front matter, so Jekyll copies it "
+                           f"as it is (/{shown}) instead of making a page of it; start it with a --- block")
             elif source is not None:
                 message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:

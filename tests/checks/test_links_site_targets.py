@@ -109,3 +109,26 @@ def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config:
     moved = {f.message.split("'")[1]: f.message for f in found if "permalink style" in f.message}
     assert {url: m.rsplit("served at ", 1)[1].split(";")[0] for url, m in moved.items()} == expected
     assert len(found) == len(expected) and all(f.code == "LK003" for f in found)
+
+
+WRITTEN_PAGES = {
+    "docs/plain.md": "# Doc\n",  # no front matter: copied as docs/plain.md
+    "docs/fm.md": "---\ntitle: G\n---\n# G\n",  # rendered to docs/fm.html
+    "about.md": "---\ntitle: About\npermalink: /about/\n---\nx\n",  # written as about/index.html
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "markdown", "expected"),
+    [
+        ({}, "[a](/docs/plain.html) [b](/docs/plain/) [c](/docs/plain.md)", [(5, 5, "LK003"), (5, 27, "LK003")]),
+        ({}, "[a](/docs/fm.html) [b](/about/index.html) [c](/about/)", []),
+        # GitHub Pages (jekyll-optional-front-matter) renders Markdown without front matter
+        ({"Gemfile": "gem 'github-pages', group: :jekyll_plugins\n"}, "[a](/docs/plain.html)", []),
+    ],
+)
+def test_pages_at_the_files_jekyll_writes(tmp_path: Path, extra: dict[str, str], markdown: str,
+                                         expected: list[tuple[int, int, str]]) -> None:
+    files = {**WRITTEN_PAGES, **extra, "_posts/2020-03-03-main.md": FM + markdown + "\n"}
+    assert [(line, col, code) for name, line, col, code in lint(tmp_path, files, offline=True)
+            if name == "2020-03-03-main.md"] == expected
