@@ -214,8 +214,10 @@ def _guard(name: str, where: str, run: Callable[[], Any]) -> Any:
         raise CheckerCrash(f"internal error in the {name} checker on {where}: {type(exc).__name__}: {exc}") from exc
 
 
-def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Context]) -> FileResult:
-    """Per-post work of every checker on one loaded post."""
+def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Context],
+             on_facts: Callable[[str, Any], None] | None = None) -> FileResult:
+    """Per-post work of every checker on one loaded post; `on_facts` sees each checker's
+    facts as soon as they are collected (a stream can start on them before the rest runs)."""
     findings: list[Finding] = []
     facts: dict[str, Any] = {}
     for mod in checkers:
@@ -225,6 +227,8 @@ def map_post(post: Post, checkers: Sequence[ModuleType], ctxs: Mapping[str, Cont
         collect = getattr(mod, "collect", None)
         if collect is not None:
             facts[mod.NAME] = _guard(mod.NAME, post.display_path, lambda: collect(post, ctx))
+            if on_facts is not None:
+                on_facts(mod.NAME, facts[mod.NAME])
     return FileResult(post.display_path, tuple(findings), facts, parse_suppressions(post.lines, post.tokens, post.body_start_line), dict(post.front_matter))
 
 
@@ -365,8 +369,11 @@ def content_keys(files: Sequence[Path], job: _Job) -> list[str]:
         return keys
 
 
-def _map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+def _map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None,
+               on_facts: Callable[[str, Any], None] | None = None) -> list[FileResult]:
     checkers = [load_checker(n) for n in job.checker_names]
+    if on_facts is not None:  # the checkers with a stream first: the network starts before the others run
+        checkers.sort(key=lambda mod: getattr(mod, "stream", None) is None)
     ctxs = {m.NAME: make_context(m, job.config, job.opts) for m in checkers}
     salt = _salt(job, checkers)
     cache = LintCache.open(job.config.cache_dir) if job.use_cache else None
@@ -381,7 +388,7 @@ def _map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult
                     on_result(hit)
                 continue
             result = hit if hit is not None else map_post(
-                read_post(file) if data is None else _load(file, data), checkers, ctxs)
+                read_post(file) if data is None else _load(file, data), checkers, ctxs, on_facts)
             if key and hit is None:
                 result = replace(result, key=key)
                 misses.append((key, result))
@@ -406,23 +413,25 @@ def _load(path: Path, data: bytes) -> Post:
     return load_post(path, data)
 
 
-def map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None) -> list[FileResult]:
+def map_files(files: Sequence[Path], job: _Job, on_result: Callable[[FileResult], None] | None = None,
+              on_facts: Callable[[str, Any], None] | None = None) -> list[FileResult]:
     """The map step over many files, in worker processes when there are enough of them.
 
     Cache hits are read here first: sending them through a worker would only pickle them
     once more; the workers get the files the cache does not know. ``on_result`` sees each
-    result as it arrives (in no set order), so a checker's stream can start early.
+    result as it arrives (in no set order), so a checker's stream can start early; a file
+    mapped in this process also shows each checker's facts to ``on_facts`` as they come.
     """
     jobs = job.opts.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
-        return _map_files(files, job, on_result)
+        return _map_files(files, job, on_result, on_facts)
     found = cached_results(files, job) if job.use_cache else [None] * len(files)
     todo = [f for f, r in zip(files, found) if r is None]
     known = [r for r in found if r is not None]
     if len(todo) < PARALLEL_MIN_FILES:
         for result in known if on_result is not None else ():
             on_result(result)
-        computed = iter(_map_files(todo, job, on_result))
+        computed = iter(_map_files(todo, job, on_result, on_facts))
     else:
         computed = iter(_parallel_map(todo, job, jobs, on_result, known))
     return [r if r is not None else next(computed) for r in found]
@@ -617,6 +626,16 @@ def _feeder(streams: Mapping[str, Any]) -> Callable[[FileResult], None]:
     return feed
 
 
+def _early_feeder(streams: Mapping[str, Any]) -> Callable[[str, Any], None]:
+    """Feed a checker's facts as map_post collects them. The whole result is fed again when
+    it is done (workers' results arrive only then): a stream checks each URL once."""
+    def feed(name: str, facts: Any) -> None:
+        stream = streams.get(name)
+        if stream is not None:
+            _guard(name, "the stream", lambda: stream.feed(facts))
+    return feed
+
+
 def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = RunOptions()) -> RunResult:
     files = discover(paths, config.exclude)
     if opts.shard is not None:
@@ -626,7 +645,7 @@ def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = Run
     job = _Job(config, opts, tuple(m.__name__ for m in checkers), not opts.no_cache, site_salt=site_config_salt(files))
     streams = _start_streams(checkers, config, opts)
     try:
-        results = map_files(files, job, _feeder(streams) if streams else None)
+        results = map_files(files, job, _feeder(streams) if streams else None, _early_feeder(streams) if streams else None)
         by_path = {r.path: r for r in results}
         findings = [f for r in results for f in r.findings]
         roots = site_roots(paths, config)  # one walk of the site per run

@@ -88,3 +88,29 @@ def test_ctrl_c_during_a_streamed_run_exits_at_once(tmp_path: Path, server: Scri
     out, err = run.communicate(timeout=60)
     assert (run.returncode, err.strip()) == (130, "pipeline: interrupted")
     assert time.monotonic() - began < 5.0
+
+
+def test_a_post_read_here_feeds_its_urls_before_the_other_checkers_run(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-post run (a pre-commit hook): its URLs go out before spelling reads the post."""
+    posts = _site(tmp_path, server, 1)
+    events: list[str] = []
+    real_stream = links.stream
+
+    def stream(ctx: object) -> links._Prefetch | None:
+        prefetch = real_stream(ctx)  # type: ignore[arg-type]
+        assert prefetch is not None
+        real_feed = prefetch.feed
+        monkeypatch.setattr(prefetch, "feed", lambda facts: (events.append("fed"), real_feed(facts))[1])
+        return prefetch
+
+    from pipeline.checks import spelling
+
+    real_collect = spelling.collect
+    monkeypatch.setattr(spelling, "collect", lambda post, ctx: (events.append("spelling"), real_collect(post, ctx))[1])
+    monkeypatch.setattr(links, "stream", stream)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    result = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
+    assert events[:2] == ["fed", "spelling"]
+    assert [f.code for f in result.findings] == []
