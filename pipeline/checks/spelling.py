@@ -143,6 +143,7 @@ class SpellFacts:
     packed_words: Packed  # the kept words with their index among all `total`
     blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
     labels: tuple[tuple[int, int, int], ...] = ()  # (line, first col, end col) of reference labels used as link text
+    quoted: tuple[tuple[int, int, int], ...] = ()  # (line, first col, end col) of single-quoted front matter values
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
         return self.packed_words.to_words()
@@ -196,7 +197,23 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
         "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
         _label_spans(post),
+        _single_quoted_spans(post) if post.ok else (),
     )
+
+
+# A single-quoted YAML value opening a key's value or a list item ('Why I dont care'): inside
+# it an apostrophe is written twice, so a fix to "don't" must write "don''t".
+_SINGLE_QUOTED = re.compile(r"^(?:[ \t]*-[ \t]+|[ \t]*(?:-[ \t]+)?[^\s:#'\"][^:#]*:[ \t]+)('(?:[^']|'')*')")
+
+
+def _single_quoted_spans(post: Post) -> tuple[tuple[int, int, int], ...]:
+    spans = []
+    for number in range(2, post.fm_end_line):
+        line = post.lines[number - 1]
+        m = _SINGLE_QUOTED.match(line) if "'" in line else None
+        if m is not None:
+            spans.append((number, m.start(1) + 1, m.end(1) + 1))
+    return tuple(spans)
 
 
 _LABEL_USE = re.compile(r"(?<![\]\\])\[([^\[\]]+)\](?:\[\])?(?![(\[:])")
@@ -308,7 +325,7 @@ def _review_part(speller: Speller, site: SiteEvidence, posts: Sequence[SpellFact
     for post in posts:
         entries, kinds, indexes = post.packed_words.screening()
         for miss in speller.with_words(post.own_words).review_screened(entries, kinds, indexes, post.total, site, post.indexed):
-            findings.append(_finding(post.path, miss, post.labels))
+            findings.append(_finding(post.path, miss, post.labels, post.quoted))
     return findings
 
 
@@ -377,14 +394,17 @@ def unambiguous(miss: Misspelling) -> bool:
     return miss.runner_up_gap >= 1.0
 
 
-def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]] = ()) -> Finding:
+def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]] = (),
+             quoted: Sequence[tuple[int, int, int]] = ()) -> Finding:
     w = miss.word
     in_label = any(line == w.line and start <= w.col < end for line, start, end in labels)
     best = miss.suggestions[0]
     others = ", ".join(miss.suggestions[1:4])
     message = f"unknown word '{w.text}': did you mean '{best}'?" + (f" (or {others})" if others else "")
     end = w.col + len(w.text)
-    fix = Fix(w.line, w.col, w.line, end, best, safe=unambiguous(miss) and not in_label, description=f"'{w.text}' -> '{best}'")
+    in_quotes = "'" in best and any(line == w.line and start < w.col < end for line, start, end in quoted)
+    written = best.replace("'", "''") if in_quotes else best  # YAML's escape inside single quotes
+    fix = Fix(w.line, w.col, w.line, end, written, safe=unambiguous(miss) and not in_label, description=f"'{w.text}' -> '{best}'")
     return Finding(path, w.line, w.col, "SP001", Severity.ERROR, message, fix, end_line=w.line, end_col=end)
 
 

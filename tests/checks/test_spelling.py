@@ -87,6 +87,19 @@ def test_word_used_across_posts_is_jargon(tmp_path: Path) -> None:
     assert run(posts, tmp_path) == []
 
 
+def test_a_common_word_misspelt_in_several_posts_is_no_jargon(tmp_path: Path) -> None:
+    """recieve three times in two posts is three slips: one cheap edit from a common word."""
+    posts = {"a.md": "---\ntitle: T\n---\nI recieve mail and recieve calls.\n", "b.md": "---\ntitle: T\n---\nDid you recieve it?\n"}
+    assert [(f.path, f.line, f.col) for f in run(posts, tmp_path)] == [("a.md", 4, 3), ("a.md", 4, 20), ("b.md", 4, 9)]
+
+
+def test_a_fix_inside_a_single_quoted_value_doubles_the_apostrophe(tmp_path: Path) -> None:
+    """YAML writes ' as '' inside single quotes: a plain don't there would end the value."""
+    for value, written in (("'Why I dont care'", "don''t"), ("Bob's dont list", "don't"), ("\"I dont\"", "don't")):
+        findings = run({"a.md": f"---\ntitle: T\ndescription: {value}\n---\nx\n"}, tmp_path)
+        assert [(f.line, f.fix.replacement) for f in findings if f.fix] == [(3, written)]
+
+
 def test_fix_safety(tmp_path: Path) -> None:
     findings = run({"a.md": "---\ntitle: T\n---\nAn untill b.\n\nThe core of Keras Devolopment.\n"}, tmp_path)
     assert [(f.fix.replacement, f.fix.safe) for f in findings if f.fix] == [("until", True), ("Development", False)]
