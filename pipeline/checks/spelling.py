@@ -389,7 +389,7 @@ def _site_evidence(linted: Sequence[SpellFacts], ctx: Context, cache: LintCache 
 def unambiguous(miss: Misspelling) -> bool:
     """Safe to apply without asking: a lower-case word one cheap edit (a vowel, a doubled
     letter, a swap) from its first suggestion, with no other suggestion nearly as good."""
-    if not miss.word.text.islower() or miss.cost > 0.6 or " " in miss.suggestions[0]:
+    if not miss.suggestions or not miss.word.text.islower() or miss.cost > 0.6 or " " in miss.suggestions[0]:
         return False
     return miss.runner_up_gap >= 1.0
 
@@ -397,11 +397,13 @@ def unambiguous(miss: Misspelling) -> bool:
 def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]] = (),
              quoted: Sequence[tuple[int, int, int]] = ()) -> Finding:
     w = miss.word
+    end = w.col + len(w.text)
+    if not miss.suggestions:  # max_suggestions = 0: the word is reported, nothing is offered
+        return Finding(path, w.line, w.col, "SP001", Severity.ERROR, f"unknown word '{w.text}'", end_line=w.line, end_col=end)
     in_label = any(line == w.line and start <= w.col < end for line, start, end in labels)
     best = miss.suggestions[0]
     others = ", ".join(miss.suggestions[1:4])
     message = f"unknown word '{w.text}': did you mean '{best}'?" + (f" (or {others})" if others else "")
-    end = w.col + len(w.text)
     in_quotes = "'" in best and any(line == w.line and start < w.col < end for line, start, end in quoted)
     written = best.replace("'", "''") if in_quotes else best  # YAML's escape inside single quotes
     fix = Fix(w.line, w.col, w.line, end, written, safe=unambiguous(miss) and not in_label, description=f"'{w.text}' -> '{best}'")

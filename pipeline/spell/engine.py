@@ -204,7 +204,9 @@ class Speller:
     def suggest(self, word: str) -> tuple[Suggestion, ...]:
         lower = word.lower()
         if lower not in self._ranked:
-            self._ranked[lower] = rank(lower, self.lexicon, self.settings.max_suggestions)
+            # ranked as deep as the verdicts need (the runner-up decides a safe fix), whatever
+            # the number of suggestions shown
+            self._ranked[lower] = rank(lower, self.lexicon, max(self.settings.max_suggestions, RANK_DEPTH))
         return self._ranked[lower]
 
     def review(self, words: Sequence[ProseWord], site: SiteEvidence) -> list[Misspelling]:
@@ -359,7 +361,7 @@ class Speller:
         ranked = self.suggest(w.text)
         lower = w.text.lower()
         if ranked and self.contraction(lower) == ranked[0].word:  # Dont, Doesnt: the apostrophe, not a name
-            return _misspelling(w, ranked)
+            return _misspelling(w, ranked, self.settings.max_suggestions)
         if not ranked or " " in ranked[0].word:
             return None  # far from every word (a name), or a run-together compound
         top = ranked[0]
@@ -384,12 +386,15 @@ class Speller:
             min_zipf = max(min_zipf, 5.0)  # short capitalised words are mostly names (Mert); Teh: The
         if top.cost > max_cost or top.zipf < min_zipf or top.score > s.max_score:
             return None
-        return _misspelling(w, ranked)
+        return _misspelling(w, ranked, self.settings.max_suggestions)
 
 
-def _misspelling(w: ProseWord, ranked: Sequence[Suggestion]) -> Misspelling:
+RANK_DEPTH = 5  # suggestions ranked for each unknown word; `max_suggestions` only cuts the list shown
+
+
+def _misspelling(w: ProseWord, ranked: Sequence[Suggestion], shown: int) -> Misspelling:
     gap = ranked[1].score - ranked[0].score if len(ranked) > 1 else float("inf")
-    return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked), ranked[0].cost, gap)
+    return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked[:shown]), ranked[0].cost, gap)
 
 
 def _name_phrases(kept: Sequence[tuple[int, ProseWord]]) -> set[int]:

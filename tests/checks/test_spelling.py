@@ -100,6 +100,19 @@ def test_a_fix_inside_a_single_quoted_value_doubles_the_apostrophe(tmp_path: Pat
         assert [(f.line, f.fix.replacement) for f in findings if f.fix] == [(3, written)]
 
 
+def test_max_suggestions_only_cuts_the_list_shown(tmp_path: Path) -> None:
+    """It is display: the words reported and the fixes deemed safe stay the same (with 1,
+    wierd lost its runner-up 'wired' and became a 'safe' fix; with 0 nothing was reported)."""
+    text = "---\ntitle: T\n---\nThat was wierd, we recieve it untill now.\n"
+    seen = {n: [(f.col, f.fix.safe if f.fix else None, f.message) for f in run({"a.md": text}, tmp_path, max_suggestions=n)]
+            for n in (0, 1, 5)}
+    assert [(col, safe) for col, safe, _ in seen[5]] == [(10, False), (20, False), (31, True)]
+    assert [(col, safe) for col, safe, _ in seen[1]] == [(col, safe) for col, safe, _ in seen[5]]
+    assert [(col, message) for col, _, message in seen[0]] == [
+        (10, "unknown word 'wierd'"), (20, "unknown word 'recieve'"), (31, "unknown word 'untill'")]
+    assert seen[1][0][2] == "unknown word 'wierd': did you mean 'weird'?"
+
+
 def test_fix_safety(tmp_path: Path) -> None:
     findings = run({"a.md": "---\ntitle: T\n---\nAn untill b.\n\nThe core of Keras Devolopment.\n"}, tmp_path)
     assert [(f.fix.replacement, f.fix.safe) for f in findings if f.fix] == [("until", True), ("Development", False)]
