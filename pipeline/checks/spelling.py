@@ -411,9 +411,12 @@ def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]
 
 
 def _languagetool(linted: Sequence[SpellFacts], ctx: Context) -> Iterator[Finding]:
-    if not _languagetool_wanted(ctx):
-        return
     mode = str(_opt(ctx, "languagetool")).lower()
+    if not _languagetool_wanted(ctx):
+        if mode == "on":  # required, and --offline keeps the run off the network
+            yield Finding(linted[0].path, 1, 1, "SP100", Severity.WARNING,
+                          "LanguageTool not used: --offline, and languagetool_url is no server on this machine")
+        return
     url = str(_opt(ctx, "languagetool_url"))
     from pipeline.spell import languagetool as lt
 
@@ -450,5 +453,8 @@ def _languagetool_wanted(ctx: Context) -> bool:
 def _is_loopback(url: str) -> bool:
     from urllib.parse import urlsplit
 
-    host = urlsplit(url).hostname or ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a malformed URL ('http://[::1'): no server of this machine; open_tool says why
+        return False
     return host in ("localhost", "::1") or host.startswith("127.")

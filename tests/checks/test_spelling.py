@@ -166,6 +166,18 @@ def test_languagetool_off_or_unconfigured_is_silent(tmp_path: Path) -> None:
     assert run(post, tmp_path, languagetool="off", languagetool_url="http://127.0.0.1:9") == []
 
 
+def test_languagetool_offline(tmp_path: Path) -> None:
+    """--offline keeps off a remote server: silently when LanguageTool is optional, with
+    SP100 when it is required; a malformed URL is no crash."""
+    post = {"a.md": "---\ntitle: T\n---\nFine text.\n"}
+    ctx = Context(options={"languagetool_url": "http://[::1"}, root=tmp_path, offline=True)
+    facts = {name: spelling.collect(load_post(Path(name), text.encode()), ctx) for name, text in post.items()}
+    assert list(spelling.check_site(facts, ctx)) == []
+    ctx = Context(options={"languagetool": "on", "languagetool_url": "http://lt.example:8081"}, root=tmp_path, offline=True)
+    assert [(f.code, f.message) for f in spelling.check_site(facts, ctx)] == [
+        ("SP100", "LanguageTool not used: --offline, and languagetool_url is no server on this machine")]
+
+
 def test_rules_metadata() -> None:
     codes = [r.code for r in spelling.RULES]
     assert codes == sorted(set(codes)) and all(r.doc and r.summary for r in spelling.RULES)
