@@ -48,7 +48,9 @@ _MASKS: tuple[tuple[spans.Lazy | re.Pattern[str], tuple[str, ...]], ...] = tuple
         (r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>()\[\]]*", ("://", "www.", "mailto:")),  # bare URLs
         (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),  # e-mail addresses
         (r"(?<!\w):[a-z0-9_+-]+:(?!\w)", (":",)),  # emoji short codes (jemoji)
-        (r"&#?\w+;", ("&",)),  # HTML entities
+        # HTML entities, with the word around one (isn&rsquo;t, caf&eacute;: posts imported from
+        # WordPress): its halves are no words
+        (r"[\w'’]*&#?\w+;(?:[\w'’]|&#?\w+;)*", ("&",)),
     )
 )
 _STRIP = "'’‘\".,:;-–—_*`"

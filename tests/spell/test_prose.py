@@ -57,6 +57,8 @@ CASES = [
     # renders the caption and the heading), but not a block element's inside or a comment
     ("text under an html line", '<img src="a.png">\nCaptin here.\n## Setp\n\n<div>\nrawr\n</div>\n\n<!--\nnott\n-->\n',
      [("Captin", 2, 1), ("here", 2, 8), ("Setp", 3, 4)]),
+    ("html entities and the words around them", "It isn&rsquo;t a caf&eacute; &amp; bar\n",
+     [("It", 1, 1), ("a", 1, 16), ("bar", 1, 36)]),
     ("markdown=1 block", '<div markdown="1">\nInsde it.\n</div>\n', [("Insde", 2, 1), ("it", 2, 7)]),
 ]
 
