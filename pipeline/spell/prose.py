@@ -334,7 +334,9 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(" ".join(found).lower().split())  # ASCII letters: lowered all at once
 
 
-_SPACING = "\\s()\\[\\]{}<>\"“”„!?*|~=…"  # the delimiters that are no strippable mark either
+# Emoji and their joiners part words too (definately😅): no word holds one.
+_EMOJI = "\u200d\u2600-\u27bf\ufe0f\U0001f000-\U0001faff"
+_SPACING = "\\s()\\[\\]{}<>\"“”„!?*|~=…" + _EMOJI  # the delimiters that are no strippable mark either
 _DELIMS = _SPACING + ",;—–"  # dashes and the ellipsis join words without spaces (best—which)
 _INNER_STRIP = "".join(c for c in _STRIP if c not in "\"*")  # the strippable marks a chunk can hold
 # A chunk that is one ASCII word with only strippable marks around it ("word.", "'word'")
@@ -392,6 +394,12 @@ def _chunk_words(raw: str) -> _Chunk | None:
     core = raw.strip(_STRIP)
     if not core:
         return None
+    if "..." in core:  # an ellipsis of three dots between words (waited...until) parts them
+        start = len(raw) - len(raw.lstrip(_STRIP))
+        parts = [(m.group(0), start + m.start()) for m in re.finditer(r"(?:(?!\.\.\.).)+", core)]
+        found = [(w, at + off) for part, at in parts if (sub := _chunk_words(part)) and not sub.identifier
+                 for w, off in sub.words]
+        return _Chunk(tuple(found)) if found else None
     start = len(raw) - len(raw.lstrip(_STRIP))
     if _IDENT_CHARS.search(core) or _OPTION.match(raw) or not core.translate(_QUOTES).isascii():
         # code-shaped, a command-line option (-fvisibility, --no-cache) or not English
