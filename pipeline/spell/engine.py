@@ -202,7 +202,7 @@ class Speller:
         return False
 
     def suggest(self, word: str) -> tuple[Suggestion, ...]:
-        lower = word.lower()
+        lower = word.lower().replace("’", "'")  # the lexicon writes apostrophes straight
         if lower not in self._ranked:
             # ranked as deep as the verdicts need (the runner-up decides a safe fix), whatever
             # the number of suggestions shown
@@ -394,7 +394,9 @@ RANK_DEPTH = 5  # suggestions ranked for each unknown word; `max_suggestions` on
 
 def _misspelling(w: ProseWord, ranked: Sequence[Suggestion], shown: int) -> Misspelling:
     gap = ranked[1].score - ranked[0].score if len(ranked) > 1 else float("inf")
-    return Misspelling(w, tuple(match_case(w.text, r.word) for r in ranked[:shown]), ranked[0].cost, gap)
+    curly = "’" in w.text  # a suggestion keeps the word's own apostrophe (friend’s, not friend's)
+    shown_words = (match_case(w.text, r.word.replace("'", "’") if curly else r.word) for r in ranked[:shown])
+    return Misspelling(w, tuple(shown_words), ranked[0].cost, gap)
 
 
 def _name_phrases(kept: Sequence[tuple[int, ProseWord]]) -> set[int]:

@@ -132,6 +132,8 @@ def test_no_safe_fix_inside_a_reference_label(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("body", "expected"), [
     # a product name opening two sentences is a name, though one edit from a word (axis)
     ("Axios is our client.\n\nAxios also retries.\n", []),
+    # a typographic apostrophe reads as a straight one, and the suggestion keeps it
+    ("My freind’s car. The compnay’s office.\n", [(4, 4, "friend’s"), (4, 22, "company’s")]),
     # a contraction without its apostrophe is a slip however often it is used
     ("Didnt work. Didnt work again.\n", [(4, 1, "Didn't"), (4, 13, "Didn't")]),
     ("Thats odd, and theres more.\n", [(4, 1, "That's"), (4, 16, "there's")]),
