@@ -91,7 +91,9 @@ def _package_dir(dist: str, module: str) -> Path:
 
 
 def _versions(sources: tuple[str, ...]) -> str:
-    parts = [f"schema={SCHEMA}"]
+    # the project's own word list is edited more often than the schema: its text names the build too
+    terms = hashlib.sha1((Path(__file__).parent / "data" / "project-terms.txt").read_bytes()).hexdigest()[:8]
+    parts = [f"schema={SCHEMA}", f"terms={terms}"]
     for src in sources:
         if src in _SOURCE_PACKAGES:
             dist = _SOURCE_PACKAGES[src]
