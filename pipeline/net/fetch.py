@@ -252,9 +252,9 @@ class Fetcher:
                 break
             if isinstance(response, Outcome):
                 last = response
-                if response.retryable:
+                if response.retryable and not (method == "HEAD" and response.reason is Reason.TIMEOUT):
                     continue
-                return response
+                return response  # a HEAD with no answer in time: fetch() asks GET with the budget left
             status = response.status_code
             if status in self._opts.accept:
                 return response  # accepted (accept = ["200..=299", "429"]): a success, not retried
@@ -293,9 +293,12 @@ class Fetcher:
         import requests
         from urllib3.exceptions import LocationValueError
 
+        from pipeline.net.pinning import request_deadline
+
         with self._gate.slot(host, deadline.at):
             deadline.begin()
             timeout = max(0.001, min(self._opts.request_timeout, deadline.at - time.monotonic()))
+            request_deadline.at = deadline.at  # the watchdog cuts a header dripped past the URL's time
             try:
                 proxies, verify = self._environment(url)
                 return self._session().request(
@@ -307,12 +310,16 @@ class Fetcher:
             except requests.exceptions.Timeout:
                 return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out after {timeout:.3g} s", retryable=True)
             except requests.exceptions.ConnectionError as exc:
+                if time.monotonic() >= deadline.at:  # the watchdog shut it: the header never finished
+                    return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out (total budget {self._opts.timeout:g} s)")
                 return _connection_outcome(exc, host)
             except (
                 requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
                 LocationValueError, http.client.InvalidURL,
             ) as exc:
                 return Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {exc}")
+            finally:
+                request_deadline.at = None
 
     def _judge(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget, final_url: str | None) -> Outcome:
         status = response.status_code

@@ -131,6 +131,16 @@ class Handler(BaseHTTPRequestHandler):
             self._send(500 if self.command == "HEAD" else 200, PAGE)
         elif path == "/drip":  # a small page sent a byte at a time, each in time for the read timeout
             self._drip(query.get("head", ["200"])[0])
+        elif path == "/drip-header":  # a header line a byte at a time, never ending: only the URL's budget stops it
+            try:
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                for _ in range(600):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass  # the client gave up
+            self.close_connection = True
         elif path == "/slow":
             time.sleep(float(query.get("s", ["2"])[0]))
             self._send(200, PAGE)

@@ -52,8 +52,30 @@ def test_head_without_an_answer_falls_back_to_get(server: ScriptedServer, path: 
     assert server.hits[f"GET {path}"] == 1
 
 
+def test_a_head_timeout_falls_back_to_get_at_once(server: ScriptedServer) -> None:
+    """A HEAD that timed out is not retried: the retry spent the budget GET needed (with the
+    defaults, two 10 s HEADs used all 20 s)."""
+    options = ClientOptions(timeout=2.0, request_timeout=1.0, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+    url = server.base + "/head-hang?s=3"
+    verdict = RequestsClient(options).check([url])[url]
+    assert (verdict.kind, verdict.status) == (Kind.OK, 200), verdict.message
+    assert (server.hits["HEAD /head-hang?s=3"], server.hits["GET /head-hang?s=3"]) == (1, 1)
+
+
+def test_a_header_dripped_past_the_budget_times_out(server: ScriptedServer) -> None:
+    """Each byte comes well within the read timeout, so only the URL's budget can end it."""
+    import time
+
+    options = ClientOptions(timeout=1.5, request_timeout=1.0, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+    url = server.base + "/drip-header"
+    start = time.monotonic()
+    verdict = RequestsClient(options).check([url])[url]
+    assert (verdict.kind, verdict.reason) == (Kind.WARNING, Reason.TIMEOUT), verdict.message
+    assert time.monotonic() - start < 4
+
+
 def test_head_timeout_with_no_budget_left_stays_a_timeout(server: ScriptedServer) -> None:
-    options = ClientOptions(timeout=1.0, request_timeout=0.6, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
+    options = ClientOptions(timeout=0.6, request_timeout=0.6, max_retries=1, backoff=0.01, interval=0.0, allow_private=True)
     url = server.base + "/head-hang?s=2"
     verdict = RequestsClient(options).check([url])[url]
     assert verdict.reason is Reason.TIMEOUT
