@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import math
 import os
 import re
@@ -295,16 +296,23 @@ class Fetcher:
 
         from pipeline.net.pinning import request_deadline
 
-        with self._gate.slot(host, deadline.at):
+        # The host's slot is held until the response is closed, its body read included: a
+        # connection streaming a page is as much a load on the host as one awaiting a header.
+        held = contextlib.ExitStack()
+        held.enter_context(self._gate.slot(host, deadline.at))
+        with contextlib.ExitStack() as on_error:
+            on_error.push(held)  # released here unless a response takes it over
             deadline.begin()
             timeout = max(0.001, min(self._opts.request_timeout, deadline.at - time.monotonic()))
             request_deadline.at = deadline.at  # the watchdog cuts a header dripped past the URL's time
             try:
                 proxies, verify = self._environment(url)
-                return self._session().request(
+                response = self._session().request(
                     method, url, headers=self._headers_for(host), allow_redirects=False,
                     stream=True, timeout=(timeout, timeout), proxies=proxies, verify=verify,
                 )
+                _release_on_close(response, on_error.pop_all())
+                return response
             except requests.exceptions.SSLError as exc:
                 return Outcome(Kind.ERROR, Reason.TLS, f"TLS handshake with {host} failed: {_innermost(exc)}")
             except requests.exceptions.Timeout:
@@ -378,6 +386,19 @@ class Fetcher:
             for _ in _body(response, min(deadline.at, time.monotonic() + self._opts.request_timeout), _KEEP_ALIVE_BODY, state):
                 pass
         response.close()
+
+
+def _release_on_close(response: requests.Response, held: contextlib.ExitStack) -> None:
+    """Close `held` (the host's slot) when the response is closed, as every path ends."""
+    close = response.close
+
+    def close_and_release() -> None:
+        try:
+            close()
+        finally:
+            held.close()
+
+    response.close = close_and_release  # type: ignore[method-assign]
 
 
 def _body(response: requests.Response, until: float, limit: int, state: dict[str, str]) -> Iterator[bytes]:

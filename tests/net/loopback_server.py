@@ -141,6 +141,16 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client gave up
             self.close_connection = True
+        elif path == "/slow-page":  # the header at once, the page (with id="intro") over 0.3 s
+            body = b" " * 300 + PAGE
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for i in range(0, len(body), 100):
+                self.wfile.write(body[i : i + 100])
+                self.wfile.flush()
+                time.sleep(0.1)
         elif path == "/slow":
             time.sleep(float(query.get("s", ["2"])[0]))
             self._send(200, PAGE)

@@ -245,6 +245,14 @@ def test_per_host_concurrency_and_interval(server: ScriptedServer) -> None:
     assert min(gaps) >= 0.04
 
 
+def test_per_host_limit_holds_while_pages_are_read(server: ScriptedServer) -> None:
+    """A page read for its #fragment keeps its connection busy: it counts until it is read."""
+    options = ClientOptions(per_host=2, interval=0.0, allow_private=True, workers=16)
+    verdicts = RequestsClient(options).check([f"{server.base}/slow-page?n={i}#intro" for i in range(6)])
+    assert all(v.ok for v in verdicts.values())
+    assert server.max_in_flight <= 2
+
+
 def test_progress_callback_sees_every_url(server: ScriptedServer) -> None:
     seen: list[tuple[int, int]] = []
     RequestsClient(FAST, progress=lambda done, total, url: seen.append((done, total))).check(
