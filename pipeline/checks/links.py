@@ -169,9 +169,17 @@ def prepare_options(options: dict[str, Any], root: Path, where: str) -> dict[str
         parse_accept(options["accept"])
     except ValueError as exc:
         raise ConfigError(f"{where}: 'accept': {exc}") from None
+    from pipeline.net.options import header_name_ok, header_value_ok
+
     for host, values in options["headers"].items():
         if not isinstance(values, Mapping) or not all(isinstance(v, str) for v in values.values()):
             raise ConfigError(f"{where}: 'headers' for {host!r} must be a table of header = \"value\" strings")
+        for name, value in values.items():
+            if not header_name_ok(str(name)):
+                raise ConfigError(f"{where}: 'headers' for {host!r}: {name!r} is no HTTP header name")
+            if not header_value_ok(value.strip()):  # what $VAR expands to is checked when it is read
+                raise ConfigError(f"{where}: 'headers' for {host!r}: the value of {name!r} holds a line break or a "
+                                  "character an HTTP header cannot carry (only Latin-1 text on one line)")
     return options
 
 

@@ -67,3 +67,25 @@ def test_options_not_from_a_config_file_are_checked_before_any_request(tmp_path:
                   allow_private=False, cache_dir=tmp_path / ".cache")
     with pytest.raises(ConfigError, match=r"^\[links\]: 'timeout' must be a number > 0, got 0.0$"):
         links.client_options(ctx.options, ctx)
+
+
+@pytest.mark.parametrize(("headers", "message"), [
+    ({"h.test": {"Authorization": "a\nb"}}, "the value of 'Authorization' holds a line break"),
+    ({"h.test": {"X-Name": "токен"}}, "the value of 'X-Name' holds a line break or a character"),
+    ({"h.test": {"Bad Name": "x"}}, "'Bad Name' is no HTTP header name"),
+])
+def test_a_header_that_cannot_be_sent_is_a_config_error(tmp_path: Path, headers: dict[str, dict[str, str]], message: str) -> None:
+    """requests raised InvalidHeader mid-run (an internal error that printed the value)."""
+    with pytest.raises(ConfigError) as caught:
+        links.prepare_options(defaults(headers=headers), tmp_path, "pipeline.toml [links]")
+    assert message in str(caught.value) and "токен" not in str(caught.value)
+
+
+def test_a_header_from_the_environment_is_trimmed_or_refused_without_its_value() -> None:
+    from pipeline.net.options import resolve_headers
+
+    config = {"h.test": {"Authorization": "Bearer ${TOK}"}}
+    assert resolve_headers(config, {"TOK": "s3cret\n"}) == {"h.test": {"Authorization": "Bearer s3cret"}}
+    with pytest.raises(ConfigError) as caught:
+        resolve_headers(config, {"TOK": "s3\ncret"})
+    assert "s3" not in str(caught.value)
