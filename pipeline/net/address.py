@@ -24,16 +24,18 @@ def private_kind(address: str) -> str | None:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
     except ValueError:
         return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 address carried inside (mapped, 6to4, Teredo) is the one reached
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is not None:
+            return private_kind(str(inner))
     if ip.is_loopback:
         return "loopback"
     if ip.is_link_local:
         return "link-local"
     if ip.is_unspecified:
         return "unspecified"
-    if ip.is_private or ip.is_reserved or ip.is_multicast:
-        return "private"
+    if ip.is_private or ip.is_reserved or ip.is_multicast or not ip.is_global:
+        return "private"  # not global: carrier-grade NAT (100.64.0.0/10, cloud metadata), documentation ranges...
     return None
 
 

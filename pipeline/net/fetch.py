@@ -230,7 +230,8 @@ class Fetcher:
                     shown = host if host == address else f"{host} ({address})"
                     return host, Outcome(
                         Kind.WARNING, Reason.PRIVATE,
-                        f"not checked: {shown} is a {kind} address; allow with --allow-private or allow_private = true",
+                        f"not checked: {shown} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address; allow with --allow-private "
+                        "or allow_private = true",
                     )
         for name in _connection_names(host):
             self._pins[(name, port)] = found.addresses

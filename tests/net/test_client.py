@@ -134,7 +134,9 @@ def test_dns_failure_without_any_request(errno: int, kind: Kind) -> None:
 
 @pytest.mark.parametrize(
     ("address", "named"),
-    [("127.0.0.1", "loopback"), ("10.1.2.3", "private"), ("169.254.169.254", "link-local"), ("::1", "loopback"), ("192.168.0.7", "private")],
+    [("127.0.0.1", "loopback"), ("10.1.2.3", "private"), ("169.254.169.254", "link-local"), ("::1", "loopback"), ("192.168.0.7", "private"),
+     ("100.100.100.200", "a private"), ("0.0.0.0", "an unspecified"),  # carrier-grade NAT (a cloud's metadata service)
+     ("2002:7f00:1::", "loopback"), ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "private")],  # 6to4 of 127.0.0.1, Teredo of 10.0.0.1
 )
 def test_private_addresses_are_refused_with_a_warning_naming_them(address: str, named: str) -> None:
     url = "http://internal.example/admin"
