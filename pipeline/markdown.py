@@ -9,7 +9,6 @@ attribute lists and the `{:toc}` list, which links may target as well.
 from __future__ import annotations
 
 import functools
-import html
 import os
 import re
 import unicodedata
@@ -28,19 +27,13 @@ if TYPE_CHECKING:
 
 # An id runs to the next space or brace: kramdown gives '## V {#v1.2}' the id v1.2, '{#a:b}' a:b.
 _KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([^\s{}#]+)[^{}]*\}\s*$")
-# What a fragment can land on in raw HTML (the HTML spec): any element's id, an <a>'s name.
-# The attribute name stands alone (data-id= is no id) and its value may be unquoted.
-_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
-_HTML_ID = re.compile(rf"(?<![\w:.-])id{_VALUE}", re.IGNORECASE)
-_A_NAME = re.compile(rf"<a\s(?:[^>]*?\s)?name{_VALUE}", re.IGNORECASE)
-
-
 def html_ids(text: str) -> set[str]:
-    """The fragment targets that raw HTML `text` defines."""
+    """The fragment targets that raw HTML `text` defines (ids, <a> names), as a browser finds them."""
     if "id" not in text.lower() and "name" not in text.lower():
         return set()
-    found = (m.group(m.lastindex or 1) for rx in (_HTML_ID, _A_NAME) for m in rx.finditer(text))
-    return {html.unescape(value) for value in found if value}
+    from pipeline.net.anchors import fragment_targets
+
+    return fragment_targets(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,11 @@ import re
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-_ID_OR_NAME = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+# What a fragment lands on (the HTML spec): any element's id, an <a>'s name. The attribute
+# follows a blank inside a tag: data-id=, <meta name=> and ?id= in a URL are none.
+_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"""
+_ID = re.compile(rf"(?<=\s)id{_VALUE}", re.IGNORECASE)
+_A_NAME = re.compile(rf"<a\s(?:[^<>]*?\s)?name{_VALUE}", re.IGNORECASE)
 # How much of the previous chunk to rescan, so an attribute split across two chunks is still seen.
 _OVERLAP = 4096
 
@@ -51,10 +55,16 @@ def scan_anchors(chunks: Iterable[str], wanted: Iterable[str]) -> frozenset[str]
         if not pending:
             break
         text = tail + chunk
-        ids = {html.unescape(next(g for g in m.groups() if g is not None)) for m in _ID_OR_NAME.finditer(text)}
+        ids = fragment_targets(text)
         for frag, spellings in list(pending.items()):
             if spellings & ids:
                 found.add(frag)
                 del pending[frag]
         tail = text[-_OVERLAP:]
     return frozenset(found)
+
+
+def fragment_targets(text: str) -> set[str]:
+    """The fragments HTML `text` defines: ids and <a> names, entities decoded."""
+    found = (m.group(m.lastindex or 1) for rx in (_ID, _A_NAME) for m in rx.finditer(text))
+    return {html.unescape(value) for value in found if value}

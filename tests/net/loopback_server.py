@@ -141,6 +141,9 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client gave up
             self.close_connection = True
+        elif path == "/lookalikes":  # attributes that look like targets and are none, beside real ones
+            self._send(200, b'<html><head><meta name="description" content="d"></head><body><div data-id="install"></div>'
+                            b'<a href="/x?id=usage">u</a><section\nid=real></section><A class=c NAME="old">o</A></body></html>')
         elif path == "/slow-page":  # the header at once, the page (with id="intro") over 0.3 s
             body = b" " * 300 + PAGE
             self.send_response(200)

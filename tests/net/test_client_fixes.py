@@ -98,3 +98,10 @@ def test_an_accepted_status_is_a_success(server: ScriptedServer, path: str, acce
     verdict = RequestsClient(options).check([url])[url]
     assert verdict.kind is kind, verdict.message
     assert server.hits[f"HEAD {path}"] + server.hits[f"GET {path}"] == tries
+
+
+def test_only_ids_and_anchor_names_are_fragment_targets(server: ScriptedServer) -> None:
+    """data-id, <meta name> and ?id= in a URL are no targets; an unquoted id and <A NAME> are."""
+    urls = [f"{server.base}/lookalikes#{frag}" for frag in ("description", "install", "usage", "real", "old")]
+    verdicts = RequestsClient(FAST).check(urls)
+    assert [verdicts[u].reason for u in urls] == [Reason.ANCHOR, Reason.ANCHOR, Reason.ANCHOR, Reason.OK, Reason.OK]
