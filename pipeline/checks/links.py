@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pipeline import jekyll
 from pipeline.errors import ConfigError
@@ -893,7 +893,21 @@ def _code_for(verdict: Verdict) -> tuple[str, Severity]:
 
 
 def _url_key(res: Resolved, ctx: Context) -> str:
-    return res.value if _option(ctx, "check_anchors") else res.value.partition("#")[0]
+    """The URL as checked, once however it is spelt: HTTP://Example.com:80 is http://example.com/."""
+    url = res.value if _option(ctx, "check_anchors") else res.value.partition("#")[0]
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return url  # the client reports it as invalid, as written
+    if host is None:
+        return url
+    scheme = parts.scheme.lower()
+    default = {"http": 80, "https": 443}.get(scheme)
+    user = parts.netloc.rpartition("@")[0]
+    shown = f"[{host}]" if ":" in host else host
+    netloc = (f"{user}@" if user else "") + shown + (f":{port}" if port is not None and port != default else "")
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment)) + ("#" if url.endswith("#") else "")
 
 
 def stream(ctx: Context) -> _Prefetch | None:

@@ -114,3 +114,19 @@ def test_a_post_read_here_feeds_its_urls_before_the_other_checkers_run(
     result = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
     assert events[:2] == ["fed", "spelling"]
     assert [f.code for f in result.findings] == []
+
+
+def test_one_url_spelt_several_ways_is_fetched_once(tmp_path: Path, server: ScriptedServer) -> None:
+    """Scheme and host case, the default port and an empty path do not make another URL;
+    each link is still reported as written."""
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    port = server.base.rsplit(":", 1)[1]
+    spellings = [f"http://127.0.0.1:{port}/status/404", f"HTTP://127.0.0.1:{port}/status/404",
+                 f"http://localhost:{port}/status/404", f"http://LOCALHOST:{port}/status/404"]
+    body = " ".join(f"[page {i}]({url})" for i, url in enumerate(spellings))
+    (posts / "2020-01-01-a.md").write_text(f"---\ntitle: A\nlayout: post\n---\n\n{body}\n", encoding="utf-8")
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    result = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
+    assert [f.message.split(": ")[0] for f in result.findings if f.code == "LK005"] == spellings
+    assert server.hits["HEAD /status/404"] + server.hits["GET /status/404"] == 2 * 2  # two hosts, HEAD then GET each
