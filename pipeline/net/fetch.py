@@ -184,7 +184,7 @@ class Fetcher:
             result = self._request(current, method, deadline)
             if isinstance(result, Outcome):
                 return replace(result, final_url=current if len(chain) > 1 else None)
-            location = result.headers.get("location")
+            location = _header_text(result.headers.get("location"))
             if result.status_code in _REDIRECTS and location:
                 self._release(result, deadline)  # requests no longer reads redirect bodies for us (_manual_redirect_session)
                 target = _redirect_target(current, location)
@@ -440,6 +440,17 @@ def _manual_redirect_session() -> requests.Session:
             return None
 
     return Session()
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header as the server meant it: http.client decodes raw bytes as Latin-1, and servers
+    send a non-ASCII Location in UTF-8 (/café), as requests' own redirect handling assumes."""
+    if value is None or value.isascii():
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _redirect_target(current: str, location: str) -> str | None:

@@ -141,6 +141,13 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client gave up
             self.close_connection = True
+        elif path == "/to-cafe":  # a Location sent as raw UTF-8 bytes, as servers do
+            self.send_response(301)
+            self.send_header("Content-Length", "0")
+            self._headers_buffer.append(b"Location: /caf\xc3\xa9\r\n")  # send_header would encode it as Latin-1
+            self.end_headers()
+        elif path == "/caf%C3%A9":
+            self._send(200, PAGE)
         elif path == "/lookalikes":  # attributes that look like targets and are none, beside real ones
             self._send(200, b'<html><head><meta name="description" content="d"></head><body><div data-id="install"></div>'
                             b'<a href="/x?id=usage">u</a><section\nid=real></section><A class=c NAME="old">o</A></body></html>')

@@ -105,3 +105,10 @@ def test_only_ids_and_anchor_names_are_fragment_targets(server: ScriptedServer) 
     urls = [f"{server.base}/lookalikes#{frag}" for frag in ("description", "install", "usage", "real", "old")]
     verdicts = RequestsClient(FAST).check(urls)
     assert [verdicts[u].reason for u in urls] == [Reason.ANCHOR, Reason.ANCHOR, Reason.ANCHOR, Reason.OK, Reason.OK]
+
+
+def test_a_location_in_utf8_is_followed_as_sent(server: ScriptedServer) -> None:
+    """http.client reads header bytes as Latin-1: /café arrived as /cafÃ©, a false 404."""
+    url = server.base + "/to-cafe"
+    verdict = RequestsClient(FAST).check([url])[url]
+    assert (verdict.kind, verdict.status, verdict.final_url) == (Kind.OK, 200, server.base + "/café"), verdict.message
