@@ -11,6 +11,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -463,11 +464,17 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
     sluggers = [(name, _SLUGGERS[name]) for name in rules if name in _SLUGGERS]
     seen: dict[tuple[str, str], _Head] = {}
     norms: set[str] = set()
+    used: Counter[tuple[str, str]] = Counter()  # generated ids so far, by rule: kramdown's -1, -2 suffixes
     for head in heads:
         repeat = head.norm in norms  # a second "Setup" is HD001's; its id is setup-1, not setup
         norms.add(head.norm)
+        generated = [(name, slug(head.heading.id_text)) for name, slug in sluggers] if head.heading.explicit_id is None else []
         if repeat:
+            for key in generated:  # its suffixed id can still clash with a later heading ("Setup 1")
+                seen.setdefault((key[0], f"{key[1]}-{used[key]}"), head)
+                used[key] += 1
             continue
+        used.update(generated)
         ids = [(name, anchor) for name, slug in sluggers
                if (anchor := head.heading.explicit_id or slug(head.heading.id_text)) and not _fallback_id(head, anchor)]
         clash = next(((name, anchor) for name, anchor in ids
