@@ -218,6 +218,8 @@ def test_required_key_satisfied_by_jekyll_defaults(tmp_path: Path, config: str |
     if config is not None:
         (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     assert findings(b"---\ntitle: x\n---\n", folder=posts) == expected
+    # `layout:` left empty keeps the default too (Jekyll's deep merge skips nil); '' replaces it
+    assert findings(b"---\ntitle: x\nlayout:\n---\n", folder=posts) == [(3, 1, "FM009")] * bool(expected)
     # a default scoped to another type (drafts) does not provide a missing title
     assert findings(b"---\nlayout: post\n---\n", folder=posts) == [(3, 1, "FM009")]
 

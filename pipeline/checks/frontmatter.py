@@ -127,8 +127,8 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     defaults = default_keys(post.path.resolve()) if ctx.options.get("jekyll_defaults", True) else frozenset()
     for key in ctx.options.get("required", ["title", "layout"]):
         value = fm.get(key)
-        if key not in fm and key in defaults:
-            continue
+        if key in defaults and (key not in fm or value is None):
+            continue  # Jekyll's deep merge: a key left empty (`layout:`) keeps the default's value
         if key not in fm:
             yield _err(post, where, "FM009", f"missing required key '{key}'")
         elif value is None or (isinstance(value, str) and not value.strip()):
