@@ -85,8 +85,11 @@ def parse_name(path: Path) -> tuple[dt.date | None, str | None, str | None]:
             return None, path.stem, None  # Jekyll's drafts carry no date in their name
         return None, path.stem, "file name is not in Jekyll form YYYY-MM-DD-slug.md"
     year, month, day, slug, _ext = m.groups()
+    full_year = int(year)
+    if len(year) == 2:  # Ruby's Time.parse, which Jekyll dates the name with: 00-68 are 20xx, 69-99 19xx
+        full_year += 2000 if full_year < 69 else 1900
     try:
-        date = dt.date(int(year), int(month), int(day))
+        date = dt.date(full_year, int(month), int(day))
     except ValueError:
         return None, slug, f"file name date {year}-{month}-{day} is not a valid date"
     if not slug:

@@ -89,6 +89,9 @@ def test_unusable_post_still_knows_its_file_name_date() -> None:
         ("hello.md", (None, "hello", "file name is not in Jekyll form YYYY-MM-DD-slug.md")),
         ("2020-02-30-x.md", (None, "x", "file name date 2020-02-30 is not a valid date")),
         ("2020-01-02-.md", (dt.date(2020, 1, 2), None, "file name has a date but no slug")),
+        # two-digit years as Ruby's Time.parse reads them (Jekyll files 20-01-02-a.md under 2020)
+        ("20-01-02-a.md", (dt.date(2020, 1, 2), "a", None)),
+        ("99-01-02-a.md", (dt.date(1999, 1, 2), "a", None)),
     ],
 )
 def test_parse_name(name: str, expected: tuple[object, ...]) -> None:
