@@ -225,6 +225,14 @@ _PSYCH_TIME = re.compile(
 _CLOCK = re.compile(r"[0-9]+:[0-9]+:[0-9]+")
 
 
+_PSYCH_DATE = re.compile(r"[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0[0-9]|[0-9])")
+
+
+def psych_reads_date(value: str) -> bool:
+    """Does Psych read the plain scalar `value` as a Date or a Time (this loader keeps text)?"""
+    return _PSYCH_DATE.fullmatch(value) is not None or _PSYCH_TIME.fullmatch(value) is not None
+
+
 def psych_time_fails(value: str) -> bool:
     """True when Psych reads the plain scalar `value` as a time and fails on it."""
     if "\t" not in value and "\r" not in value and "\f" not in value and "\v" not in value:

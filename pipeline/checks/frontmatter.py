@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from pipeline import frontmatter_parse as fmp
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Severity
 from pipeline.jekyll import default_keys, nearest_site, parse_datetime, site_day
@@ -174,6 +175,16 @@ def _check_types(post: Post) -> Iterable[Finding]:
         allowed = str if key == "permalink" else (str, int, float)
         if key in fm and fm[key] is not None and (not isinstance(fm[key], allowed) or isinstance(fm[key], bool)):
             yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be text, got {_kind(fm[key])}")
+    link = fm.get("permalink")
+    if isinstance(link, str) and "permalink" in lines and _plain_value(post, "permalink") and fmp.psych_reads_date(link):
+        # this reader keeps dates as text; Jekyll's gets a Date, and the build stops on it
+        yield _err(post, lines["permalink"], "FM010", f"'permalink' must be text, but {link} reads as a date: quote it")
+
+
+def _plain_value(post: Post, key: str) -> bool:
+    """Is the top-level `key` written as a plain (unquoted, untagged) scalar on its line?"""
+    value = post.lines[post.key_lines[key] - 1].partition(":")[2].strip()
+    return bool(value) and value[0] not in "'\"!&*|>"
 
 
 def _kind(value: Any) -> str:
