@@ -48,8 +48,9 @@ class Heading:
     kind: str  # "atx" or "setext"
     explicit_id: str | None = None
     id_text: str = ""  # the text kramdown makes the id from: no image alt, no footnote mark, -- as a dash
-    # kramdown starts an ATX heading only at the start of its line: ' ## x' at the top level
-    # is a heading to CommonMark (and markdownlint) but a paragraph on the Jekyll page
+    # kramdown starts an ATX heading only at the start of its line (' ## x' at the top level is
+    # a heading to CommonMark and markdownlint, a paragraph on the Jekyll page), and a setext
+    # heading only after a blank line
     in_kramdown: bool = True
 
 
@@ -88,9 +89,12 @@ def headings(post: Post) -> tuple[Heading, ...]:
             explicit = below.group(1) if below else None
         kind = "atx" if tok.markup.startswith("#") else "setext"
         indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
+        # kramdown's setext heading starts after a block boundary only (a blank line, the body's
+        # start): right under a heading or a paragraph line, "Hello\n=====" is paragraph text
+        glued = kind == "setext" and tok.level == 0 and start > post.body_start_line and post.lines[start - 2].strip() != ""
         # id_text is not stripped: '# dequal [![CI](b.svg)](a)' ends in a space the image
         # leaves, and Jekyll's id is 'dequal-'
-        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text, not indented))
+        found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text, not (indented or glued)))
     return tuple(found)
 
 

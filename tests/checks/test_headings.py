@@ -197,3 +197,11 @@ def test_near_duplicate_screening_finds_what_comparing_every_pair_finds(titles: 
             expected.append((head.heading.line, twin.heading.line))
     found = [(f.line, f.related_line) for f in headings._near_duplicates(post, heads, md024, opts)]
     assert found == expected
+
+
+def test_a_setext_heading_right_under_another_line_is_text_to_kramdown() -> None:
+    """kramdown starts a setext heading only after a blank line: Jekyll renders
+    '## Intro' then the paragraph 'Hello =====', so no H1 repeats the title."""
+    text = FRONT.replace("title: Case", "title: Hello") + "## Intro\nHello\n=====\n\nHello\n=====\n"
+    # HD001 reads both as headings, as markdownlint does; the second, after a blank line, is one to Jekyll too
+    assert [(f.line, f.code) for f in _check(_post(text))] == [(9, "HD001"), (9, "HD005")]
