@@ -357,13 +357,22 @@ def _inflection(old: str, new: str) -> bool:
 def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding]:
     tokens = post.tokens
     for head in heads:
-        if not head.norm:
+        if not head.norm or _in_list_to_kramdown(post, head):
             continue
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
             if (para is not None and _stands_alone(post, tokens[para], tokens[head.index])
                     and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm)):
                 yield _paragraph_finding(post, head, tokens[para])
+
+
+def _in_list_to_kramdown(post: Post, head: _Head) -> bool:
+    """A heading right under a list item, no blank line between: CommonMark ends the list,
+    kramdown keeps the heading and what follows in the item, so the blocks around it are
+    not the ones CommonMark sees (deleting a paragraph there pulled a quote into the list)."""
+    before = post.tokens[head.index - 1].type if head.index else ""
+    line = head.heading.line
+    return before in ("bullet_list_close", "ordered_list_close") and line > post.body_start_line and post.lines[line - 2].strip() != ""
 
 
 def _stands_alone(post: Post, para: Token, heading: Token) -> bool:
