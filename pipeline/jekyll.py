@@ -281,7 +281,9 @@ def folder_categories(post: Path) -> list[str]:
 
 
 _TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?(?:\s*(?P<ampm>[AaPp][Mm]))?"
-_ZONE = r"(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{1,2})"
+_ZONE = r"(?P<tz>Z|UTC|GMT|UT|[ECMP][SD]T|[+-]\d{2}:?\d{2}|[+-]\d{1,2})"
+# The North American zone names Ruby's Time.parse knows (Time::ZoneOffset), which Jekyll reads a date with.
+_NAMED_ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7}
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _MONTH = r"(?P<mon>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?)"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
@@ -341,8 +343,10 @@ def _from_match(m: re.Match[str]) -> dt.datetime | None:
 def _offset(text: str | None) -> dt.tzinfo | None:
     if not text:
         return None
-    if text.upper() in ("Z", "UTC", "GMT"):
+    if text.upper() in ("Z", "UTC", "GMT", "UT"):
         return dt.timezone.utc
+    if text.upper() in _NAMED_ZONES:
+        return dt.timezone(dt.timedelta(hours=_NAMED_ZONES[text.upper()]))
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
     hours, minutes = (int(digits[:-2]), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)

@@ -140,12 +140,13 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         when = parse_datetime(fm["date"])
         if when is None:
             yield _err(post, line, "FM011", f"date {str(fm['date'])!r} is not a valid date (use YYYY-MM-DD HH:MM:SS +ZZZZ)")
-        elif post.name_date and when.date() != post.name_date:
-            yield _err(post, line, "FM012", f"date {when.date().isoformat()} differs from the file name date {post.name_date.isoformat()}")
-        elif post.name_date and (day := site_day(when, nearest_site(post.path.resolve()))) != post.name_date:
-            zone = getattr(nearest_site(post.path.resolve()), "timezone", "")
-            yield _err(post, line, "FM012", f"date {str(fm['date'])!r} falls on {day.isoformat()} in the site's time zone "
-                       f"({zone}), so Jekyll files the post under that day, not the file name's {post.name_date.isoformat()}")
+        elif post.name_date and (day := site_day(when, site := nearest_site(post.path.resolve()))) != post.name_date:
+            if day == when.date():
+                yield _err(post, line, "FM012", f"date {day.isoformat()} differs from the file name date {post.name_date.isoformat()}")
+            else:  # the day as written may even match: Jekyll files the post by the day in the site's zone
+                yield _err(post, line, "FM012", f"date {str(fm['date'])!r} falls on {day.isoformat()} in the site's time "
+                           f"zone ({getattr(site, 'timezone', '')}), so Jekyll files the post under that day, not the file "
+                           f"name's {post.name_date.isoformat()}")
     schema = ctx.options.get("schema")
     if schema:
         yield from _check_schema(post, schema, ctx)
