@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from pipeline.post import Post
 
 PROSE_KEYS = ("title", "description")
+_TITLE_MADE = ("permalink", "slug")
 
 # (pattern, texts one of which any match contains). Order matters: Liquid and code spans
 # first, since they may contain anything else. The `in` test on the triggers skips most
@@ -192,7 +193,8 @@ def extract(
     code: list[str] = []  # the non-prose text seen, its terms found once at the end
     blocks: list[tuple[int, str]] = []
     fm_prose_lines = _front_matter_prose(lines, key_lines or {}, fm_end_line, words, code, blocks)
-    code.extend(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines)
+    made = {key_lines[key] for key in _TITLE_MADE if key_lines and key in key_lines}
+    code.extend(lines[n] for n in range(fm_end_line) if n + 1 not in fm_prose_lines and n + 1 not in made)
     offset = body_start_line - 1
     prose_blocks = sorted(_prose_ranges(tokens))
     if any(tok.type == "html_block" for tok in tokens):
@@ -211,7 +213,8 @@ def extract(
         _words(masked, offset + begin + 1, code, words, title_case=heading and _title_case(masked))
     body_len = len(lines) - offset
     code.extend(lines[offset + n] for n in range(body_len) if n not in covered)
-    code.extend(str(value) for key, value in (front_matter or {}).items() if key not in PROSE_KEYS)
+    # a permalink or slug is made of the title, typos and all: no evidence that a word is code
+    code.extend(str(value) for key, value in (front_matter or {}).items() if key not in PROSE_KEYS and key not in _TITLE_MADE)
     terms = _terms("\n".join(code))  # no term crosses a line break
     positions = tuple(words.positions) if plain is not None else ()
     return Prose(tuple(words.words), terms, tuple(blocks), Counter(words.lowers), positions, words.total)
@@ -314,7 +317,8 @@ def _mask(text: str, code: list[str]) -> str:
 
     def blank_noting(match: re.Match[str] | str) -> str:
         found = match if isinstance(match, str) else match.group(0)
-        code.append(found)
+        if not found.startswith("](#"):  # a link to a heading of the post is made of its prose, typos and all
+            code.append(found)
         return blank_text(found)
 
     for pattern, triggers in _MASKS:

@@ -113,6 +113,13 @@ def test_max_suggestions_only_cuts_the_list_shown(tmp_path: Path) -> None:
     assert seen[1][0][2] == "unknown word 'wierd': did you mean 'weird'?"
 
 
+def test_a_link_to_a_heading_or_a_permalink_does_not_hide_its_typo(tmp_path: Path) -> None:
+    """Both are made of the title's words: no evidence that 'untill' is code."""
+    text = ("---\ntitle: Waiting untill dawn\npermalink: /waiting-untill-dawn/\n---\n"
+            "See [below](#waiting-untill-dawn).\n\n## Waiting untill dawn\n")
+    assert [(f.line, f.col) for f in run({"a.md": text}, tmp_path)] == [(2, 16), (7, 12)]
+
+
 def test_fix_safety(tmp_path: Path) -> None:
     findings = run({"a.md": "---\ntitle: T\n---\nAn untill b.\n\nThe core of Keras Devolopment.\n"}, tmp_path)
     assert [(f.fix.replacement, f.fix.safe) for f in findings if f.fix] == [("until", True), ("Development", False)]
