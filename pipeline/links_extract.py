@@ -437,8 +437,13 @@ def contact_problem(url: str) -> str:
     if scheme.lower() == "tel":
         number = unquote(rest)
         return "" if _TEL.match(number) and sum(c.isdigit() for c in number) >= 3 else f"'{number}' is not a phone number"
-    to = unquote(rest.partition("?")[0])
+    path, _, query = rest.partition("?")
+    to = unquote(path)
     if not to.strip():
-        return "mailto: link without an address"
+        # RFC 6068 lets the address come in the query instead: mailto:?to=a@b.example
+        fields = [f.partition("=") for f in query.split("&")]
+        to = ",".join(unquote(value) for name, _, value in fields if name.lower() == "to")
+        if not to.strip():
+            return "mailto: link without an address"
     bad = [addr for addr in (a.strip() for a in to.split(",")) if not _EMAIL.match(addr)]
     return f"'{bad[0]}' is not an email address" if bad else ""

@@ -141,6 +141,8 @@ RULE_CASES = [
     ("LK004 other post missing anchor", "[a]({% post_url 2020-01-02-other %}#nope)", [(5, 5, "LK004")]),
     ("LK004 link tag anchor", "{% link _posts/2020-01-02-other.md %}#second-part {% link _posts/2020-01-02-other.md %}#x", [(5, 51, "LK004")]),
     ("LK009 bad mailto", "<mailto:jane.example.com> [m](mailto:a@b.test,c@d.test?subject=hi)", [(5, 2, "LK009")]),
+    ("LK009 mailto address in the query", "[m](mailto:?to=a@b.test&subject=hi) [n](mailto:?subject=hi) [o](mailto:?to=nobody)",
+     [(5, 41, "LK009"), (5, 65, "LK009")]),
     ("LK009 bad tel", "[t](tel:call-me) [u](tel:+1-201-555-0123)", [(5, 5, "LK009")]),
     ("LK010 malformed", "[a]() [b](www.example.com) [c](http//x.test) [d](https://)", [(5, 5, "LK010"), (5, 11, "LK010"), (5, 32, "LK010"), (5, 50, "LK010")]),
     ("liquid variables skipped", "{% link {{ page.pdf }} %} [a]({{ page.url }}) [b]({{ site.data.x }}/y)", []),
