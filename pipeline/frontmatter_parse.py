@@ -158,6 +158,10 @@ def _parse_yaml(text: str, fm: FrontMatter) -> None:
         fm.problems.append(Problem(line, "FM005", f"YAML error: {getattr(exc, 'problem', None) or exc}"))
         return
     fm.data = {str(k): v for k, v in data.items()}
+    for key_node, value_node in node.value:
+        if (isinstance(key_node, yaml.ScalarNode) and key_node.value == "date" and isinstance(value_node, yaml.ScalarNode)
+                and not value_node.style and isinstance(fm.data.get("date"), str) and _ZONELESS_TIME.fullmatch(fm.data["date"])):
+            fm.data["date"] = UtcTime(fm.data["date"])
     for key_node, _ in node.value:
         if isinstance(key_node, yaml.ScalarNode):
             fm.key_lines.setdefault(str(key_node.value), key_node.start_mark.line + first)
@@ -223,6 +227,17 @@ _PSYCH_TIME = re.compile(
     r"(?:[ \t\r\n\f\v]*(?:Z|[-+][0-9]{1,2}:?(?:[0-9]{2})?))?"
 )
 _CLOCK = re.compile(r"[0-9]+:[0-9]+:[0-9]+")
+
+
+_ZONELESS_TIME = re.compile(r"-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?")
+
+
+class UtcTime(str):
+    """A plain `date: 2020-01-02 02:00:00` (no zone): Psych reads it as a UTC time, which
+    Jekyll then files under the day in the site's `timezone` (the 1st in New York). Quoted,
+    the same text is parsed in the site's zone, as written."""
+
+    utc = True
 
 
 _PSYCH_DATE = re.compile(r"[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0[0-9]|[0-9])")

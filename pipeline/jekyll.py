@@ -316,7 +316,10 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     for form in _DATE_FORMS:
         m = form.match(text)
         if m:
-            return _from_match(m)
+            when = _from_match(m)
+            if when is not None and when.tzinfo is None and getattr(value, "utc", False):
+                return when.replace(tzinfo=dt.timezone.utc)  # a plain zoneless time: Psych's UTC (UtcTime)
+            return when
     lead = _LEADING_DAY.match(text)  # "2023-01-29 18:30:22 2023 -0800": Ruby keeps its leading date
     if lead:
         try:

@@ -335,6 +335,9 @@ def test_unreadable_file_is_fm001(tmp_path: Path) -> None:
     ("timezone: Europe/London\n", "2020-01-01 23:00:00 EST", []),  # 04:00 on the 2nd in London
     ("timezone: Europe/London\n", "2020-01-02 23:00 PST", [(4, 1, "FM012")]),  # 07:00 on the 3rd
     ("timezone: Asia/Tokyo\n", "2020-01-02 01:00:00 +0000", []),  # 10:00 in Tokyo: the same day
+    # a plain time without a zone is UTC to Psych; quoted, Jekyll parses it in the site's zone
+    ("timezone: America/New_York\n", "2020-01-02 02:00:00", [(4, 1, "FM012")]),  # 21:00 on the 1st there
+    ("timezone: America/New_York\n", '"2020-01-02 02:00:00"', []),
     ("timezone: America/Los_Angeles\n", "2020-01-02 01:00:00 UTC", [(4, 1, "FM012")]),  # 1 January there
     ("timezone: Asia/Tokyo\n", "9999-12-31 23:00:00 +0000", [(4, 1, "FM012")]),  # past year 9999 there: no crash
     ("title: t\n", "2020-01-02 23:30:00 -0800", []),  # no timezone: the build machine's, unknown here
