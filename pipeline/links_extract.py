@@ -74,7 +74,7 @@ _COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
 _RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
 # kramdown's comment extension, {::comment}...{:/comment} (or {:/}), renders as nothing visible.
-_KRAMDOWN_COMMENT = spans.Alternative(re.compile(r"\{::comment\s*\}"), (re.compile(r"\{:/(?:comment)?\}"),))
+_KRAMDOWN_COMMENT = spans.KRAMDOWN_COMMENT
 _BLANK = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT, _IAL)
 _BLANK_KEEP_ATTRIBUTES = spans.Lazy(_HIGHLIGHT, _COMMENT, spans.between("<!--", "-->"), _KRAMDOWN_COMMENT)
 # Not Markdown to kramdown: the text of <pre>, <script>, <style> and <textarea> (raw HTML) and

@@ -95,6 +95,9 @@ LIQUID_CODE_BLOCKS = Lazy(Alternative(
 ))
 LIQUID_TAGS = Lazy(between("{%", "%}"), between("{{", "}}"))
 KRAMDOWN_ATTRIBUTES = Lazy(between("{:", "}"))
+# kramdown's comment extension, {::comment}...{:/comment} (or {:/}): rendered as nothing.
+KRAMDOWN_COMMENT = Alternative(re.compile(r"\{::comment\s*\}"), (re.compile(r"\{:/(?:comment)?\}"),))
+KRAMDOWN_COMMENTS = Lazy(KRAMDOWN_COMMENT)
 HTML_COMMENTS = Lazy(between("<!--", "-->"))
 MATH_BLOCKS = Lazy(between("$$", "$$"))
 

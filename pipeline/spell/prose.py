@@ -221,14 +221,15 @@ def extract(
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:
-    """Body lines inside {% highlight %}/{% raw %}/{% comment %} blocks (any Markdown inside is code)."""
+    """Body lines inside {% highlight %}/{% raw %}/{% comment %} blocks (any Markdown inside
+    is code) and kramdown's {::comment} blocks (rendered as nothing)."""
     text = "\n".join(body)
     found: set[int] = set()
-    if "{%" not in text:
-        return found
-    for start, end in spans.LIQUID_CODE_BLOCKS.finditer(text):
-        first = text.count("\n", 0, start)
-        found.update(range(first, first + text.count("\n", start, end) + 1))
+    for trigger, blocks in (("{%", spans.LIQUID_CODE_BLOCKS), ("{::comment", spans.KRAMDOWN_COMMENTS)):
+        if trigger in text:
+            for start, end in blocks.finditer(text):
+                first = text.count("\n", 0, start)
+                found.update(range(first, first + text.count("\n", start, end) + 1))
     return found
 
 
