@@ -63,6 +63,29 @@ _Loader.yaml_implicit_resolvers = _PyLoader.yaml_implicit_resolvers = {
 }
 
 
+def _construct_untagged(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A node with a tag this reader does not know (!custom, !!python/tuple): Psych's
+    safe_load reads it as the plain scalar, list or mapping it is, and so does this."""
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return loader.construct_scalar(node)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """!!int "abc": Psych keeps the text when it is no integer; PyYAML raised."""
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+for _reader in (_Loader, _PyLoader):
+    _reader.add_constructor(None, _construct_untagged)
+    _reader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
 def loader_for(text: str) -> type[yaml.SafeLoader]:
     """The reader for front matter `text`: libyaml's when it is small enough not to nest
     deeper than libyaml can take, else the Python one (both leave dates as text)."""
@@ -283,6 +306,9 @@ def _refused_node(node: yaml.Node, text: str) -> tuple[yaml.Node, str] | None:
         if current.tag in _REFUSED_TAGS:
             short = "!!" + current.tag.rsplit(":", 1)[1]
             return current, f"YAML tag {short}: {_REFUSED_TAGS[current.tag]}; write a plain mapping or list"
+        if current.tag.startswith(("!ruby/", "tag:ruby.yaml.org,2002:")):
+            return current, (f"YAML tag {current.tag}: Jekyll's YAML reader refuses Ruby objects and drops the front "
+                             "matter; write a plain value")
         if isinstance(current, yaml.ScalarNode):
             if not current.style and text[current.start_mark.index : current.start_mark.index + 1] != "!":
                 why = _psych_misreads(current.value)
