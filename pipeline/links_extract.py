@@ -70,7 +70,7 @@ class Extracted:
 # {% comment %} blocks, HTML comments, {% raw %} and kramdown IALs like {:target="_blank"}.
 # Matched as `OPEN.*?CLOSE` in linear time (pipeline.spans), as `re` is not on unclosed ones.
 _HIGHLIGHT = spans.Alternative(re.compile(r"\{%-?\s*highlight\b"), (re.compile(r"\{%-?\s*endhighlight\s*-?%\}"),))
-_COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\s*-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
+_COMMENT = spans.Alternative(re.compile(r"\{%-?\s*comment\b[^%]*?-?%\}"), (re.compile(r"\{%-?\s*endcomment\s*-?%\}"),))
 _IAL = spans.Alternative(re.compile(r"\{:(?:[^{}\n]|\{(?!:))*\}"))  # never into the next '{:': linear
 _RAW = spans.Alternative(re.compile(r"\{%-?\s*raw\s*-?%\}"), (re.compile(r"\{%-?\s*endraw\s*-?%\}"),))
 # kramdown's comment extension, {::comment}...{:/comment} (or {:/}), renders as nothing visible.
@@ -93,8 +93,9 @@ _BLANK_FOR_LIQUID = spans.Lazy(_COMMENT, _RAW)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # Possessive: the alternatives start with different characters, so giving any back never finds
 # another match, and a long link text is read in runs, not one alternative per character.
-# Link text may run over a line break (hard-wrapped prose), never over a blank line.
-_SOFT_BREAK = r"\n(?![ \t]*(?:\n|$))"
+# Link text may run over a line break (hard-wrapped prose), never into another block: past a
+# blank line (a bare '>' one in a quote), a list item, an ATX heading or a fence.
+_SOFT_BREAK = r"\n(?![ \t]*(?:>[ \t>]*)?(?:\n|$)|[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]|[ \t]{0,3}(?:#{1,6}(?:[ \t]|$)|```|~~~))"
 _LINK_TEXT = re.compile(rf"!?\[(?:[^\[\]\n\\]++|\\.|{_SOFT_BREAK}|\[(?:[^\[\]\n\\]++|\\.|{_SOFT_BREAK})*+\])*+\]")
 _REF_USE = re.compile(rf"\[((?:[^\[\]\n\\]|\\.|{_SOFT_BREAK})+)\]\[((?:[^\[\]\n\\]|\\.|{_SOFT_BREAK})*)\]")
 # A definition may sit in a blockquote ('> [q]: url'): kramdown defines it for the whole page.
@@ -389,8 +390,11 @@ def resolve(link: Link) -> Resolved:
     url = html.unescape(link.url) if link.kind is LinkKind.HTML else link.url
     prefix = _LIQUID_PREFIX.match(url)
     filtered = _LIQUID_URL_FILTER.match(url) if prefix is None and url.startswith("{{") else None
-    if filtered:
-        url = "/" + (filtered.group(2) if filtered.group(2) is not None else filtered.group(4)).lstrip("/") + url[filtered.end():]
+    value = (filtered.group(2) if filtered.group(2) is not None else filtered.group(4)) if filtered else ""
+    if filtered and _SCHEME.match(value):
+        url = value + url[filtered.end():]  # {{ 'https://x' | absolute_url }}: the filters keep an absolute URL
+    elif filtered:
+        url = "/" + value.lstrip("/") + url[filtered.end():]
         if "{{" not in url and "{%" not in url and _SCHEME.match(url) is None:
             path, hash_, frag = url.partition("#")
             return Resolved(Target.PATH, path.partition("?")[0], frag if hash_ else None, site_relative=True)

@@ -89,9 +89,10 @@ def headings(post: Post) -> tuple[Heading, ...]:
             explicit = below.group(1) if below else None
         kind = "atx" if tok.markup.startswith("#") else "setext"
         indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
-        # kramdown's setext heading starts after a block boundary only (a blank line, the body's
+        # kramdown's setext heading is one line after a block boundary (a blank line, the body's
         # start): right under a heading or a paragraph line, "Hello\n=====" is paragraph text
-        glued = kind == "setext" and tok.level == 0 and start > post.body_start_line and post.lines[start - 2].strip() != ""
+        glued = kind == "setext" and ("\n" in raw or tok.level == 0 and start > post.body_start_line
+                                      and post.lines[start - 2].strip() != "")
         # id_text is not stripped: '# dequal [![CI](b.svg)](a)' ends in a space the image
         # leaves, and Jekyll's id is 'dequal-'
         found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text, not (indented or glued)))

@@ -271,7 +271,7 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
     for tok in post.tokens:
         if tok.type != "inline" or "[" not in tok.content or not _may_have_weak_text(tok.content, generic, collapsed):
             continue
-        depth, parts = 0, []
+        depth, parts, cursor = 0, [], 0
         for child in inline_children(post, tok):
             if child.type == "link_open":
                 depth, parts = depth + 1, []
@@ -282,7 +282,7 @@ def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
                     continue  # [^1] is a footnote marker (kramdown), even where it reads as a reference link
                 short = len(text) <= 2 and not text.isupper() and not text.isdigit()
                 if short or text.casefold().rstrip(".!:") in generic:
-                    line, col = _locate(post, tok, f"[{text}]")
+                    line, col, cursor = _locate(post, tok, f"[{text}]", cursor)
                     yield Finding(post.display_path, line, col, "LK011", Severity.WARNING,
                                   f"link text '{text}' says nothing about the target; describe where it goes")
             elif depth and child.type in ("text", "code_inline"):
@@ -318,21 +318,19 @@ def _may_have_weak_text(content: str, generic: set[str], collapsed: bool = False
     return False
 
 
-def _locate(post: Post, tok: Any, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` in the block's source; a space in it may be a line break there."""
+def _locate(post: Post, tok: Any, needle: str, cursor: int = 0) -> tuple[int, int, int]:
+    """Line and column of `needle` in the block's source from offset `cursor` on (links are
+    met in order, so the same text twice is found twice), and the offset after it; a space
+    in `needle` may be a line break there. Not found: the block's first line."""
     start = post.token_line(tok)
     end = min((tok.map[1] if tok.map else 1) + post.body_start_line - 1, len(post.lines))
-    for number in range(start, end + 1):
-        col = post.lines[number - 1].find(needle)
-        if col >= 0:
-            return number, col + 1
-    if " " in needle:
-        source = "\n".join(post.lines[start - 1 : end])
-        pattern = r"[ \t]*\n?[ \t]*".join(re.escape(part) for part in needle.split(" "))
-        m = re.search(pattern, source)
-        if m is not None:
-            return start + source.count("\n", 0, m.start()), m.start() - (source.rfind("\n", 0, m.start()) + 1) + 1
-    return start, 1
+    source = "\n".join(post.lines[start - 1 : end])
+    pattern = r"[ \t]*\n?[ \t]*".join(re.escape(part) for part in needle.split(" "))
+    m = re.compile(pattern).search(source, cursor)
+    if m is None:
+        return start, 1, cursor
+    row_start = source.rfind("\n", 0, m.start()) + 1
+    return start + source.count("\n", 0, m.start()), m.start() - row_start + 1, m.end()
 
 
 def _anchor_findings(path: str, link: Link, known: frozenset[str] | None, fragment: str, where: str) -> Iterator[Finding]:
@@ -565,7 +563,9 @@ class _SiteIndex:
     def _declared_map(self, root: Path) -> dict[Path, str]:
         declared = self._declared.get(root)
         if declared is None:
-            declared = self._declared[root] = {page: key for key, page in self._permalinks(root).items()}
+            declared = self._declared[root] = {}
+            for key, page in self._permalinks(root).items():
+                declared.setdefault(page, key)  # the permalink as declared, not its /index.html form
         return declared
 
     def _permalinks(self, root: Path) -> dict[str, Path]:
@@ -653,10 +653,8 @@ def _may_be_renamed(post: Path) -> bool:
 
 
 def _page_key(url: str) -> str:
-    """/about/, /about, /about.html and /about/index.html name one page."""
+    """/about/, /about and /about.html name one page."""
     url = url.strip("/")
-    if url == "index.html" or url.endswith("/index.html"):
-        return url[: -len("index.html")].rstrip("/")
     return url[:-5] if url.endswith(".html") else url
 
 
@@ -683,6 +681,8 @@ def _page_permalinks(root: Path) -> dict[str, Path]:
             permalink = split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data.get("permalink")
             if isinstance(permalink, str) and permalink.strip() and ":" not in permalink:  # not a template
                 found.setdefault(_page_key(permalink), path)
+                if permalink.strip().endswith("/"):  # written as /about/index.html, which a link may name
+                    found.setdefault(_page_key(permalink.strip().strip("/") + "/index.html"), path)
     return found
 
 

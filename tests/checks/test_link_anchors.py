@@ -46,6 +46,8 @@ SAME_POST = [
     ("block attribute list id", "A paragraph.\n{: #para .lead}\n\n[p](#para)", []),
     ("quoted value is not an id", "A paragraph.\n{: title=\"#nope\"}\n\n[p](#nope)", [(8, 5)]),
     ("attribute definition is not an element", "{:ref: #defined}\n\n[p](#defined)", [(7, 5)]),
+    ("a setext heading of two lines is a paragraph to kramdown", "Para line\nSetext glued\n============\n\n[a](#para-line-setext-glued)",
+     [(9, 5)]),
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"

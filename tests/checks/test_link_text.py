@@ -18,6 +18,8 @@ CASES = [
     ("generic phrase", "Read it [click here](https://example.com/a).\n", [(5, 9)]),
     ("generic, any case, trailing dot", "See [Here.](https://example.com/a)\n", [(5, 5)]),
     ("descriptive text", "[the interview](https://example.com/a)\n", []),
+    ("the same text twice, wrapped and not, found at each link", "See [click\nhere](/a/) and [click here](/c/).\n",
+     [(5, 5), (6, 16)]),
     ("wrapped over a line break, found where it starts", "Read it and [click\nhere](https://example.com/a), or [x\ny](/b).\n",
      [(5, 13)]),
     ("acronym", "[AI](https://example.com/a)\n", []),

@@ -119,12 +119,14 @@ RULE_CASES = [
     ("LK002 post_url found", "[p]({% post_url 2020-01-02-other %})", []),
     # Liquid runs before Markdown: a tag in code is rendered (and stops the build), one in raw is text
     ("LK002 post_url in code", "```\n{% post_url 2020-01-03-a %}\n```\n`{% post_url 2020-01-03-b %}`\n"
-     "{% highlight md %}\n{% post_url 2020-01-03-c %}\n{% endhighlight %}\n{% raw %}{% post_url 2020-01-03-d %}{% endraw %}",
+     "{% highlight md %}\n{% post_url 2020-01-03-c %}\n{% endhighlight %}\n{% raw %}{% post_url 2020-01-03-d %}{% endraw %}"
+     "{% comment note %}{% post_url 2020-01-03-e %}{% endcomment %}",
      [(6, 1, "LK002"), (8, 2, "LK002"), (10, 1, "LK002")]),
     ("LK003 relative file missing", "![i](img/none.png)", [(5, 6, "LK003")]),
     ("LK003 root file found", "![i](/assets/pic.png) ![j]({{ site.baseurl }}/assets/pic.png)", []),
     ("LK003 url filters", "![i]({{ '/assets/pic.png' | relative_url }}) ![j]({{ \"assets/gone.png\" | absolute_url }}) "
-     "<img src=\"{{ '/assets/lost.png' | prepend: site.baseurl }}\">", [(5, 51, "LK003"), (5, 101, "LK003")]),
+     "<img src=\"{{ '/assets/lost.png' | prepend: site.baseurl }}\"> [k]({{ 'https://e.test/x' | absolute_url }})",
+     [(5, 51, "LK003"), (5, 101, "LK003")]),
     ("LK012 relative file beside post", "[d](notes.txt)", [(5, 5, "LK012")]),  # _posts/ is not published
     ("LK012 relative asset", "![i](assets/pic.png) ![j](../assets/pic.png)", [(5, 6, "LK012"), (5, 27, "LK012")]),
     ("LK012 relative link to a post's URL", "[o](../02/other.html) [p](2020-01-02-other.md)", []),
@@ -135,6 +137,8 @@ RULE_CASES = [
     # hard-wrapped prose: a link text may run over a line break, not over a blank line
     ("wrapped link texts", "See the [full\nguide](#nowhere), [ref\nlink][nolabel] and [click\nhere](#top).\n\n[not\n\nlink](#nope)",
      [(6, 8, "LK004"), (6, 19, "LK001")]),
+    ("link text never runs into another block", "> Quote [first\n>\n> second](/nope-q/) end\n\n* item [one\n* two](/nope-l/)\n\n"
+     "[heading\n# Title](/nope-h/)", []),
     ("LK004 same post anchor", "## Intro Text\n\n[a](#intro-text) [b](#intro) [c](#top) [d](#)", [(7, 22, "LK004")]),
     ("LK004 other post anchors", ("[a]({% post_url 2020-01-02-other %}#second-part) [b]({% post_url 2020-01-02-other %}#kramdown-style)"
      " [c]({% post_url 2020-01-02-other %}#my-id) [d](2020-01-02-other.md#html-id)"), []),
