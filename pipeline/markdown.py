@@ -198,8 +198,21 @@ def html_lines_read_as_markdown(tokens: Sequence[Token], lines: Sequence[str]) -
             continue  # a block element never closed (or closed on its line by '/>'): kramdown's reading is its own
         comments = {tok.map[0] + tok.content.count("\n", 0, c.start()) + k
                     for c in _COMMENT.finditer(tok.content) for k in range(c.group(0).count("\n") + 1)}
-        found.update(i for i in range(*tok.map) if i not in raw and i not in comments)
+        for i in range(*tok.map):
+            if i > tok.map[0] and i not in raw and _opens_block(lines[i]):
+                break  # another block element (<script>, <pre>, <div>): kramdown's HTML again, to the token's end
+            if i not in raw and i not in comments:
+                found.add(i)
     return found
+
+
+def _opens_block(line: str) -> bool:
+    """Does the line open (or close) an element kramdown reads as a block of HTML?"""
+    m = _BLOCK_HTML.match(line) or _CLOSING_TAG.match(line)
+    return m is not None and m.group(1).lower() not in _SPAN_HTML
+
+
+_CLOSING_TAG = re.compile(r"^ {0,3}</([A-Za-z][\w-]*)")
 
 
 def _closing_line(lines: Sequence[str], first: int, tag: str) -> int | None:

@@ -62,6 +62,8 @@ CASES = [
     ("an emoji or a three-dot ellipsis parts words", "So good\U0001f605 we waited...until v1.2...v1.3\n",
      [("So", 1, 1), ("good", 1, 4), ("we", 1, 10), ("waited", 1, 13), ("until", 1, 22)]),
     ("kramdown comment block", "Ok.\n\n{::comment}\nDraft tyypo.\n\nMore notess.\n{:/comment}\n\nEnd.\n", [("Ok", 1, 1), ("End", 9, 1)]),
+    ("a script, pre or other block after the html line stays html", '<div id="c"></div>\n<script>\n  var untill = 1;\n</script>\n\n'
+     '<img src="a.png">\nCaptin.\n<pre>\nwierd\n</pre>\n', [("Captin", 7, 1)]),
     ("markdown=1 block", '<div markdown="1">\nInsde it.\n</div>\n', [("Insde", 2, 1), ("it", 2, 7)]),
 ]
 
