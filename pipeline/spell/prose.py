@@ -10,10 +10,11 @@ that also appear in code, URLs or metadata are names or identifiers, not typos.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -29,11 +30,33 @@ if TYPE_CHECKING:
 PROSE_KEYS = ("title", "description")
 _TITLE_MADE = ("permalink", "slug")
 
+
+class _EntityMask:
+    """Blanks HTML entities. One that stands for a letter or an apostrophe inside a word
+    (isn&rsquo;t, caf&eacute;, posts imported from WordPress) takes the word with it: its
+    halves are no words. One between words (&nbsp;, &mdash;, &hellip;) goes alone."""
+
+    _RUN = re.compile(r"[\w'’]*(?:&#?\w+;[\w'’]*)+")
+    _ENTITY = re.compile(r"&#?\w+;")
+
+    def sub(self, repl: Callable[[str], str], text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            run = m.group(0)
+            joined = all(_in_word(html.unescape(e.group(0))) for e in self._ENTITY.finditer(run))
+            return repl(run) if joined else self._ENTITY.sub(lambda e: repl(e.group(0)), run)
+
+        return self._RUN.sub(one, text)
+
+
+def _in_word(char: str) -> bool:
+    return len(char) == 1 and (char.isalpha() or char in "'’")
+
+
 # (pattern, texts one of which any match contains). Order matters: Liquid and code spans
 # first, since they may contain anything else. The `in` test on the triggers skips most
 # regex passes over most paragraphs. The `OPEN.*?CLOSE` ones are pipeline.spans matchers:
 # `re` would take quadratic time on a paragraph of unclosed `{%` or `<!--`.
-_MASKS: tuple[tuple[spans.Lazy | re.Pattern[str], tuple[str, ...]], ...] = tuple(
+_MASKS: tuple[tuple[spans.Lazy | re.Pattern[str] | _EntityMask, tuple[str, ...]], ...] = tuple(
     (re.compile(p, re.DOTALL) if isinstance(p, str) else p, triggers)
     for p, triggers in (
         (spans.LIQUID_CODE_BLOCKS, ("{%",)),  # Liquid blocks
@@ -49,9 +72,7 @@ _MASKS: tuple[tuple[spans.Lazy | re.Pattern[str], tuple[str, ...]], ...] = tuple
         (r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>()\[\]]*", ("://", "www.", "mailto:")),  # bare URLs
         (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),  # e-mail addresses
         (r"(?<!\w):[a-z0-9_+-]+:(?!\w)", (":",)),  # emoji short codes (jemoji)
-        # HTML entities, with the word around one (isn&rsquo;t, caf&eacute;: posts imported from
-        # WordPress): its halves are no words
-        (r"[\w'’]*&#?\w+;(?:[\w'’]|&#?\w+;)*", ("&",)),
+        (_EntityMask(), ("&",)),  # HTML entities
     )
 )
 _STRIP = "'’‘\".,:;-–—_*`"

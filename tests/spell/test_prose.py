@@ -57,8 +57,8 @@ CASES = [
     # renders the caption and the heading), but not a block element's inside or a comment
     ("text under an html line", '<img src="a.png">\nCaptin here.\n## Setp\n\n<div>\nrawr\n</div>\n\n<!--\nnott\n-->\n',
      [("Captin", 2, 1), ("here", 2, 8), ("Setp", 3, 4)]),
-    ("html entities and the words around them", "It isn&rsquo;t a caf&eacute; &amp; bar\n",
-     [("It", 1, 1), ("a", 1, 16), ("bar", 1, 36)]),
+    ("html entities and the words around them", "It isn&rsquo;t a caf&eacute; &amp; bar&nbsp;baz&mdash;qux\n",
+     [("It", 1, 1), ("a", 1, 16), ("bar", 1, 36), ("baz", 1, 45), ("qux", 1, 55)]),
     ("an emoji or a three-dot ellipsis parts words", "So good\U0001f605 we waited...until v1.2...v1.3\n",
      [("So", 1, 1), ("good", 1, 4), ("we", 1, 10), ("waited", 1, 13), ("until", 1, 22)]),
     ("kramdown comment block", "Ok.\n\n{::comment}\nDraft tyypo.\n\nMore notess.\n{:/comment}\n\nEnd.\n", [("Ok", 1, 1), ("End", 9, 1)]),
