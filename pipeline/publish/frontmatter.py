@@ -128,10 +128,13 @@ class SourceBlocks:
         out = {k: self.blocks[k] if k in self.blocks and unchanged(k, v) else v for k, v in data.items()}
         if not self.tied:
             return out
-        if any(k in out and not isinstance(out[k], Verbatim) for k in self.anchored):
-            return dict(data)
+        if any(not isinstance(out.get(k), Verbatim) for k in self.anchored):
+            return dict(data)  # an anchor's block rewritten or dropped (published: &off false): its alias would dangle
         order = [k for k in self.blocks if k in out] + [k for k in out if k not in self.blocks]
         return {k: out[k] for k in order}
+
+
+_KEEPS_TRAILING = re.compile(r"[|>][0-9]*\+[0-9]*[ \t]*(?:#.*)?$")  # a block scalar that keeps its final blank lines
 
 
 def source_blocks(text: str, data: Mapping[str, Any]) -> SourceBlocks:
@@ -150,15 +153,17 @@ def source_blocks(text: str, data: Mapping[str, Any]) -> SourceBlocks:
     starts = [key.start_mark.line for key, _ in node.value]
     blocks: dict[str, Verbatim] = {}
     anchored: set[str] = set()
-    for i, (key, _) in enumerate(node.value):
+    for i, (key, value) in enumerate(node.value):
         end = starts[i + 1] if i + 1 < len(starts) else len(lines)
         block = lines[starts[i] : end]
-        while block and not block[-1].strip():
-            block.pop()
+        while block and not block[-1].strip() and not _KEEPS_TRAILING.search(lines[value.start_mark.line]):
+            block.pop()  # blank lines between keys; a `|+` value's own are part of it
         try:
             name = str(loader("").construct_object(key, deep=True))  # as the front matter reader keys it
         except (yaml.YAMLError, TypeError, ValueError):
             return SourceBlocks()
+        if name in blocks:
+            return SourceBlocks()  # a key twice: the copies could not say which block YAML keeps (--force only)
         if name in data:
             blocks[name] = Verbatim("\n".join(block) + "\n")
         if any(starts[i] <= line < end for line in anchor_lines):

@@ -175,6 +175,9 @@ def test_dumped_front_matter_reads_back_and_keeps_dates_plain() -> None:
     # unchanged keys keep their lines, nested values and comments included, in the normalised order
     ("title: T\nzeta:\n  when: 2020-06-01 18:00:00  # local\n  n: 1,000\n2020: year\nalpha: oFF\ntags: a b\n",
      "title: T\ndate: 2020-01-02\ntags: [a, b]\n2020: year\nalpha: oFF\nzeta:\n  when: 2020-06-01 18:00:00  # local\n  n: 1,000\n"),
+    # a |+ value keeps its final blank lines; a key twice (published with --force) copies nothing
+    ("title: T\ndesc: |+\n  text\n\n\nflag: 1\n", "title: T\ndate: 2020-01-02\ndesc: |+\n  text\n\n\nflag: 1\n"),
+    ("title: T\nn: 1,000\nn: 2\n", "title: T\ndate: 2020-01-02\nn: 2\n"),
     # an alias ties the blocks: the source's order stays, so the anchor still comes first
     ("title: T\nzeta: &z\n  when: 2020-06-01\nalpha: *z\n",
      "title: T\nzeta: &z\n  when: 2020-06-01\nalpha: *z\ndate: 2020-01-02\n"),
@@ -184,6 +187,15 @@ def test_unchanged_keys_are_copied_as_the_source_wrote_them(front: str, expected
     source's lines keeps that reading, where re-serialising PyYAML's would change it."""
     post = load_post(Path("2020-01-02-a.md"), f"---\n{front}---\nBody.\n".encode())
     assert normalize(post, []).text == f"---\n{expected}---\nBody.\n"
+
+
+def test_an_anchor_on_a_dropped_key_leaves_no_alias_dangling() -> None:
+    """--drafts drops `published: false`; the alias that named its anchor is written out."""
+    from pipeline.publish.normalize import NormalizeOptions
+
+    post = load_post(Path("2020-01-02-a.md"), b"---\ntitle: T\npublished: &off false\nsitemap: *off\n---\nBody.\n")
+    text = normalize(post, [], NormalizeOptions(drop_published=True)).text
+    assert text == "---\ntitle: T\ndate: 2020-01-02\nsitemap: false\n---\nBody.\n"
 
 
 def test_seed_post_with_heading_fixes_keeps_everything_else_byte_for_byte() -> None:
