@@ -221,7 +221,7 @@ def dump_front_matter(fm: Mapping[str, Any]) -> str:
     """The `---` block: block mappings, flow lists of scalars (`tags: [a, b]`), no line folding."""
     if not fm:
         return "---\n---\n"
-    data = {k: (_Date(v) if k == "date" and isinstance(v, str) else v) for k, v in fm.items()}
+    data = {k: (_Date(v) if k == "date" and isinstance(v, str) and not isinstance(v, Verbatim) else v) for k, v in fm.items()}
     parts = [v if isinstance(v, Verbatim) else _dump({k: v}) for k, v in data.items()]
     return f"---\n{''.join(parts)}---\n"
 

@@ -211,6 +211,8 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
                       fixed.applied, fixed.skipped)
 
 
-# Keys the normaliser writes itself: the merged lists and the date (a changed value, such as a
-# stripped title, no longer equals the source's and is written anew anyway).
-_REWRITTEN = frozenset({"categories", "tags", "date"})
+# Keys the normaliser writes itself: the merged lists (a changed value, such as a stripped
+# title, no longer equals the source's and is written anew anyway). A date it leaves as it
+# was keeps the source's text: quoted, Jekyll reads "2020-01-02 02:00:00" in the site's zone;
+# plain, Psych reads it as UTC, which may be another day.
+_REWRITTEN = frozenset({"categories", "tags"})

@@ -160,6 +160,9 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
                                        "  n: 1,000\n  word: oFF\n  at: [a, 12:30]\nog:updated: 2020-01-02 10:00:00\n---\nn\n",
         "_posts/2020-01-10-aliased.md": "---\ntitle: A\nbase: &b\n  when: 2020-06-01\nevent: *b\n---\na\n",
         # CRLF: the default excerpt separator "\n\n" never matches, so the excerpt is the whole post
+        # a zoneless time: quoted, read in the site's zone; plain, Psych's UTC (the 12th in New York)
+        "_posts/2020-01-12-quoted-date.md": '---\ntitle: Q\ndate: "2020-01-12 02:00:00"\n---\nq\n',
+        "_posts/2020-01-13-plain-date.md": "---\ntitle: P\ndate: 2020-01-13 02:00:00\n---\np\n",
         "_posts/2020-01-11-crlf.md": "---\r\ntitle: W\r\n---\r\nFirst para.  \r\n\r\nSecond para.\r\n",
     }
     write_tree(src, posts)
@@ -192,7 +195,7 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
         "misc/2020/01/04/c++-tips.html", "misc/2020/01/05/what's-new.html", "misc/2020/01/06/hello-world.html",
         "misc/2021/08/08/my-draft.html", "release/2020/01/07/types.html", "misc/2019/12/01/old.html",
         "misc/2020/01/08/linker.html", "misc/2020/01/09/nested.html", "misc/2020/01/10/aliased.html",
-        "misc/2020/01/11/crlf.html"])
+        "misc/2020/01/11/crlf.html", "misc/2020/01/12/quoted-date.html", "misc/2020/01/12/plain-date.html"])
     assert before["misc/2020/01/02/breaks.html"].count("<br />") == 5  # four in the content, one in the excerpt
     assert 'data-cnt="1000"' in before["release/2020/01/07/types.html"]  # Psych's integer
     assert "Second para." in before["misc/2020/01/11/crlf.html"].split("</excerpt>")[0]
