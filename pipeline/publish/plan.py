@@ -198,6 +198,7 @@ def _tag_names(post: Post) -> set[str]:
         at = len(parts) - 1 - parts[::-1].index("_posts")
         inside = "/".join((*parts[at + 1 : -1], path.stem))
         names |= {inside, "/".join((*parts[at - 1 : at], inside))} if at > 0 else {inside}
+        names.add("/".join(parts[at:]))  # {% link _posts/x.md %}, from a site folder with no _config.yml
     site = jekyll.nearest_site(path)
     if site is not None and path.is_relative_to(site.root):
         names.add(path.relative_to(site.root).as_posix())
@@ -213,7 +214,7 @@ def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
         if link.kind in (LinkKind.POST_URL, LinkKind.LIQUID_LINK):
             res = resolve(link)
             if res.target in (Target.POST_URL, Target.LIQUID_LINK) and res.value:
-                yield link.kind.value, res.value.strip("/") if res.target is Target.LIQUID_LINK else res.value
+                yield link.kind.value, res.value.strip("/")  # Jekyll drops a leading '/' in both tags
 
 
 def _hold_dependents(outputs: dict[str, Output], held: list[Held], posts: Sequence[Post]) -> None:

@@ -379,7 +379,7 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
     (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
     texts = {
         "2020-01-02-b.md": "Intro with a typo here.\n",
-        "2020-01-01-a.md": "See [B]({% post_url 2020-01-02-b %}).\n",
+        "2020-01-01-a.md": "See [B]({% post_url /2020-01-02-b %}).\n",  # Jekyll drops the leading '/'
         "2020-01-03-c.md": "```\n{% link _posts/2020-01-01-a.md %}\n```\n",  # Liquid runs in code blocks too
         "2020-01-04-d.md": "See [B](https://example.com/{{ page.b }}).\n",
     }
