@@ -336,8 +336,8 @@ class Speller:
             # ... but a capital that opens a sentence says nothing: Becuase twice is a slip
             # twice, when it is one cheap edit from a very common word that is no name.
             return not (w.sentence_start and not self.known(w.text) and self._common_slip(lower))
-        if self._obvious_typo(lower):
-            return False  # recieve in three posts is three slips: one cheap edit from a common word
+        if self._obvious_typo(lower) or len(lower) >= 5 and self._common_slip(lower):
+            return False  # recieve, untill in three posts are three slips: one cheap edit from a common word
         other = lower[:-1] if lower.endswith("s") else lower + "s"
         if site.counts.get(other, 0) and len(lower) >= 5 and not self.known(other):
             return True  # used in singular and plural (convnet, convnets): a term, not a slip

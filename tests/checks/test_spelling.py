@@ -91,6 +91,8 @@ def test_a_common_word_misspelt_in_several_posts_is_no_jargon(tmp_path: Path) ->
     """recieve three times in two posts is three slips: one cheap edit from a common word."""
     posts = {"a.md": "---\ntitle: T\n---\nI recieve mail and recieve calls.\n", "b.md": "---\ntitle: T\n---\nDid you recieve it?\n"}
     assert [(f.path, f.line, f.col) for f in run(posts, tmp_path)] == [("a.md", 4, 3), ("a.md", 4, 20), ("b.md", 4, 9)]
+    short = {"a.md": "---\ntitle: T\n---\nWe untill it. They untill too.\n", "b.md": "---\ntitle: T\n---\nWe untill it.\n"}
+    assert len(run(short, tmp_path)) == 3  # a short one too, when the word it slips from is very common
 
 
 def test_a_fix_inside_a_single_quoted_value_doubles_the_apostrophe(tmp_path: Path) -> None:
