@@ -23,7 +23,7 @@ SAMPLES = [
     LinkFacts("a.md", "/s/a.md", False, "a", frozenset({"top"}), (Link("x", 1, 1, LinkKind.INLINE),), "/2020/01/01/a.html",
               "2020-01-01", False),
     SpellFacts("a.md", False, frozenset({"Keras"}), Packed.counts({"a": 1}), "kerasify", 7,
-               Packed.words([(2, ProseWord("Keras", 1, 1, True))]), ((1, "text"),), ((4, 7, 17),), ((2, 8, 20),)),
+               Packed.words([(2, ProseWord("Keras", 1, 1, True))]), ((1, "text"),), ((4, 7, 17),), ((2, 8, 20),), 5, (3,)),
     SpellSummary(False, Packed.counts({"a": 1}), "kerasify"),
     Suppressions({3: frozenset({"SP001"})}),
     FileResult("a.md", (Finding("a.md", 1, 1, "X", Severity.ERROR, "m"),), {"k": 1},

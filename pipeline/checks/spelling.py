@@ -144,6 +144,8 @@ class SpellFacts:
     blocks: tuple[tuple[int, str], ...] = ()  # only when LanguageTool may run
     labels: tuple[tuple[int, int, int], ...] = ()  # (line, first col, end col) of reference labels used as link text
     quoted: tuple[tuple[int, int, int], ...] = ()  # (line, first col, end col) of single-quoted front matter values
+    front_end: int = 0  # the front matter's closing line: above it, an apostrophe is YAML's business
+    plain_front: tuple[int, ...] = ()  # front matter lines whose value is plain, where an apostrophe may go as is
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
         return self.packed_words.to_words()
@@ -198,12 +200,21 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
         prose.blocks if _languagetool_wanted(ctx) else (),
         _label_spans(post),
         _single_quoted_spans(post) if post.ok else (),
+        post.fm_end_line if post.ok else 0,
+        _plain_front_lines(post) if post.ok else (),
     )
 
 
 # A single-quoted YAML value opening a key's value or a list item ('Why I dont care'): inside
 # it an apostrophe is written twice, so a fix to "don't" must write "don''t".
 _SINGLE_QUOTED = re.compile(r"^(?:[ \t]*-[ \t]+|[ \t]*(?:-[ \t]+)?[^\s:#'\"][^:#]*:[ \t]+)('(?:[^']|'')*')")
+
+
+_PLAIN_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:[ \t]+[^\s'\"&!*|>\[{#%@`]")
+
+
+def _plain_front_lines(post: Post) -> tuple[int, ...]:
+    return tuple(n for n in range(2, post.fm_end_line) if _PLAIN_KEY_LINE.match(post.lines[n - 1]))
 
 
 def _single_quoted_spans(post: Post) -> tuple[tuple[int, int, int], ...]:
@@ -325,7 +336,7 @@ def _review_part(speller: Speller, site: SiteEvidence, posts: Sequence[SpellFact
     for post in posts:
         entries, kinds, indexes = post.packed_words.screening()
         for miss in speller.with_words(post.own_words).review_screened(entries, kinds, indexes, post.total, site, post.indexed):
-            findings.append(_finding(post.path, miss, post.labels, post.quoted))
+            findings.append(_finding(post.path, miss, post.labels, post.quoted, post.front_end, post.plain_front))
     return findings
 
 
@@ -395,7 +406,7 @@ def unambiguous(miss: Misspelling) -> bool:
 
 
 def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]] = (),
-             quoted: Sequence[tuple[int, int, int]] = ()) -> Finding:
+             quoted: Sequence[tuple[int, int, int]] = (), front_end: int = 0, plain_front: Sequence[int] = ()) -> Finding:
     w = miss.word
     end = w.col + len(w.text)
     if not miss.suggestions:  # max_suggestions = 0: the word is reported, nothing is offered
@@ -406,7 +417,11 @@ def _finding(path: str, miss: Misspelling, labels: Sequence[tuple[int, int, int]
     message = f"unknown word '{w.text}': did you mean '{best}'?" + (f" (or {others})" if others else "")
     in_quotes = "'" in best and any(line == w.line and start < w.col < end for line, start, end in quoted)
     written = best.replace("'", "''") if in_quotes else best  # YAML's escape inside single quotes
-    fix = Fix(w.line, w.col, w.line, end, written, safe=unambiguous(miss) and not in_label, description=f"'{w.text}' -> '{best}'")
+    # elsewhere in the front matter (a value continued on the next line, after an anchor or a
+    # tag) whether an apostrophe may go as is depends on YAML's reading: no safe fix there
+    yaml_unsure = "'" in best and w.line < front_end and not in_quotes and w.line not in plain_front
+    fix = Fix(w.line, w.col, w.line, end, written, safe=unambiguous(miss) and not in_label and not yaml_unsure,
+              description=f"'{w.text}' -> '{best}'")
     return Finding(path, w.line, w.col, "SP001", Severity.ERROR, message, fix, end_line=w.line, end_col=end)
 
 

@@ -100,6 +100,10 @@ def test_a_fix_inside_a_single_quoted_value_doubles_the_apostrophe(tmp_path: Pat
     for value, written in (("'Why I dont care'", "don''t"), ("Bob's dont list", "don't"), ("\"I dont\"", "don't")):
         findings = run({"a.md": f"---\ntitle: T\ndescription: {value}\n---\nx\n"}, tmp_path)
         assert [(f.line, f.fix.replacement) for f in findings if f.fix] == [(3, written)]
+    # a quoted value on its next line, or after an anchor: the reading is YAML's, so no safe fix
+    for value in ("'Why I care\n  and dont stop'", "&d 'Why I dont stop'"):
+        findings = run({"a.md": f"---\ntitle: T\ndescription: {value}\n---\nx\n"}, tmp_path)
+        assert [f.fix.safe for f in findings if f.fix] == [False]
 
 
 def test_max_suggestions_only_cuts_the_list_shown(tmp_path: Path) -> None:
