@@ -91,8 +91,9 @@ def headings(post: Post) -> tuple[Heading, ...]:
         indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
         # kramdown's setext heading is one line after a block boundary (a blank line, the body's
         # start): right under a heading or a paragraph line, "Hello\n=====" is paragraph text
-        glued = kind == "setext" and ("\n" in raw or tok.level == 0 and start > post.body_start_line
-                                      and post.lines[start - 2].strip() != "")
+        glued = kind == "setext" and ("\n" in raw or tok.level == 0 and (
+            start > post.body_start_line and post.lines[start - 2].strip() != ""
+            or post.lines[end - 1].startswith(" ")))  # kramdown's underline starts its line
         # id_text is not stripped: '# dequal [![CI](b.svg)](a)' ends in a space the image
         # leaves, and Jekyll's id is 'dequal-'
         found.append(Heading(int(tok.tag[1]), start, end, raw, text.strip(), kind, explicit, id_text, not (indented or glued)))
