@@ -7,6 +7,7 @@ before anything is constructed, and timestamps stay strings for the FM checker t
 
 from __future__ import annotations
 
+import datetime
 import re
 import tomllib
 from collections.abc import Sequence
@@ -267,8 +268,16 @@ _PSYCH_DATE = re.compile(r"[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0
 
 
 def psych_reads_date(value: str) -> bool:
-    """Does Psych read the plain scalar `value` as a Date or a Time (this loader keeps text)?"""
-    return _PSYCH_DATE.fullmatch(value) is not None or _PSYCH_TIME.fullmatch(value) is not None
+    """Does Psych read the plain scalar `value` as a Date or a Time (this loader keeps text)?
+    Only a real day: Psych keeps 2020-02-30 a string."""
+    if _PSYCH_DATE.fullmatch(value) is None and _PSYCH_TIME.fullmatch(value) is None:
+        return False
+    year, month, day = re.match(r"-?([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", value).groups()  # type: ignore[union-attr]
+    try:
+        datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
 
 
 def psych_time_fails(value: str) -> bool:

@@ -67,6 +67,7 @@ CASES = [
     # a plain date is a Date to Psych, and a Date permalink stops Jekyll's build (gsub on a Date)
     ("permalink-date", fm(OK + b"permalink: 2020-01-02\n"), NAME, [(4, 1, "FM010")]),
     ("permalink-date-quoted", fm(OK + b"permalink: '2020-01-02'\n"), NAME, []),
+    ("permalink-no-such-day", fm(OK + b"permalink: 2020-02-30\n"), NAME, []),  # Psych keeps it a string
     # ':name' is a Symbol to Psych, which safe_load refuses: Jekyll drops the front matter
     ("symbol-value", fm(OK + b"meta:\n  sym: :foo\n"), NAME, [(5, 8, "FM005")]),
     ("symbol-key", fm(OK + b":k: 1\n"), NAME, [(4, 1, "FM005")]),
