@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 # An id runs to the next space or brace: kramdown gives '## V {#v1.2}' the id v1.2, '{#a:b}' a:b.
 _KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([^\s{}#]+)[^{}]*\}\s*$")
+
+
 def html_ids(text: str) -> set[str]:
     """The fragment targets that raw HTML `text` defines (ids, <a> names), as a browser finds them."""
     if "id" not in text.lower() and "name" not in text.lower():
@@ -300,9 +302,6 @@ def kramdown_ids(post: Post) -> set[str]:
     return footnote_ids(text) | attribute_ids(text)
 
 
-# An HTML block kramdown parses as Markdown (<details markdown="1">): CommonMark keeps it
-# raw, so its ATX headings are found here. Their ids are added without duplicate suffixes.
-_MARKDOWN_BLOCK = re.compile(r"""<[A-Za-z][\w-]*\b[^>]*\bmarkdown\s*=\s*["']?(?:1|block)\b""", re.IGNORECASE)
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
 
@@ -320,17 +319,13 @@ def _folder_slug_rule(folder: str) -> str:  # one config walk per folder, not pe
     return "kramdown" if site is not None and site.markdown_input.lower() == "kramdown" else "github"
 
 
-def _markdown_block_heading_ids(html_block: str, rule: str) -> set[str]:
-    """Ids of the ATX headings in an HTML block with markdown="1", by the site's slug rule."""
-    return _atx_ids(html_block[_MARKDOWN_BLOCK.search(html_block).end():], rule)  # type: ignore[union-attr]
-
-
 _COMMENT = re.compile(r"^ {0,3}<!--.*?(?:-->|\Z)", re.DOTALL | re.MULTILINE)  # a block comment: kramdown's too
 
 
-def _headings_after_html(post: Post, tok: Token, markdown: set[int], rule: str) -> set[str]:
+def _headings_in_html(tok: Token, markdown: set[int], rule: str) -> set[str]:
     """Ids of the ATX headings CommonMark keeps in the HTML block `tok` that kramdown
-    builds: its lines in `markdown` (html_lines_read_as_markdown)."""
+    builds (under a `<img>` line, inside `<details markdown="1">`): its lines in `markdown`
+    (html_lines_read_as_markdown). Their ids are added without duplicate suffixes."""
     assert tok.map is not None
     lines = tok.content.split("\n")
     text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") else "" for i, line in enumerate(lines))
@@ -365,12 +360,10 @@ def anchors(post: Post) -> frozenset[str]:
     for tok in post.tokens:
         if tok.type == "html_block":
             ids |= html_ids(tok.content)
-            if "markdown" in tok.content and _MARKDOWN_BLOCK.search(tok.content):
-                ids |= _markdown_block_heading_ids(tok.content, rule)
-            elif tok.level == 0 and tok.map and "\n#" in tok.content:
+            if tok.level == 0 and tok.map and "\n#" in tok.content:
                 if markdown is None:
                     markdown = html_lines_read_as_markdown(post.tokens, post.lines[post.body_start_line - 1 :])
-                ids |= _headings_after_html(post, tok, markdown, rule)
+                ids |= _headings_in_html(tok, markdown, rule)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":
