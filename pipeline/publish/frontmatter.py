@@ -153,13 +153,15 @@ def source_blocks(text: str, data: Mapping[str, Any]) -> SourceBlocks:
     starts = [key.start_mark.line for key, _ in node.value]
     blocks: dict[str, Verbatim] = {}
     anchored: set[str] = set()
+    reader = loader("")
     for i, (key, value) in enumerate(node.value):
         end = starts[i + 1] if i + 1 < len(starts) else len(lines)
         block = lines[starts[i] : end]
-        while block and not block[-1].strip() and not _KEEPS_TRAILING.search(lines[value.start_mark.line]):
-            block.pop()  # blank lines between keys; a `|+` value's own are part of it
+        if not _KEEPS_TRAILING.search(lines[value.start_mark.line]):  # a `|+` value's blank lines are its own
+            while block and not block[-1].strip():
+                block.pop()  # blank lines between keys
         try:
-            name = str(loader("").construct_object(key, deep=True))  # as the front matter reader keys it
+            name = str(reader.construct_object(key, deep=True))  # as the front matter reader keys it
         except (yaml.YAMLError, TypeError, ValueError):
             return SourceBlocks()
         if name in blocks:
