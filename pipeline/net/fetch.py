@@ -299,36 +299,37 @@ class Fetcher:
 
         # The host's slot is held until the response is closed, its body read included: a
         # connection streaming a page is as much a load on the host as one awaiting a header.
-        held = contextlib.ExitStack()
-        held.enter_context(self._gate.slot(host, deadline.at))
-        with contextlib.ExitStack() as on_error:
-            on_error.push(held)  # released here unless a response takes it over
-            deadline.begin()
-            timeout = max(0.001, min(self._opts.request_timeout, deadline.at - time.monotonic()))
-            request_deadline.at = deadline.at  # the watchdog cuts a header dripped past the URL's time
-            try:
-                proxies, verify = self._environment(url)
-                response = self._session().request(
-                    method, url, headers=self._headers_for(host), allow_redirects=False,
-                    stream=True, timeout=(timeout, timeout), proxies=proxies, verify=verify,
-                )
-                _release_on_close(response, on_error.pop_all())
-                return response
-            except requests.exceptions.SSLError as exc:
-                return Outcome(Kind.ERROR, Reason.TLS, f"TLS handshake with {host} failed: {_innermost(exc)}")
-            except requests.exceptions.Timeout:
-                return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out after {timeout:.3g} s", retryable=True)
-            except requests.exceptions.ConnectionError as exc:
-                if time.monotonic() >= deadline.at:  # the watchdog shut it: the header never finished
-                    return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out (total budget {self._opts.timeout:g} s)")
-                return _connection_outcome(exc, host)
-            except (
-                requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
-                LocationValueError, http.client.InvalidURL,
-            ) as exc:
-                return Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {exc}")
-            finally:
-                request_deadline.at = None
+        slot = contextlib.ExitStack()
+        slot.enter_context(self._gate.slot(host, deadline.at))
+        response = None
+        deadline.begin()
+        timeout = max(0.001, min(self._opts.request_timeout, deadline.at - time.monotonic()))
+        request_deadline.at = deadline.at  # the watchdog cuts a header dripped past the URL's time
+        try:
+            proxies, verify = self._environment(url)
+            response = self._session().request(
+                method, url, headers=self._headers_for(host), allow_redirects=False,
+                stream=True, timeout=(timeout, timeout), proxies=proxies, verify=verify,
+            )
+            _release_on_close(response, slot)
+            return response
+        except requests.exceptions.SSLError as exc:
+            return Outcome(Kind.ERROR, Reason.TLS, f"TLS handshake with {host} failed: {_innermost(exc)}")
+        except requests.exceptions.Timeout:
+            return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out after {timeout:.3g} s", retryable=True)
+        except requests.exceptions.ConnectionError as exc:
+            if time.monotonic() >= deadline.at:  # the watchdog shut it: the header never finished
+                return Outcome(Kind.WARNING, Reason.TIMEOUT, f"timed out (total budget {self._opts.timeout:g} s)")
+            return _connection_outcome(exc, host)
+        except (
+            requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema,
+            LocationValueError, http.client.InvalidURL,
+        ) as exc:
+            return Outcome(Kind.ERROR, Reason.INVALID, f"invalid URL: {exc}")
+        finally:
+            request_deadline.at = None
+            if response is None:
+                slot.close()  # no response to take the slot over: the host has it back now
 
     def _judge(self, response: requests.Response, wanted: frozenset[str], deadline: _Budget, final_url: str | None) -> Outcome:
         status = response.status_code
