@@ -264,6 +264,16 @@ class UtcTime(str):
     utc = True
 
 
+# A top-level key with its value written plain on the same line: no quote, anchor, alias,
+# tag, block scalar or flow collection to change how YAML (and Psych) reads the text.
+_PLAIN_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:[ \t]+[^\s'\"&!*|>\[{#%@`]")
+
+
+def plain_value_line(line: str) -> bool:
+    """Is `line` a top-level key whose value is written plain on it (`title: Hello`)?"""
+    return _PLAIN_KEY_LINE.match(line) is not None
+
+
 _PSYCH_DATE = re.compile(r"[0-9]{4}-(?:1[012]|0[0-9]|[0-9])-(?:[12][0-9]|3[01]|0[0-9]|[0-9])")
 
 

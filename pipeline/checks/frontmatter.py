@@ -177,15 +177,10 @@ def _check_types(post: Post) -> Iterable[Finding]:
         if key in fm and fm[key] is not None and (not isinstance(fm[key], allowed) or isinstance(fm[key], bool)):
             yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be text, got {_kind(fm[key])}")
     link = fm.get("permalink")
-    if isinstance(link, str) and "permalink" in lines and _plain_value(post, "permalink") and fmp.psych_reads_date(link):
+    if (isinstance(link, str) and "permalink" in lines and fmp.plain_value_line(post.lines[lines["permalink"] - 1])
+            and fmp.psych_reads_date(link)):
         # this reader keeps dates as text; Jekyll's gets a Date, and the build stops on it
         yield _err(post, lines["permalink"], "FM010", f"'permalink' must be text, but {link} reads as a date: quote it")
-
-
-def _plain_value(post: Post, key: str) -> bool:
-    """Is the top-level `key` written as a plain (unquoted, untagged) scalar on its line?"""
-    value = post.lines[post.key_lines[key] - 1].partition(":")[2].strip()
-    return bool(value) and value[0] not in "'\"!&*|>"
 
 
 def _kind(value: Any) -> str:

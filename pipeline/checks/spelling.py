@@ -210,11 +210,10 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
 _SINGLE_QUOTED = re.compile(r"^(?:[ \t]*-[ \t]+|[ \t]*(?:-[ \t]+)?[^\s:#'\"][^:#]*:[ \t]+)('(?:[^']|'')*')")
 
 
-_PLAIN_KEY_LINE = re.compile(r"^[A-Za-z_][\w-]*:[ \t]+[^\s'\"&!*|>\[{#%@`]")
-
-
 def _plain_front_lines(post: Post) -> tuple[int, ...]:
-    return tuple(n for n in range(2, post.fm_end_line) if _PLAIN_KEY_LINE.match(post.lines[n - 1]))
+    from pipeline.frontmatter_parse import plain_value_line
+
+    return tuple(n for n in range(2, post.fm_end_line) if plain_value_line(post.lines[n - 1]))
 
 
 def _single_quoted_spans(post: Post) -> tuple[tuple[int, int, int], ...]:
