@@ -81,11 +81,11 @@ def _unreadable(post: Post) -> str | None:
 
 
 def _modified(post: Post) -> dt.datetime | None:
-    """The file's mtime as Jekyll dates an undated draft by it, to the second: in the site's
+    """The file's mtime as Jekyll dates an undated draft by it, fraction included: in the site's
     `timezone` (Jekyll sets TZ to it before reading anything), else in this machine's zone.
     The time of day counts: it is page.date, orders a day's posts, fills :hour and :minute."""
     try:
-        mtime = int(post.path.stat().st_mtime)
+        mtime = post.path.stat().st_mtime
     except OSError:
         return None
     site = jekyll.nearest_site(post.path.resolve())
@@ -227,7 +227,7 @@ def _hold_dependents(outputs: dict[str, Output], held: list[Held], posts: Sequen
     while changed:
         changed = False
         for key, out in list(outputs.items()):
-            text = out.data.decode("utf-8")
+            text = by_source[out.source].body  # Liquid runs in the body, never in the front matter
             if "{%" not in text:
                 continue
             hit = next(((tag, name) for tag, name in _liquid_targets(text) if name in missing), None)

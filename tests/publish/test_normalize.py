@@ -309,6 +309,18 @@ def test_an_undated_draft_is_dated_by_its_file_like_jekyll_does(tmp_path: Path) 
     assert b"date: 2021-05-06 12:00:00 " in getattr(out, "data", b"")  # page.date: its time of day too
 
 
+def test_an_undated_drafts_date_keeps_the_fraction_of_its_second(tmp_path: Path) -> None:
+    """Jekyll orders two drafts of one second by the fraction: the copy keeps it."""
+    import os
+
+    source = tmp_path / "_drafts" / "my-draft.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: T\nlayout: post\n---\nx\n", encoding="utf-8")
+    os.utime(source, (dt.datetime(2021, 5, 6, 12, 0, 7, 900000).timestamp(),) * 2)
+    out = plan_post(load_post(source, source.read_bytes()), [], PlanOptions(drafts=True))
+    assert b"date: 2021-05-06 12:00:07.900000 " in getattr(out, "data", b"")
+
+
 @pytest.mark.parametrize(("zone", "utc", "day"), [
     ("America/New_York", "2021-08-09 02:00", "2021-08-08"),
     ("Asia/Tokyo", "2021-08-08 20:00", "2021-08-09"),
@@ -383,15 +395,20 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
         "2020-01-03-c.md": "```\n{% link _posts/2020-01-01-a.md %}\n```\n",  # Liquid runs in code blocks too
         "2020-01-04-d.md": "See [B](https://example.com/{{ page.b }}).\n",
     }
+    front = {"2020-01-05-e.md": "description: '{% post_url 2020-01-02-b %}'\n"}  # no Liquid runs in front matter
     posts = []
     for name, body in texts.items():
         path = tmp_path / "_posts" / name
         path.parent.mkdir(exist_ok=True)
         path.write_text(f"---\ntitle: T\nlayout: post\n---\n{body}", encoding="utf-8")
         posts.append(load_post(path, path.read_bytes()))
+    for name, extra in front.items():
+        path = tmp_path / "_posts" / name
+        path.write_text(f"---\ntitle: T\nlayout: post\n{extra}---\nBody.\n", encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
     typo = Finding(posts[0].display_path, 5, 14, "SP001", Severity.ERROR, "unknown word 'typo'")
     result = plan(posts, [typo], PlanOptions())
-    assert [Path(o.source).name for o in result.outputs] == ["2020-01-04-d.md"]
+    assert [Path(o.source).name for o in result.outputs] == ["2020-01-04-d.md", "2020-01-05-e.md"]
     reasons = {Path(h.source).name: h.reason for h in result.held}
     assert reasons["2020-01-01-a.md"].startswith("cannot be published: its {% post_url 2020-01-02-b %} names ")
     assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
