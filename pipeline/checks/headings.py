@@ -479,9 +479,17 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
         norms.add(head.norm)
         generated = [(name, slug(head.heading.id_text)) for name, slug in sluggers] if head.heading.explicit_id is None else []
         if repeat:
-            for key in generated:  # its suffixed id can still clash with a later heading ("Setup 1")
-                seen.setdefault((key[0], f"{key[1]}-{used[key]}"), head)
-                used[key] += 1
+            # its suffixed id (setup-1) can clash with an earlier heading's ("Setup 1", {#setup-1})
+            # or a later one's: Jekyll then writes one id twice
+            suffixed = [(name, f"{base}-{used[name, base]}") for name, base in generated]
+            used.update(generated)
+            twin = next((seen[key] for key in suffixed if key in seen and seen[key].norm != head.norm), None)
+            if twin is not None:
+                anchor = next(a for n, a in suffixed if seen.get((n, a)) is twin)
+                yield _twin(post, "HD004", head, twin, f"repeated heading '{head.heading.text}' gets the anchor #{anchor}, "
+                                                       f"which '{twin.heading.text}' has already")
+            for key in suffixed:
+                seen.setdefault(key, head)
             continue
         used.update(generated)
         ids = [(name, anchor) for name, slug in sluggers
