@@ -66,7 +66,7 @@ OPTIONS: Mapping[str, Option] = MappingProxyType({
     "check_capitalized": Option(True, bool, "check capitalised words too (with stricter evidence for names)"),
     "min_length": Option(3, int, "shortest word checked", low=1),
     "repeat_count": Option(3, int, "a word used this often across the site's prose (in 2+ posts) is jargon, not a typo", low=2),
-    "max_suggestions": Option(5, int, "suggestions listed per unknown word", low=0),
+    "max_suggestions": Option(5, int, "suggestions listed per unknown word (0: none, and so no fix to offer)", low=0),
     "languagetool": Option("auto", str, "auto: use LanguageTool when a URL is set or a local install exists; on: require it; off",
                            choices=("auto", "on", "off")),
     "languagetool_url": Option("", str, "LanguageTool server, e.g. http://localhost:8081"),
