@@ -12,12 +12,12 @@ from pipeline.registry import Rule
 # What would break the one-finding-a-line contract or the terminal: control characters, the
 # line and paragraph separators (str.splitlines splits there), and the surrogates that stand
 # for the bytes of a file name that is not UTF-8 (they cannot be encoded).
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def escape(text: str) -> str:
     """`text` on one line: unsafe characters as Python writes them (\\n, \\x1b, \\udcff)."""
-    return _UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if _UNSAFE.search(text) else text
+    return UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text) if UNSAFE.search(text) else text
 
 
 def line(f: Finding) -> str:
