@@ -87,7 +87,7 @@ def test_github_output_escapes_workflow_command_characters(tmp_path: Path, monke
     assert out == "::error file=a%2Cb%3Ac.md,line=1,col=1,title=FM013::FM013 file name is not in Jekyll form YYYY-MM-DD-slug.md\n"
     (tmp_path / "a\x1bc.md").write_text("---\ntitle: x\nlayout: post\n---\n", encoding="utf-8")
     code, out, _ = run("lint", "--select", "FM013", "--format", "github", "a\x1bc.md")
-    assert out.startswith("::error file=a%1Bc.md,")  # a raw ESC would be a colour code in the log viewer
+    assert out.startswith("::error file=a\\x1bc.md,")  # a raw ESC would be a colour code in the log viewer
 
 
 @pytest.fixture(scope="module")

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from pipeline.findings import Finding
-from pipeline.report.text import UNSAFE
+from pipeline.report.text import escape
 from pipeline.registry import Rule
 
 
 def _data(text: str) -> str:
     """The runner decodes %25, %0D and %0A; every other unsafe character (an ESC a log viewer
-    would take for a colour, a file name's undecodable byte) is written as its bytes, %1B."""
-    return UNSAFE.sub(_percent, text.replace("%", "%25"))
-
-
-def _percent(m: re.Match[str]) -> str:
-    return "".join(f"%{b:02X}" for b in m.group().encode("utf-8", "surrogateescape"))
+    would take for a colour, a file name's undecodable byte) is written as the text report
+    writes it (\\x1b, \\udcff)."""
+    return escape(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _prop(text: str) -> str:
