@@ -604,6 +604,13 @@ def _extension(rel: str) -> str:
     return suffix.lower() if re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,5}", suffix) else ""
 
 
+def _toml_literal(text: str) -> str:
+    """`text` as TOML writes it: a literal string ('...') unless it holds a quote."""
+    if "'" not in text and "\n" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _copied_as_is(path: Path) -> bool:
     """A Markdown file without front matter: Jekyll copies it as it is (plain.md), so no
     plain.html or plain/index.html is made of it, unless the site renders such files."""
@@ -785,7 +792,9 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             elif source is not None:
                 message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
             else:
-                hint = "" if res.target is Target.LIQUID_LINK else f" (if a plugin makes it, add '{link.url}' to [links] exclude)"
+                # exclude holds regexes, in TOML: the pattern for this link alone, as a literal string
+                hint = "" if res.target is Target.LIQUID_LINK else \
+                    f" (if a plugin makes it, add {_toml_literal('^' + re.escape(link.url) + '$')} to [links] exclude)"
                 message = f"no such file: '{res.value}' under {index.root_for(post)}{hint}"
             yield _finding(post.path, link, "LK003", message)
             return

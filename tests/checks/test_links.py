@@ -493,3 +493,19 @@ def test_posts_in_folders_jekyll_skips_are_no_posts(tmp_path: Path) -> None:
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.code, f.col) for f in found] == [("LK002", 7), ("LK002", 44)]
+
+
+def test_the_exclude_hint_is_a_pattern_for_that_link_alone(tmp_path: Path) -> None:
+    """exclude holds regexes: the hint escapes the link (a '|' matched every relative_url
+    link) and is valid TOML as printed; pasted into the config, it silences that link only."""
+    import tomllib
+
+    text = FM + "[a]({{ '/gone/' | relative_url }}) [b]({{ '/lost/' | relative_url }})\n"
+    posts = write_site(tmp_path, {"_posts/2020-01-01-main.md": text})
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    hint = found[0].message.split("add ", 1)[1].removesuffix(" to [links] exclude)")
+    pattern = tomllib.loads(f"x = {hint}")["x"]
+    ctx = context(tmp_path, offline=True, exclude=[pattern])
+    again = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.line, f.col) for f in found] == [(5, 5), (5, 40)] and [(f.line, f.col) for f in again] == [(5, 40)]
