@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _add_check_options(p: argparse.ArgumentParser) -> None:
+def _add_check_options(p: argparse.ArgumentParser, *, shardable: bool = True) -> None:
     p.add_argument("paths", nargs="*", help="posts or folders (default: [tool.pipeline] paths, or posts/)")
     p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (replaces config)")
     p.add_argument("--ignore", type=_codes, help="comma-separated codes or prefixes to disable (replaces config)")
@@ -41,7 +41,8 @@ def _add_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-private", action="store_true", help="let the link checker reach private and loopback addresses")
     p.add_argument("--config", type=Path, help="config file (default: nearest pipeline.toml or pyproject.toml)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="processes for checking (default: all cores)")
-    p.add_argument("--shard", type=_shard, help="K/N: check only the K-th of N deterministic parts (CI sharding)")
+    p.add_argument("--shard", type=_shard, help="K/N: check only the K-th of N deterministic parts (CI sharding)"
+                   if shardable else argparse.SUPPRESS)  # publish refuses it with a reason
     p.add_argument("--verbose", "-v", action="store_true", help="show tracebacks of internal errors")
 
 
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--config", type=Path)
 
     publish = sub.add_parser("publish", help="check posts, then write the clean ones as a Jekyll _posts tree")
-    _add_check_options(publish)
+    _add_check_options(publish, shardable=False)
     publish.add_argument("--out", type=Path, required=True, help="output folder (replaced atomically)")
     publish.add_argument("--force", action="store_true", help="publish posts even when they have errors")
     publish.add_argument("--drafts", action="store_true", help="publish drafts too")

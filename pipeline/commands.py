@@ -79,6 +79,8 @@ def check(args: argparse.Namespace, err: TextIO, fmt: str) -> tuple[Config, RunR
 def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.fix_spelling and not (args.fix or args.diff):
         raise UsageError("--fix-spelling goes with --fix or --diff")
+    if args.fix and args.diff:
+        raise UsageError("--diff shows the fixes and changes nothing; --fix applies them: give one")
     if args.diff:
         return _diff(args, out, err)
     if args.fix:
@@ -196,11 +198,12 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
 
 def rules(args: argparse.Namespace, out: TextIO) -> int:
     every = all_rules()
+    one = rules_by_code().get(args.code.upper()) if args.code else None
     if args.code:
-        rule = rules_by_code().get(args.code.upper())
-        if rule is None:
+        # a code shows its rule and its documentation; a prefix (HD, LK00), as --select takes it, lists its rules
+        every = (one,) if one is not None else tuple(r for r in every if r.code.startswith(args.code.upper()))
+        if not every:
             raise UsageError(f"unknown rule {args.code!r}; run 'pipeline rules' for the list")
-        every = (rule,)
     if args.format == "json":
         json.dump([{"code": r.code, "name": r.name, "summary": r.summary, "severity": r.severity.value,
                     "enabled": r.enabled, "doc": r.doc} for r in every], out, indent=2)
@@ -210,7 +213,7 @@ def rules(args: argparse.Namespace, out: TextIO) -> int:
         flags = "" if r.enabled else " (opt-in)"
         level = "" if r.severity is Severity.ERROR else " [warning]"
         out.write(f"{r.code}  {r.name:<28} {r.summary}{level}{flags}\n")
-        if args.code:
+        if one is not None:
             out.write("\n" + r.doc.strip() + "\n")
     return 0
 

@@ -223,10 +223,12 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["lint", "."], {"pipeline.toml": "select = ['QQ']\n"}, "pipeline.toml: unknown rule code or prefix 'QQ'"),
         (["lint", "--config", "nope.toml", "."], {}, "nope.toml: config file not found"),
         (["publish", "--shard", "1/2", "--out", "site", "."], {}, "--shard is for lint only"),
+        (["lint", "--fix", "--diff", "."], {}, "--diff shows the fixes and changes nothing; --fix applies them"),
+        (["rules", "QQ"], {}, "unknown rule 'QQ'"),
     ],
     ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts",
          "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config",
-         "publish-shard"],
+         "publish-shard", "fix-and-diff", "unknown-rule-prefix"],
 )
 def test_usage_config_and_path_errors_exit_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           argv: list[str], files: dict[str, str], message: str) -> None:
@@ -498,3 +500,8 @@ def test_sarif_uri_outside_the_working_directory_is_absolute_without_base(
                      result["fixes"][0]["artifactChanges"][0]["artifactLocation"]]
         assert locations == [{"uri": post.as_uri()}] * 2
         assert post.as_uri().endswith("/2020-01-02-x%20y.md")
+
+
+def test_rules_takes_a_prefix_as_select_does() -> None:
+    code, out, _ = run("rules", "hd")
+    assert code == 0 and [line.split()[0] for line in out.splitlines()] == [f"HD00{i}" for i in range(1, 7)]

@@ -231,7 +231,7 @@ class Fetcher:
                     return host, Outcome(
                         Kind.WARNING, Reason.PRIVATE,
                         f"not checked: {shown} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address; allow with --allow-private "
-                        "or allow_private = true",
+                        "or allow_private = true under [links]",
                     )
         for name in _connection_names(host):
             self._pins[(name, port)] = found.addresses
