@@ -61,7 +61,10 @@ def _check_codes(codes: Iterable[str], known: tuple[str, ...], where: str) -> No
 def _paths(args: argparse.Namespace, config: Config) -> list[str]:
     if args.paths:
         return list(args.paths)
-    return [str(config.root / p) if not Path(p).is_absolute() and not Path(p).exists() else p for p in config.paths]
+    paths = config.paths
+    if paths == ("posts",) and not (config.root / "posts").exists() and (config.root / "_posts").is_dir():
+        paths = ("_posts",)  # the default in a Jekyll site, which keeps its posts in _posts
+    return [str(config.root / p) if not Path(p).is_absolute() and not Path(p).exists() else p for p in paths]
 
 
 def _run_options(args: argparse.Namespace, progress: Any = None) -> RunOptions:

@@ -505,3 +505,12 @@ def test_sarif_uri_outside_the_working_directory_is_absolute_without_base(
 def test_rules_takes_a_prefix_as_select_does() -> None:
     code, out, _ = run("rules", "hd")
     assert code == 0 and [line.split()[0] for line in out.splitlines()] == [f"HD00{i}" for i in range(1, 7)]
+
+
+def test_with_no_paths_a_jekyll_site_lints_its_posts_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """posts/ is the default; a Jekyll site keeps its posts in _posts/, which is used when posts/ is absent."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2020-01-02-a.md").write_text("---\nlayout: post\n---\nx\n", encoding="utf-8")
+    code, out, _ = run("lint", "--select", "FM009")
+    assert (code, out.splitlines()[0]) == (1, "_posts/2020-01-02-a.md:3:1: FM009 missing required key 'title'")
