@@ -48,6 +48,8 @@ def _add_check_options(p: argparse.ArgumentParser, *, shardable: bool = True) ->
 
 def _codes(text: str) -> list[str]:
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:  # --select '' would silently check nothing
+        raise argparse.ArgumentTypeError("expected comma-separated rule codes or prefixes, got none")
     for code in codes:
         if not code.isalnum():
             raise argparse.ArgumentTypeError(f"invalid rule code or prefix {code!r}")

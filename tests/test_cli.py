@@ -225,10 +225,11 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["publish", "--shard", "1/2", "--out", "site", "."], {}, "--shard is for lint only"),
         (["lint", "--fix", "--diff", "."], {}, "--diff shows the fixes and changes nothing; --fix applies them"),
         (["rules", "QQ"], {}, "unknown rule 'QQ'"),
+        (["lint", "--select", ",", "."], {}, "argument --select: expected comma-separated rule codes or prefixes, got none"),
     ],
     ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts",
          "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config",
-         "publish-shard", "fix-and-diff", "unknown-rule-prefix"],
+         "publish-shard", "fix-and-diff", "unknown-rule-prefix", "empty-select"],
 )
 def test_usage_config_and_path_errors_exit_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           argv: list[str], files: dict[str, str], message: str) -> None:
