@@ -511,11 +511,11 @@ class _SiteIndex:
                     continue  # a page linted with the posts (lint .) is no post, nor one in an excluded folder
                 facts = self.facts(resolved)
                 url = facts.url if facts is not None else None
-                if url is None or _same_url(wanted, url):
-                    return Path(resolved)
+                if (url is None or _same_url(wanted, url)) and not (facts is not None and _left_out(facts)):
+                    return Path(resolved)  # a post Jekyll leaves out (unpublished, future) is at no URL
         for resolved in self._renamed():
             facts = self.facts(resolved)
-            if facts is not None and facts.url is not None and _same_url(wanted, facts.url):
+            if facts is not None and facts.url is not None and _same_url(wanted, facts.url) and not _left_out(facts):
                 return Path(resolved)
         return None
 

@@ -15,6 +15,8 @@ from test_links import (  # tests/checks is on sys.path (pytest's rootdir insert
 from pipeline.checks import links
 
 POSTS_WITH_OWN_URLS = {
+    "_posts/2020-01-01-unpub.md": "---\ntitle: U\npublished: false\n---\nhi\n",  # at no URL
+    "_posts/2099-01-01-fut.md": "---\ntitle: F\n---\nhi\n",  # not yet
     "_posts/2020-01-02-b.md": "---\ntitle: B\nslug: bee\n---\nhi\n",
     "_posts/2020-01-07-g.md": "---\ntitle: G\npermalink: /articles/hello-world/\n---\nhi\n",
     "_posts/2020-01-08-Ünïcode Title.md": "---\ntitle: U\n---\nhi\n",
@@ -31,6 +33,7 @@ POSTS_WITH_OWN_URLS = {
         ("[a](/2020/01/08/Ünïcode-Title.html)", []),  # a file name with a space, slugified by Jekyll
         ("[a](/2020/01/08/%C3%9Cn%C3%AFcode-Title.html)", []),
         ("[a](/2020/01/08/Ünïcode Title.html)", [(5, 5, "LK003")]),
+        ("[a](/2020/01/01/unpub.html) [b](/2099/01/01/fut.html)", [(5, 5, "LK003"), (5, 33, "LK003")]),
     ],
 )
 def test_posts_found_at_the_url_jekyll_gives_them(tmp_path: Path, markdown: str, expected: list[tuple[int, int, str]]) -> None:
