@@ -454,6 +454,8 @@ class _SiteIndex:
             if suffix in _PAGE_SUFFIXES:
                 stem = target.with_suffix("") if suffix else target
                 candidates += [stem.with_suffix(".md"), stem.with_suffix(".markdown"), stem / "index.html", stem / "index.md"]
+            elif suffix == ".css":  # jekyll-sass-converter writes main.css from main.scss (front matter first)
+                candidates += [c for c in (target.with_suffix(".scss"), target.with_suffix(".sass")) if _has_front_matter(c)]
             for candidate in candidates:
                 if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
                                                               or self.folder_url(root, candidate, rel) is not None

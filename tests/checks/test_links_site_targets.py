@@ -119,6 +119,8 @@ WRITTEN_PAGES = {
     "docs/fm.md": "---\ntitle: G\n---\n# G\n",  # rendered to docs/fm.html
     "about.md": "---\ntitle: About\npermalink: /about/\n---\nx\n",  # written as about/index.html
     "team.md": "---\ntitle: Team\npermalink: /team.html\n---\nx\n",  # written as team.html only
+    "css/main.scss": "---\n---\nbody { color: red; }\n",  # converted to css/main.css
+    "css/raw.scss": "body { color: red; }\n",  # no front matter: copied as css/raw.scss
 }
 
 
@@ -127,6 +129,7 @@ WRITTEN_PAGES = {
     [
         ({}, "[a](/docs/plain.html) [b](/docs/plain/) [c](/docs/plain.md)", [(5, 5, "LK003"), (5, 27, "LK003")]),
         ({}, "[a](/docs/fm.html) [b](/about/index.html) [c](/about/) [d](/team/index.html)", [(5, 60, "LK003")]),
+        ({}, "[a](/css/main.css) [b](/css/raw.css)", [(5, 24, "LK003")]),
         # GitHub Pages (jekyll-optional-front-matter) renders Markdown without front matter
         ({"Gemfile": "gem 'github-pages', group: :jekyll_plugins\n"}, "[a](/docs/plain.html)", []),
     ],
