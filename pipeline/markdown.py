@@ -25,8 +25,10 @@ from pipeline.spans import LIQUID_CODE_BLOCKS
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-# An id runs to the next space or brace: kramdown gives '## V {#v1.2}' the id v1.2, '{#a:b}' a:b.
-_KRAMDOWN_ATTR = re.compile(r"\s*\{:?\s*#([^\s{}#]+)[^{}]*\}\s*$")
+# A heading's own id, as Jekyll's kramdown reads it (GFM input or its own): `{#id}` after a
+# blank at the line's end, the id a letter and then word characters, ':', '.' or '-' ('## V
+# {#v1.2}' is v1.2). Anything else in braces ({#id .cls}, {: #id}, {#1abc}) is heading text.
+_KRAMDOWN_ATTR = re.compile(r"[ \t]+\{#([A-Za-z][\w:.-]*)\}[ \t]*$")
 
 
 def html_ids(text: str) -> set[str]:

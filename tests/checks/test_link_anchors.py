@@ -48,6 +48,9 @@ SAME_POST = [
     ("attribute definition is not an element", "{:ref: #defined}\n\n[p](#defined)", [(7, 5)]),
     ("a setext heading of two lines is a paragraph to kramdown", "Para line\nSetext glued\n============\n\n[a](#para-line-setext-glued)",
      [(9, 5)]),
+    # only '{#id}' (a letter first) names a heading; other braces are its text (Jekyll 4.3, either input)
+    ("explicit heading ids", "## Hello {#hello .big}\n\n## Num {#1abc}\n\n## Multi {: #multi-ial}\n\n## V {#v1.2}\n\n"
+     "[a](#hello) [b](#hello-hello-big) [c](#1abc) [d](#num-1abc) [e](#multi--multi-ial) [f](#v1.2)", [(13, 5), (13, 39)]),
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
