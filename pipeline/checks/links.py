@@ -401,7 +401,7 @@ class _SiteIndex:
             self.by_name.setdefault(stem, []).append(resolved)
         self.ctx = ctx
         self._roots: dict[str, Path] = {}  # by the post's folder
-        self._pages: dict[Path, dict[str, Path]] = {}  # by site root: pages by their permalink
+        self._pages: dict[Path, _Pages] = {}  # by site root: its pages, read once
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
         self._renamed_posts: list[str] | None = None
 
@@ -483,7 +483,15 @@ class _SiteIndex:
         except ValueError:
             return False
         site = jekyll.nearest_site(root / "_")  # the config of the site folder (site_of)
-        return site is not None and not site.published(rel)
+        if site is not None and not site.published(rel):
+            return True
+        return file.suffix.lower() in _PAGE_FILES and os.path.realpath(file) in self._site_pages(root).hidden
+
+    def why_hidden(self, post: LinkFacts, file: Path, value: str) -> str:
+        """Why Jekyll leaves the site file `file` (linked as `value`) out of the site."""
+        if os.path.realpath(file) in self._site_pages(self.root_for(post)).hidden:
+            return "that page sets `published: false`"
+        return _why_hidden(value)
 
     def linkable(self, post: LinkFacts, file: Path) -> bool:
         """Can {% link %} name this file: a post (under _posts/), or a file Jekyll publishes?"""
@@ -573,9 +581,12 @@ class _SiteIndex:
     def _permalinks(self, root: Path) -> dict[str, Path]:
         """Pages that set a `permalink` in their front matter, by the URL it gives (about/
         for /about/): read once per run, when a root-absolute link first needs it."""
+        return self._site_pages(root).permalinks
+
+    def _site_pages(self, root: Path) -> _Pages:
         found = self._pages.get(root)
         if found is None:
-            found = self._pages[root] = _page_permalinks(root)
+            found = self._pages[root] = _site_pages(root)
         return found
 
 
@@ -611,6 +622,9 @@ def _toml_literal(text: str) -> str:
     if "'" not in text and "\n" not in text:
         return f"'{text}'"
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_PAGE_FILES = frozenset({".md", ".markdown", ".html", ".htm"})  # files whose front matter may unpublish them
 
 
 def _copied_as_is(path: Path) -> bool:
@@ -670,12 +684,21 @@ def _page_key(url: str) -> str:
 _NOT_SITE = frozenset({"node_modules", "vendor", "_site"})
 
 
-def _page_permalinks(root: Path) -> dict[str, Path]:
-    """Pages under `root` (any file with front matter, outside `_`/`.` folders) and the
-    fixed permalinks their front matter declares (/about/, feed.xml)."""
+@dataclass(frozen=True, slots=True)
+class _Pages:
+    """The site's pages as their front matter places them: by the fixed permalink they
+    declare (about/ for /about/, feed.xml), and those `published: false` leaves out."""
+
+    permalinks: dict[str, Path]
+    hidden: frozenset[str]  # realpaths
+
+
+def _site_pages(root: Path) -> _Pages:
+    """Pages under `root` (any file with front matter, outside `_`/`.` folders), read once."""
     from pipeline.frontmatter_parse import split_front_matter
 
     found: dict[str, Path] = {}
+    hidden: set[str] = set()
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", ".")) and d not in _NOT_SITE]
         for name in files:
@@ -687,12 +710,15 @@ def _page_permalinks(root: Path) -> dict[str, Path]:
                     text = (b"---" + fh.read(1 << 20)).decode("utf-8", "replace")
             except OSError:
                 continue
-            permalink = split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data.get("permalink")
+            data = split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data
+            if data.get("published") is False:
+                hidden.add(os.path.realpath(path))
+            permalink = data.get("permalink")
             if isinstance(permalink, str) and permalink.strip() and ":" not in permalink:  # not a template
                 found.setdefault(_page_key(permalink), path)
                 if permalink.strip().endswith("/"):  # written as /about/index.html, which a link may name
                     found.setdefault(_page_key(permalink.strip().strip("/") + "/index.html"), path)
-    return found
+    return _Pages(found, frozenset(hidden))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -792,7 +818,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 message = (f"'{res.value}' is not on the built site: '{shown}' has no front matter, so Jekyll copies it "
                            f"as it is (/{shown}) instead of making a page of it; start it with a --- block")
             elif source is not None:
-                message = f"'{res.value}' is not on the built site: {_why_hidden(res.value)}"
+                message = f"'{res.value}' is not on the built site: {index.why_hidden(post, source, res.value)}"
             else:
                 # exclude holds regexes, in TOML: the pattern for this link alone, as a literal string
                 hint = "" if res.target is Target.LIQUID_LINK else \
@@ -802,7 +828,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             return
         if res.target is Target.LIQUID_LINK and not index.linkable(post, file):
             yield _finding(post.path, link, "LK003", f"{{% link {res.value} %}} names a file Jekyll does not publish, "
-                           f"so the build stops: {_why_hidden(res.value)}")
+                           f"so the build stops: {index.why_hidden(post, file, res.value)}")
             return
         target = index.facts(os.path.realpath(file))
         if res.target is Target.LIQUID_LINK:  # the tag matches a document's exact relative path, or the build stops

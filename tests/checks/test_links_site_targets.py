@@ -121,6 +121,7 @@ WRITTEN_PAGES = {
     "team.md": "---\ntitle: Team\npermalink: /team.html\n---\nx\n",  # written as team.html only
     "css/main.scss": "---\n---\nbody { color: red; }\n",  # converted to css/main.css
     "css/raw.scss": "body { color: red; }\n",  # no front matter: copied as css/raw.scss
+    "secret.md": "---\ntitle: S\npublished: false\n---\nx\n",  # left out of the site
 }
 
 
@@ -130,6 +131,7 @@ WRITTEN_PAGES = {
         ({}, "[a](/docs/plain.html) [b](/docs/plain/) [c](/docs/plain.md)", [(5, 5, "LK003"), (5, 27, "LK003")]),
         ({}, "[a](/docs/fm.html) [b](/about/index.html) [c](/about/) [d](/team/index.html)", [(5, 60, "LK003")]),
         ({}, "[a](/css/main.css) [b](/css/raw.css)", [(5, 24, "LK003")]),
+        ({}, "[a](/secret.html) [b]({% link secret.md %})", [(5, 5, "LK003"), (5, 23, "LK003")]),
         # GitHub Pages (jekyll-optional-front-matter) renders Markdown without front matter
         ({"Gemfile": "gem 'github-pages', group: :jekyll_plugins\n"}, "[a](/docs/plain.html)", []),
     ],
