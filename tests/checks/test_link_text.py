@@ -48,16 +48,20 @@ def test_prefilter_never_hides_a_finding(texts: list[str]) -> None:
     """Only paragraphs the cheap bracket test passes are parsed; forcing a parse of every
     paragraph must not find more."""
     body = " and ".join(f"[{t}](https://example.com/{i})" for i, t in enumerate(texts)) + "\n"
-    ctx = Context(options={"check_anchors": True}, root=Path("."))
+    fast, forced = _lk011_with_and_without_prefilter(body, Context(options={"check_anchors": True}, root=Path(".")))
+    assert forced == fast
 
+
+def _lk011_with_and_without_prefilter(text: str, ctx: Context) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """LK011's (line, column)s as the check runs, then with every paragraph parsed."""
     def lk011() -> list[tuple[int, int]]:
-        post = load_post(Path("2020-01-01-x.md"), (FM + body).encode())
+        post = load_post(Path("2020-01-01-x.md"), (FM + text).encode())
         return [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
 
     fast = lk011()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(links, "_may_have_weak_text", lambda *_: True)
-        assert lk011() == fast
+        return fast, lk011()
 
 
 _REFERENCE_PIECES = ["[logo][]", "![logo][]", "[x][]", "[x]", "[]", "[", "]", "![", "(https://example.com/u)", "here",
@@ -72,15 +76,8 @@ def test_prefilter_passing_collapsed_references_hides_no_finding(body: str, phra
     text = body + "\n\n[logo]: /logo.png\n[x]: https://example.com/x\n"
     ctx = Context(options={"check_anchors": True, **({"generic_link_texts": list(phrases)} if phrases else {})},
                   root=Path("."))
-
-    def lk011() -> list[tuple[int, int]]:
-        post = load_post(Path("2020-01-01-x.md"), (FM + text).encode())
-        return [(f.line, f.col) for f in links.check(post, ctx) if f.code == "LK011"]
-
-    fast = lk011()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(links, "_may_have_weak_text", lambda *_: True)
-        assert lk011() == fast
+    fast, forced = _lk011_with_and_without_prefilter(text, ctx)
+    assert forced == fast
 
 
 @pytest.mark.parametrize("markdown, phrases, text", [
