@@ -105,6 +105,7 @@ def headings(post: Post) -> tuple[Heading, ...]:
 
 
 _NEXT_LINE_IAL = re.compile(r"^ {0,3}\{:[^{}]*?#([^\s{}#.]+)[^{}]*\}\s*$")
+_TOC = re.compile(r"\{:[^{}\n]*\btoc\b")
 
 
 def _id_text(post: Post, inline: Token) -> str:
@@ -357,6 +358,8 @@ def anchors(post: Post) -> frozenset[str]:
     kramdown's generated ids, HTML ids."""
     rule = site_slug_rule(post)
     ids: set[str] = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post)}
+    if _TOC.search(post.body):  # kramdown's {:toc} list links each heading from an item of its own
+        ids |= {f"markdown-toc-{anchor}" for anchor in ids}
     ids |= kramdown_ids(post)
     markdown: set[int] | None = None
     for tok in post.tokens:
