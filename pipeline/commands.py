@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -185,18 +186,31 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
         out.write(text)
         return
     target: Path = args.output
-    tmp: Path | None = None
+    tmp: str | None = None
     try:
         if not target.name or target.is_dir():  # '-o .' has no name to put a temporary file beside
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
-        os.replace(tmp, target)
+        if target.exists() and not target.is_file():  # /dev/null, /dev/stdout, a fifo: write into it
+            with open(target, "w", encoding="utf-8", errors="backslashreplace") as fh:
+                fh.write(text)
+            return
+        real = Path(os.path.realpath(target))  # a symlink's file is the report, not the link
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # as a file opened for writing would be, not mkstemp's 0600
+        os.replace(tmp, real)
     except OSError as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+                os.unlink(tmp)
         raise PathError(f"{target}: cannot write report: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def rules(args: argparse.Namespace, out: TextIO) -> int:

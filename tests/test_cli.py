@@ -284,7 +284,7 @@ def test_failed_output_write_keeps_the_old_report_and_leaves_no_temp_file(site: 
     assert (code, out) == (2, "")
     assert err == "pipeline: error: report.txt: cannot write report: No space left on device\n"
     assert Path("report.txt").read_text(encoding="utf-8") == "old report\n"
-    assert sorted(p.name for p in site.glob("report.txt*")) == ["report.txt"]
+    assert sorted(p.name for p in site.glob("*report.txt*")) == ["report.txt"]
 
 
 def test_output_into_missing_folder_exits_2(site: Path) -> None:
@@ -515,3 +515,31 @@ def test_with_no_paths_a_jekyll_site_lints_its_posts_folder(tmp_path: Path, monk
     (tmp_path / "_posts" / "2020-01-02-a.md").write_text("---\nlayout: post\n---\nx\n", encoding="utf-8")
     code, out, _ = run("lint", "--select", "FM009")
     assert (code, out.splitlines()[0]) == (1, "_posts/2020-01-02-a.md:3:1: FM009 missing required key 'title'")
+
+
+def test_output_to_a_fifo_or_device_writes_into_it_and_keeps_it(project: Path) -> None:
+    """`-o fifo` (or /dev/null, /dev/stdout) replaced the special file with a regular one
+    holding the report: as root in a CI container, `-o /dev/null` clobbered /dev/null."""
+    (project / "posts" / "2020-01-01-a.md").write_text(NO_TITLE, encoding="utf-8")
+    fifo = project / "report.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so the report's open does not block
+    try:
+        assert run("lint", "--select", "FM009", "--no-cache", "--output", "report.fifo", "posts") == (1, "", "")
+        assert fifo.is_fifo()
+        assert os.read(reader, 65536).decode("utf-8").startswith("posts/2020-01-01-a.md:3:1: FM009 ")
+    finally:
+        os.close(reader)
+    assert sorted(p.name for p in project.iterdir()) == ["pipeline.toml", "posts", "report.fifo"]
+
+
+def test_output_through_a_symlink_writes_the_file_it_names(project: Path) -> None:
+    """A symlinked report path was replaced by a regular file, and the file it named kept its old text."""
+    (project / "posts" / "2020-01-01-a.md").write_text(NO_TITLE, encoding="utf-8")
+    (project / "reports").mkdir()
+    (project / "reports" / "lint.txt").write_text("old\n", encoding="utf-8")
+    (project / "report.txt").symlink_to("reports/lint.txt")
+    assert run("lint", "--select", "FM009", "--output", "report.txt", "posts") == (1, "", "")
+    assert (project / "report.txt").is_symlink()
+    assert (project / "reports" / "lint.txt").read_text(encoding="utf-8").startswith("posts/2020-01-01-a.md:3:1: FM009 ")
+    assert sorted(p.name for p in (project / "reports").iterdir()) == ["lint.txt"]
