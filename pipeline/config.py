@@ -237,11 +237,16 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
     top_where = f"{where} [tool.pipeline]" if source and source.name == "pyproject.toml" else where
     values = _validate(top_where, top, TOP_LEVEL)
     severity: dict[str, Severity] = {}
-    for code, level in values["severity"].items():
+    for written, level in values["severity"].items():
+        code = written.strip().upper()  # as select and ignore read their codes
+        if not code:  # the empty prefix would set the level of every rule
+            raise ConfigError(f"{top_where}: 'severity' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'")
+        if code in severity:
+            raise ConfigError(f"{top_where}: 'severity' names {code} twice ({written!r} is the second)")
         try:
             severity[code] = Severity(level)
         except ValueError:
-            raise ConfigError(f"{where}: severity of {code} must be 'error' or 'warning', got {level!r}") from None
+            raise ConfigError(f"{where}: severity of {written} must be 'error' or 'warning', got {level!r}") from None
     validated: dict[str, Mapping[str, Any]] = {}
     for name, module in sections.items():
         raw = data.get(name, {})

@@ -111,13 +111,17 @@ def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
         ("pipeline.toml", "select = ['FM', ' ']\n", "pipeline.toml: 'select' has an empty rule code"),
         ("pyproject.toml", "[tool.pipeline]\nextend-select = ['']\n", "pyproject.toml [tool.pipeline]: 'extend-select' has an empty rule code"),
         ("pipeline.toml", "extend-ignore = ['']\n", "pipeline.toml: 'extend-ignore' has an empty rule code"),
+        ("pipeline.toml", "severity = {'' = 'error'}\n", "pipeline.toml: 'severity' has an empty rule code"),
+        ("pipeline.toml", "severity = {FM = 'error', ' ' = 'warning'}\n", "pipeline.toml: 'severity' has an empty rule code"),
+        ("pipeline.toml", "severity = {FM = 'error', fm = 'warning'}\n", "pipeline.toml: 'severity' names FM twice ('fm' is the second)"),
     ],
     ids=["unknown-top", "unknown-pyproject", "unknown-section-key", "wrong-type", "wrong-item-type",
          "wrong-bool", "section-not-table", "bad-severity", "invalid-toml", "bad-choice", "bad-list-choice",
          "bad-threshold", "below-minimum", "not-a-number", "above-maximum", "tool-pipeline-not-table",
          "tool-not-table", "tool-not-table-in-pipeline-toml", "section-list-item-type", "required-item-type",
          "accept-item-type", "invalid-schema", "wordlist-is-a-folder", "empty-ignore-code", "blank-select-code",
-         "empty-extend-select-code", "empty-extend-ignore-code"],
+         "empty-extend-select-code", "empty-extend-ignore-code", "empty-severity-code", "blank-severity-code",
+         "severity-code-twice"],
 )
 def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: str, text: str, message: str) -> None:
     write(tmp_path / name, text)
@@ -199,8 +203,15 @@ def post(folder: Path, body: str, name: str = "2020-01-02-x.md") -> Path:
         ("severity = {FM = 'error', FM012 = 'warning'}\n",  # the longer prefix wins
          ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
           "Found 0 errors and 1 warning in 1 of 1 file.\n")),
+        ("severity = {fm012 = 'error'}\n",  # codes in any case, as in select and ignore
+         ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+          "Found 1 error and 0 warnings in 1 of 1 file.\n")),
+        ("severity = {FM = 'error', ' fm012 ' = 'warning'}\n",
+         ("2020-01-02-x.md:4:1: FM012 date 2020-01-03 differs from the file name date 2020-01-02\n"
+          "Found 0 errors and 1 warning in 1 of 1 file.\n")),
     ],
-    ids=["default-warning", "raised-to-error", "ignored", "prefix", "longest-prefix-wins"],
+    ids=["default-warning", "raised-to-error", "ignored", "prefix", "longest-prefix-wins", "lower-case-code",
+         "lower-case-code-beats-shorter-prefix"],
 )
 def test_severity_override_and_ignore_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, expected: str) -> None:
     monkeypatch.chdir(tmp_path)
