@@ -65,7 +65,16 @@ def _paths(args: argparse.Namespace, config: Config) -> list[str]:
     paths = config.paths
     if paths == ("posts",) and not (config.root / "posts").exists() and (config.root / "_posts").is_dir():
         paths = ("_posts",)  # the default in a Jekyll site, which keeps its posts in _posts
-    return [str(config.root / p) if not Path(p).is_absolute() and not Path(p).exists() else p for p in paths]
+    return [p if Path(p).is_absolute() or _same(Path(p), config.root / p) else str(config.root / p) for p in paths]
+
+
+def _same(here: Path, there: Path) -> bool:
+    """Does `here` (from the working folder) name `there` (from the config's folder)? Then
+    the shorter name is shown; a config's paths are read from its own folder, as ruff reads them."""
+    try:
+        return os.path.samefile(here, there)
+    except OSError:
+        return False
 
 
 def _run_options(args: argparse.Namespace, progress: Any = None) -> RunOptions:

@@ -543,3 +543,25 @@ def test_output_through_a_symlink_writes_the_file_it_names(project: Path) -> Non
     assert (project / "report.txt").is_symlink()
     assert (project / "reports" / "lint.txt").read_text(encoding="utf-8").startswith("posts/2020-01-01-a.md:3:1: FM009 ")
     assert sorted(p.name for p in (project / "reports").iterdir()) == ["lint.txt"]
+
+
+@pytest.mark.parametrize(
+    ("cwd", "expected"),
+    [
+        (".", "_posts/2020-01-02-a.md:3:1: FM009 missing required key 'title'"),
+        ("docs", "{root}/_posts/2020-01-02-a.md:3:1: FM009 missing required key 'title'"),
+        ("docs/_posts", "{root}/_posts/2020-01-02-a.md:3:1: FM009 missing required key 'title'"),
+    ],
+    ids=["at-the-root", "below-with-a-folder-of-the-same-name", "inside-a-folder-of-the-same-name"],
+)
+def test_config_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      cwd: str, expected: str) -> None:
+    """`paths = ["_posts"]` linted ./_posts when the working folder had one (docs/_posts,
+    say) instead of the _posts beside pipeline.toml, as cache_dir and posts_root are read."""
+    (tmp_path / "pipeline.toml").write_text('paths = ["_posts"]\n', encoding="utf-8")
+    for folder, name in (("_posts", "2020-01-02-a.md"), ("docs/_posts", "2020-01-02-docs.md"), ("docs/_posts/_posts", "2020-01-02-deep.md")):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / name).write_text("---\nlayout: post\n---\nx\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / cwd)
+    assert run("lint", "--select", "FM009", "--no-cache") == (
+        1, expected.format(root=tmp_path) + "\nFound 1 error and 0 warnings in 1 of 1 file.\n", "")
