@@ -42,7 +42,9 @@ def _config(args: argparse.Namespace) -> Config:
     known = tuple(r.code for r in all_rules())
     for option in ("select", "ignore", "extend_select", "extend_ignore"):
         _check_codes(getattr(args, option) or (), known, "--" + option.replace("_", "-"))
-    _check_codes((*config.select, *config.ignore, *config.severity), known, str(config.source or "config"))
+    for key in ("select", "ignore", "extend-select", "extend-ignore"):
+        _check_codes(config.rule_codes.get(key, ()), known, config.where(key))
+    _check_codes(config.severity, known, config.where("severity"))
     return config.with_cli(args.select, args.ignore, args.extend_select, args.extend_ignore)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -55,6 +56,14 @@ class Config:
     exclude: tuple[str, ...] = ()
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     rule_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the file's select, ignore, extend-* as written
+    key_lines: Mapping[str, int] = field(default_factory=dict)  # line of each top-level key in the file
+
+    def where(self, key: str) -> str:
+        """The file and line of a top-level key, for an error about its value."""
+        if self.source is None:
+            return "config"
+        line = self.key_lines.get(key)
+        return f"{self.source}:{line}" if line else str(self.source)
 
     def section(self, name: str) -> Mapping[str, Any]:
         return self.sections.get(name, {})
@@ -111,8 +120,13 @@ def _kind(value: Any) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return _read_toml_text(path)[0]
+
+
+def _read_toml_text(path: Path) -> tuple[dict[str, Any], str]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        return tomllib.loads(text), text
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -129,13 +143,76 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
         source = find_config(cwd)
     if source is None:
         return build_config({}, cwd, None)
-    data: Mapping[str, Any] = _read_toml(source)
+    data, text = _read_toml_text(source)
+    base: tuple[str, ...] = ()
     if source.name == "pyproject.toml":
-        data = _tool_section(data, source) or {}
+        data, base = dict(_tool_section(data, source) or {}), ("tool", "pipeline")
     elif "tool" in data and len(data) == 1:  # a pipeline.toml written in pyproject style
         section = _tool_section(data, source)
-        data = data if section is None else section
-    return build_config(data, source.parent, source)
+        data, base = (data, ()) if section is None else (dict(section), ("tool", "pipeline"))
+    lines = key_lines(text)
+    try:
+        config = build_config(data, source.parent, source)
+    except ConfigError as exc:
+        key = getattr(exc, "key_path", None)
+        line = locate(lines, (*base, *key)) if key else None
+        if line is None:
+            raise
+        raise ConfigError(str(exc).replace(str(source), f"{source}:{line}", 1)) from None
+    return replace(config, key_lines={k[len(base):][0]: n for k, n in lines.items()
+                                      if len(k) == len(base) + 1 and k[:len(base)] == base})
+
+
+# Where each key of a TOML file is written, for errors that name a line (tomllib keeps no
+# positions). A key is bare or quoted; `a.b = 1` and `[a.b]` are dotted paths.
+_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
+_TABLE_LINE = re.compile(rf"\s*\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")  # not an array's ["a"], line
+_KEY_LINE = re.compile(rf"\s*({_DOTTED})\s*=")
+
+
+def _parts(dotted: str) -> tuple[str, ...]:
+    return tuple(k[1:-1] if k[:1] in "\"'" else k for k in re.findall(_KEY, dotted))
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The first line (1-based) of every table header and key path of a TOML document.
+    Lines inside a multi-line string are skipped; inline tables give their key's line."""
+    found: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    in_string = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if line.count(in_string) % 2:
+                in_string = ""
+            continue
+        if (m := _TABLE_LINE.match(line)) is not None:
+            table = _parts(m.group(1))
+            found.setdefault(table, number)
+        elif (m := _KEY_LINE.match(line)) is not None:
+            path = (*table, *_parts(m.group(1)))
+            for end in range(len(table) + 1, len(path) + 1):  # a.b = 1 also opens table a
+                found.setdefault(path[:end], number)
+        for quotes in ('"""', "'''"):
+            if line.count(quotes) % 2:
+                in_string = quotes
+    return found
+
+
+def locate(lines: Mapping[tuple[str, ...], int], path: Sequence[str]) -> int | None:
+    """The line of the longest written prefix of a key path (a key in an inline table: the
+    table's line); None when not even its table is written."""
+    for end in range(len(path), 0, -1):
+        if tuple(path[:end]) in lines:
+            return lines[tuple(path[:end])]
+    return None
+
+
+def _at(exc: ConfigError, *path: str) -> ConfigError:
+    """Tag an error with the key path it is about (the innermost tag wins)."""
+    if getattr(exc, "key_path", None) is None:
+        exc.key_path = path  # type: ignore[attr-defined]
+    return exc
 
 
 def _check_type(where: str, key: str, value: Any, opt: Option) -> Any:
@@ -143,7 +220,7 @@ def _check_type(where: str, key: str, value: Any, opt: Option) -> Any:
     if expected is list and isinstance(value, str):
         return [value]  # a single string is a one-item list, as in ruff's select
     if isinstance(value, bool) and expected in (int, float):
-        raise ConfigError(f"{where}: '{key}' must be {expected.__name__}, got a boolean")
+        raise ConfigError(f"{where}: '{key}' must be {_names(expected)}, got a boolean")
     if expected is float and isinstance(value, int):
         return float(value)
     if not isinstance(value, expected):
@@ -174,17 +251,23 @@ def _types(expected: type | tuple[type, ...]) -> tuple[type, ...]:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
+_SINGULAR = {"str": "a string", "int": "an integer", "float": "a number", "bool": "a boolean", "dict": "a table", "list": "a list"}
+
+
 def _names(expected: type | tuple[type, ...], plural: bool = False) -> str:
     names = [t.__name__ for t in _types(expected)]
-    return " or ".join(_PLURAL.get(n, n) if plural else n for n in names)
+    return " or ".join((_PLURAL if plural else _SINGULAR).get(n, n) for n in names)
 
 
-def _validate(where: str, data: Mapping[str, Any], options: Mapping[str, Option]) -> dict[str, Any]:
+def _validate(where: str, data: Mapping[str, Any], options: Mapping[str, Option], table: tuple[str, ...] = ()) -> dict[str, Any]:
     out = {k: opt.default for k, opt in options.items()}
     for key, value in data.items():
         if key not in options:
-            raise ConfigError(f"{where}: unknown key '{key}'; expected one of: {', '.join(sorted(options))}")
-        out[key] = _check_type(where, key, value, options[key])
+            raise _at(ConfigError(f"{where}: unknown key '{key}'; expected one of: {', '.join(sorted(options))}"), *table, key)
+        try:
+            out[key] = _check_type(where, key, value, options[key])
+        except ConfigError as exc:
+            raise _at(exc, *table, key) from None
     return out
 
 
@@ -240,30 +323,38 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
     for written, level in values["severity"].items():
         code = written.strip().upper()  # as select and ignore read their codes
         if not code:  # the empty prefix would set the level of every rule
-            raise ConfigError(f"{top_where}: 'severity' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'")
+            raise _at(ConfigError(f"{top_where}: 'severity' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'"),
+                      "severity", written)
         if code in severity:
-            raise ConfigError(f"{top_where}: 'severity' names {code} twice ({written!r} is the second)")
+            raise _at(ConfigError(f"{top_where}: 'severity' names {code} twice ({written!r} is the second)"), "severity", written)
         try:
             severity[code] = Severity(level)
         except ValueError:
-            raise ConfigError(f"{where}: severity of {written} must be 'error' or 'warning', got {level!r}") from None
+            raise _at(ConfigError(f"{where}: severity of {written} must be 'error' or 'warning', got {level!r}"),
+                      "severity", written) from None
     validated: dict[str, Mapping[str, Any]] = {}
     for name, module in sections.items():
         raw = data.get(name, {})
         if not isinstance(raw, Mapping):
-            raise ConfigError(f"{where}: '{name}' must be a table")
-        options = _validate(f"{where} [{name}]", raw, module.OPTIONS)
-        prepare = getattr(module, "prepare_options", None)  # e.g. read a schema file once
-        if prepare is not None:
-            options = prepare(options, root, f"{where} [{name}]")
-        if name in _SECTION_CHECKS:
-            _SECTION_CHECKS[name](options, root, f"{where} [{name}]")
+            raise _at(ConfigError(f"{where}: '{name}' must be a table"), name)
+        section_where = f"{where} [{name}]"
+        options = _validate(section_where, raw, module.OPTIONS, (name,))
+        try:
+            prepare = getattr(module, "prepare_options", None)  # e.g. read a schema file once
+            if prepare is not None:
+                options = prepare(options, root, section_where)
+            if name in _SECTION_CHECKS:
+                _SECTION_CHECKS[name](options, root, section_where)
+        except ConfigError as exc:  # the key its message starts with, else the section
+            key = re.match(r"'([^']+)'", str(exc).partition(f"{section_where}: ")[2])
+            raise _at(exc, name, *([key.group(1)] if key and key.group(1) in raw else [])) from None
         validated[name] = options
     codes: dict[str, tuple[str, ...]] = {}
     for key in ("select", "ignore", "extend-select", "extend-ignore"):
         codes[key] = tuple(code.strip().upper() for code in values[key])  # as the command line reads them
         if "" in codes[key]:  # the empty prefix matches every rule: `ignore = [""]` would hide them all
-            raise ConfigError(f"{top_where}: '{key}' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'")
+            raise _at(ConfigError(f"{top_where}: '{key}' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'"),
+                      key)
     return Config(
         root=root,
         source=source,

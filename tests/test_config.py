@@ -81,12 +81,12 @@ def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("pipeline.toml", "sevrity = {}\n", "pipeline.toml: unknown key 'sevrity'"),
-        ("pyproject.toml", "[tool.pipeline]\nsevrity = {}\n", "pyproject.toml [tool.pipeline]: unknown key 'sevrity'"),
-        ("pipeline.toml", "[frontmatter]\nrequire = ['x']\n", "pipeline.toml [frontmatter]: unknown key 'require'"),
-        ("pipeline.toml", "paths = 3\n", "pipeline.toml: 'paths' must be list, got int 3"),
-        ("pipeline.toml", "paths = [1]\n", "pipeline.toml: 'paths' must be a list of strings"),
-        ("pipeline.toml", "[frontmatter]\ncheck_file_name = 'yes'\n", "'check_file_name' must be bool"),
+        ("pipeline.toml", "sevrity = {}\n", "pipeline.toml:1: unknown key 'sevrity'"),
+        ("pyproject.toml", "[tool.pipeline]\nsevrity = {}\n", "pyproject.toml:2 [tool.pipeline]: unknown key 'sevrity'"),
+        ("pipeline.toml", "[frontmatter]\nrequire = ['x']\n", "pipeline.toml:2 [frontmatter]: unknown key 'require'"),
+        ("pipeline.toml", "paths = 3\n", "pipeline.toml:1: 'paths' must be a list, got int 3"),
+        ("pipeline.toml", "paths = [1]\n", "pipeline.toml:1: 'paths' must be a list of strings"),
+        ("pipeline.toml", "[frontmatter]\ncheck_file_name = 'yes'\n", "pipeline.toml:2 [frontmatter]: 'check_file_name' must be a boolean"),
         ("pipeline.toml", "frontmatter = 1\n", "'frontmatter' must be a table"),
         ("pipeline.toml", "severity = {FM001 = 'fatal'}\n", "severity of FM001 must be 'error' or 'warning'"),
         ("pipeline.toml", "paths = [\n", "pipeline.toml: invalid TOML"),
@@ -100,20 +100,20 @@ def test_pipeline_toml_may_use_the_pyproject_layout(tmp_path: Path) -> None:
         ("pyproject.toml", "tool = 5\n", "pyproject.toml: 'tool' must be a table, got int 5"),
         ("pipeline.toml", "tool = 5\n", "pipeline.toml: 'tool' must be a table, got int 5"),
         ("pipeline.toml", "[links]\ngeneric_link_texts = ['here', 1]\n",
-         "pipeline.toml [links]: 'generic_link_texts' must be a list of strings, got int 1"),
+         "pipeline.toml:2 [links]: 'generic_link_texts' must be a list of strings, got int 1"),
         ("pipeline.toml", "[frontmatter]\nrequired = ['title', 1]\n",
-         "pipeline.toml [frontmatter]: 'required' must be a list of strings, got int 1"),
+         "pipeline.toml:2 [frontmatter]: 'required' must be a list of strings, got int 1"),
         ("pipeline.toml", "[links]\naccept = [200, '201', true]\n", "'accept' must be a list of integers or strings, got bool True"),
         ("pipeline.toml", "[frontmatter]\nschema = {type = 'bogus'}\n",
-         "pipeline.toml [frontmatter]: 'schema' is not a valid JSON Schema: 'bogus' is not valid"),
-        ("pipeline.toml", "[spelling]\nwordlist = '.'\n", "pipeline.toml [spelling]: 'wordlist' "),
-        ("pipeline.toml", "ignore = ['']\n", "pipeline.toml: 'ignore' has an empty rule code"),
-        ("pipeline.toml", "select = ['FM', ' ']\n", "pipeline.toml: 'select' has an empty rule code"),
-        ("pyproject.toml", "[tool.pipeline]\nextend-select = ['']\n", "pyproject.toml [tool.pipeline]: 'extend-select' has an empty rule code"),
-        ("pipeline.toml", "extend-ignore = ['']\n", "pipeline.toml: 'extend-ignore' has an empty rule code"),
-        ("pipeline.toml", "severity = {'' = 'error'}\n", "pipeline.toml: 'severity' has an empty rule code"),
-        ("pipeline.toml", "severity = {FM = 'error', ' ' = 'warning'}\n", "pipeline.toml: 'severity' has an empty rule code"),
-        ("pipeline.toml", "severity = {FM = 'error', fm = 'warning'}\n", "pipeline.toml: 'severity' names FM twice ('fm' is the second)"),
+         "pipeline.toml:2 [frontmatter]: 'schema' is not a valid JSON Schema: 'bogus' is not valid"),
+        ("pipeline.toml", "[spelling]\nwordlist = '.'\n", "pipeline.toml:2 [spelling]: 'wordlist' "),
+        ("pipeline.toml", "ignore = ['']\n", "pipeline.toml:1: 'ignore' has an empty rule code"),
+        ("pipeline.toml", "select = ['FM', ' ']\n", "pipeline.toml:1: 'select' has an empty rule code"),
+        ("pyproject.toml", "[tool.pipeline]\nextend-select = ['']\n", "pyproject.toml:2 [tool.pipeline]: 'extend-select' has an empty rule code"),
+        ("pipeline.toml", "extend-ignore = ['']\n", "pipeline.toml:1: 'extend-ignore' has an empty rule code"),
+        ("pipeline.toml", "severity = {'' = 'error'}\n", "pipeline.toml:1: 'severity' has an empty rule code"),
+        ("pipeline.toml", "severity = {FM = 'error', ' ' = 'warning'}\n", "pipeline.toml:1: 'severity' has an empty rule code"),
+        ("pipeline.toml", "severity = {FM = 'error', fm = 'warning'}\n", "pipeline.toml:1: 'severity' names FM twice ('fm' is the second)"),
     ],
     ids=["unknown-top", "unknown-pyproject", "unknown-section-key", "wrong-type", "wrong-item-type",
          "wrong-bool", "section-not-table", "bad-severity", "invalid-toml", "bad-choice", "bad-list-choice",
@@ -129,6 +129,41 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         load_config(cwd=tmp_path)
     assert message in str(exc.value)
     assert str(tmp_path) in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("pipeline.toml", "paths = ['a']\nsevrity = {}\n", "pipeline.toml:2: unknown key 'sevrity'"),
+        ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.pipeline]\npaths = ['a']\nselect = 3\n",
+         "pyproject.toml:6 [tool.pipeline]: 'select' must be a list, got int 3"),
+        ("pipeline.toml", "[links]\ntimeout = 5\n\n[frontmatter]\n# a comment\nrequired = ['title', 1]\n",
+         "pipeline.toml:6 [frontmatter]: 'required' must be a list of strings, got int 1"),
+        ("pipeline.toml", "select = ['FM']\nseverity = { FM001 = 'fatal' }\n", "pipeline.toml:2: severity of FM001 must be"),
+        ("pipeline.toml", "[severity]\nFM = 'error'\nHD = 'fatal'\n", "pipeline.toml:3: severity of HD must be"),
+        ("pipeline.toml", "paths = ['a']\nlinks.timeout = -1\n", "pipeline.toml:2 [links]: 'timeout' must be a number > 0"),
+        ("pyproject.toml", "[tool.pipeline.links]\n\ntimeout = 0\n", "pyproject.toml:3 [links]: 'timeout' must be a number > 0"),
+        ("pipeline.toml", "select = ['FM']\nfrontmatter = 1\n", "pipeline.toml:2: 'frontmatter' must be a table"),
+        ("pipeline.toml", "[links]\ntimeout = 5\nheaders = { 'github.com' = 1 }\n",
+         "pipeline.toml:3 [links]: 'headers' for 'github.com' must be a table"),
+        ("pipeline.toml", "paths = []\n[frontmatter]\nschema = 'nope.json'\n", "pipeline.toml:2 [frontmatter]: cannot read schema"),
+        ("pipeline.toml", "paths = []\nignore = ['']\n", "pipeline.toml:2: 'ignore' has an empty rule code"),
+        ("pipeline.toml", "select = [\n  'FM',  # a = b\n]\nignore = 1\n", "pipeline.toml:4: 'ignore' must be a list, got int 1"),
+        ("pipeline.toml", "paths = ['a']\n'extend-select' = 5\n", "pipeline.toml:2: 'extend-select' must be a list, got int 5"),
+        ("pipeline.toml", "[tool.pipeline]\npaths = ['a']\ncache_dir = 1\n", "pipeline.toml:3: 'cache_dir' must be a string, got int 1"),
+        ("pipeline.toml", "[links]\n\n[spelling]\nmin_length = 0\n", "pipeline.toml:4 [spelling]: 'min_length' must be an integer >= 1"),
+    ],
+    ids=["unknown-key", "pyproject-wrong-type", "section-item-type", "inline-severity", "severity-table", "dotted-key",
+         "pyproject-section", "section-not-table", "section-prepare-error", "section-error-without-key",
+         "empty-code", "after-a-multi-line-array", "quoted-key", "pipeline-toml-in-pyproject-layout", "bounds"],
+)
+def test_bad_config_names_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+    """A bad value named the file and key but no line ('pipeline.toml [links]: ...'): in a
+    long pyproject.toml the key had to be searched for. Now `file:line`, as TOML syntax errors."""
+    write(tmp_path / name, text)
+    with pytest.raises(ConfigError) as exc:
+        load_config(cwd=tmp_path)
+    assert str(exc.value).startswith(str(tmp_path / name)) and message in str(exc.value)
 
 
 def test_list_items_of_the_right_type_pass(tmp_path: Path) -> None:
