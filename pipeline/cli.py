@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check_options(lint)
     lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
     lint.add_argument("--output", "-o", type=Path, help="write the report to a file instead of stdout")
-    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    lint.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found (or --diff has fixes)")
     lint.add_argument("--fix", action="store_true", help="apply safe fixes to the posts, then report what is left")
     lint.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing (exit 1 if any)")
     lint.add_argument("--fix-spelling", action="store_true", help="with --fix/--diff: unambiguous spelling fixes too")

@@ -129,7 +129,7 @@ def _diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     count = sum(len(f.applied) for f in planned)
     err.write(f"{_plural(count, 'fix', 'fixes')} in {_plural(len(planned), 'file')}"
               + (" (apply with --fix)\n" if planned else "\n"))
-    return 1 if planned else 0
+    return 1 if planned and not args.exit_zero else 0
 
 
 def _fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -58,6 +58,11 @@ def test_diff_prints_the_safe_fixes_and_changes_nothing(post: Path) -> None:
     assert post.read_bytes() == before
 
 
+def test_exit_zero_holds_for_diff_too(post: Path) -> None:
+    """`--diff --exit-zero` exited 1 although --exit-zero promises 0 (ruff: 0)."""
+    assert run("--diff", "--exit-zero", NAME) == (0, DIFF, "2 fixes in 1 file (apply with --fix)\n")
+
+
 def test_fix_writes_the_golden_file_then_reports_what_is_left(post: Path) -> None:
     code, out, err = run("--fix", NAME)
     assert post.read_text(encoding="utf-8") == GOLDEN
