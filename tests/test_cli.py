@@ -565,3 +565,23 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path / cwd)
     assert run("lint", "--select", "FM009", "--no-cache") == (
         1, expected.format(root=tmp_path) + "\nFound 1 error and 0 warnings in 1 of 1 file.\n", "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["rules"], ["lint", "--select", "FM", "--no-cache", "."], ["lint", "--select", "FM", "--no-cache", "--format", "json", "."]],
+    ids=["rules", "lint-text", "lint-json"],
+)
+def test_a_reader_that_goes_away_is_no_internal_error(site: Path, argv: list[str]) -> None:
+    """`pipeline lint | grep -q FM009` (or `| head -1`): when the reader closed the pipe the
+    run said 'internal error: BrokenPipeError' and exited 2. Now it stops quietly with 141,
+    as a tool killed by SIGPIPE does."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before anything is written
+    err = proc.stderr.read().decode()
+    assert (proc.wait(timeout=120), err) == (141, "")
