@@ -67,7 +67,14 @@ def _paths(args: argparse.Namespace, config: Config) -> list[str]:
     paths = config.paths
     if paths == ("posts",) and not (config.root / "posts").exists() and (config.root / "_posts").is_dir():
         paths = ("_posts",)  # the default in a Jekyll site, which keeps its posts in _posts
-    return [p if Path(p).is_absolute() or _same(Path(p), config.root / p) else str(config.root / p) for p in paths]
+    found = [p if Path(p).is_absolute() or _same(Path(p), config.root / p) else str(config.root / p) for p in paths]
+    for given, path in zip(paths, found):
+        if not os.path.lexists(path):  # say where the path came from: the user typed none
+            if "paths" in config.key_lines:
+                raise PathError(f"{config.where('paths')}: 'paths' names {given}, which does not exist")
+            raise PathError(f"no paths given, and neither posts/ nor _posts/ is in {config.root}; "
+                            "name the posts to lint, or set 'paths' in pipeline.toml")
+    return found
 
 
 def _same(here: Path, there: Path) -> bool:

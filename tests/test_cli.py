@@ -215,7 +215,8 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["lint", "--ignore", "FM-1", "."], {}, "argument --ignore: invalid rule code or prefix 'FM-1'"),
         (["lint", "--jobs", "0", "."], {}, "--jobs must be at least 1"),
         (["lint", "missing.md"], {}, "missing.md: no such file or directory"),
-        (["lint"], {}, "posts: no such file or directory"),
+        (["lint"], {}, "no paths given, and neither posts/ nor _posts/ is in "),
+        (["lint"], {"pipeline.toml": "select = ['FM']\npaths = ['content']\n"}, "pipeline.toml:2: 'paths' names content, which does not exist"),
         (["rules", "ZZ999"], {}, "unknown rule 'ZZ999'"),
         ([], {}, "the following arguments are required: command"),
         (["lint", "."], {"pipeline.toml": "sevrity = 1\n"}, "pipeline.toml:1: unknown key 'sevrity'"),
@@ -227,7 +228,7 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["rules", "QQ"], {}, "unknown rule 'QQ'"),
         (["lint", "--select", ",", "."], {}, "argument --select: expected comma-separated rule codes or prefixes, got none"),
     ],
-    ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts",
+    ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts", "missing-config-paths",
          "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config",
          "publish-shard", "fix-and-diff", "unknown-rule-prefix", "empty-select"],
 )
