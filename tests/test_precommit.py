@@ -31,8 +31,8 @@ def test_hook_manifest_matches_the_design() -> None:
     lint, fix = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (lint["id"], fix["id"]) == ("pipeline-lint", "pipeline-fix")
     for hook, entry in ((lint, "pipeline lint --offline"), (fix, "pipeline lint --offline --fix")):
-        assert (hook["entry"], hook["language"], hook["types"], hook["require_serial"]) == (
-            entry, "python", ["text"], True)
+        assert (hook["entry"], hook["language"], hook.get("types", ["file"]), hook["require_serial"]) == (
+            entry, "python", ["file"], True)
         posts = re.compile(hook["files"])  # pre-commit matches `files` with re.search
         assert [bool(posts.search(f)) for f in ("_posts/2020-01-01-a.md", "blog/_drafts/b.md", "posts/c.md",
                                                  "README.md", "about.md", "docs/posts.md")] == [True] * 3 + [False] * 3
@@ -75,11 +75,37 @@ def test_hooks_pass_every_markdown_extension_jekyll_reads(tmp_path: Path, monkey
     assert sorted(chosen) == sorted(name for name, passed in HOOK_FILES if passed)
 
 
+@pytest.mark.parametrize("hook_id", ["pipeline-lint", "pipeline-fix"])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("_posts/2020-01-01-a.mkd", "---\ntitle: x\n---\nHello\n".encode("utf-16")),
+        ("_posts/2020-01-01-b.mkdn", b"---\ntitle: x\n---\nHel\x00lo\n"),
+        ("_posts/2020-01-01-c.md", "---\ntitle: x\n---\nHello\n".encode("utf-16")),
+    ],
+    ids=["utf16-mkd", "nul-mkdn", "utf16-md"],
+)
+def test_hooks_pass_posts_identify_calls_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook_id: str,
+                                                name: str, data: bytes) -> None:
+    """`types: [text]` kept a post saved as UTF-16 (or holding a NUL byte) from the hook
+    whenever identify read its bytes (.mkd, .mkdn...): the commit passed, although that post
+    is exactly what FM002 reports and Jekyll cannot read."""
+    from pre_commit.commands.run import Classifier, filter_by_include_exclude
+
+    hook = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")) if h["id"] == hook_id)
+    monkeypatch.chdir(tmp_path)
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    Path(name).write_bytes(data)
+    chosen = Classifier([name]).by_types(filter_by_include_exclude([name], hook["files"], hook.get("exclude", "^$")),
+                                          hook.get("types", ["file"]), hook.get("types_or", []), hook.get("exclude_types", []))
+    assert list(chosen) == [name]
+
+
 def test_project_config_runs_the_hook_on_posts() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = [h for r in config["repos"] for h in r["hooks"] if h["id"] == "pipeline-lint"]
     assert len(hooks) == 1 and hooks[0]["entry"].startswith("pipeline lint --offline")
-    assert hooks[0]["files"].startswith("^posts/") and hooks[0]["types"] == ["text"]
+    assert hooks[0]["files"].startswith("^posts/") and hooks[0].get("types", ["file"]) == ["file"]
     assert re.search(hooks[0]["files"], "posts/2020-01-01-a.mkdown") and not re.search(hooks[0]["files"], "posts/notes.txt")
 
 
