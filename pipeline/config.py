@@ -349,6 +349,10 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
             key = re.match(r"'([^']+)'", str(exc).partition(f"{section_where}: ")[2])
             raise _at(exc, name, *([key.group(1)] if key and key.group(1) in raw else [])) from None
         validated[name] = options
+    if values["posts_root"] and not (root / values["posts_root"]).is_dir():
+        # a typo here empties the site index: every post_url and cross-post link would be reported
+        raise _at(ConfigError(f"{top_where}: 'posts_root' {values['posts_root']} is not a folder; "
+                              "name the folder that holds every post"), "posts_root")
     codes: dict[str, tuple[str, ...]] = {}
     for key in ("select", "ignore", "extend-select", "extend-ignore"):
         codes[key] = tuple(code.strip().upper() for code in values[key])  # as the command line reads them

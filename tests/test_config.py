@@ -152,10 +152,15 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         ("pipeline.toml", "paths = ['a']\n'extend-select' = 5\n", "pipeline.toml:2: 'extend-select' must be a list, got int 5"),
         ("pipeline.toml", "[tool.pipeline]\npaths = ['a']\ncache_dir = 1\n", "pipeline.toml:3: 'cache_dir' must be a string, got int 1"),
         ("pipeline.toml", "[links]\n\n[spelling]\nmin_length = 0\n", "pipeline.toml:4 [spelling]: 'min_length' must be an integer >= 1"),
+        ("pipeline.toml", "paths = ['blog/_posts']\nposts_root = 'blog/_post'\n",
+         "pipeline.toml:2: 'posts_root' blog/_post is not a folder"),
+        ("pyproject.toml", "[tool.pipeline]\nposts_root = 'pyproject.toml'\n",
+         "pyproject.toml:2 [tool.pipeline]: 'posts_root' pyproject.toml is not a folder"),
     ],
     ids=["unknown-key", "pyproject-wrong-type", "section-item-type", "inline-severity", "severity-table", "dotted-key",
          "pyproject-section", "section-not-table", "section-prepare-error", "section-error-without-key",
-         "empty-code", "after-a-multi-line-array", "quoted-key", "pipeline-toml-in-pyproject-layout", "bounds"],
+         "empty-code", "after-a-multi-line-array", "quoted-key", "pipeline-toml-in-pyproject-layout", "bounds",
+         "posts-root-missing", "posts-root-a-file"],
 )
 def test_bad_config_names_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
     """A bad value named the file and key but no line ('pipeline.toml [links]: ...'): in a
