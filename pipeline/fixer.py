@@ -12,6 +12,7 @@ rewrite could not give back as it was.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import os
 import stat
@@ -130,17 +131,25 @@ def plan_fixes(
     return planned, skipped
 
 
+def _owner(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_uid, st.st_gid
+
+
 def write(fix: FileFix) -> None:
-    """Replace the file atomically with its fixed text, keeping its permission bits."""
+    """Replace the file atomically with its fixed text, keeping its owner and permission bits."""
     path = fix.path.resolve() if fix.path.is_symlink() else fix.path  # the post, not the link to it
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    st = os.stat(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fix", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(fix.encoded())
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
+        if (st.st_uid, st.st_gid) != _owner(tmp):  # root fixing an author's post, or a group-shared one
+            with contextlib.suppress(PermissionError):  # a user may not give a file away: it stays theirs
+                os.chown(tmp, st.st_uid, st.st_gid)
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))  # after chown, which clears set-id bits
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

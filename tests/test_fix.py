@@ -99,6 +99,18 @@ def test_bom_crlf_and_mode_are_kept(post: Path) -> None:
     assert sorted(p.name for p in post.parent.iterdir()) == [NAME]  # no temporary file left
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file to another user")
+def test_owner_and_group_are_kept(post: Path) -> None:
+    """Run as root (a pre-commit hook in a container on a mounted checkout), --fix gave the
+    author's post to root: the rewritten file was the temporary one root had created."""
+    os.chown(post, 65534, 65534)
+    os.chmod(post, 0o664)
+    assert run("--fix", NAME)[2] == "Fixed 2 findings in 1 file.\n"
+    st = post.stat()
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (65534, 65534, 0o664)
+    assert post.read_text(encoding="utf-8") == GOLDEN
+
+
 def test_mixed_line_endings_are_left_alone(post: Path) -> None:
     mixed = post.read_bytes().replace(b"\n", b"\r\n", 3)
     post.write_bytes(mixed)
