@@ -148,6 +148,7 @@ def _fix(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     not_fixed: dict[Path, str] = {}
     for _ in range(MAX_FIX_PASSES):
         result, planned, skipped = _planned(args, err)
+        _check_output(args, result)  # before any post is rewritten, not after
         not_fixed.update((s.path, s.reason) for s in skipped)
         planned = [f for f in planned if f.path not in not_fixed]
         if not planned:

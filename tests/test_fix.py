@@ -58,6 +58,17 @@ def test_diff_prints_the_safe_fixes_and_changes_nothing(post: Path) -> None:
     assert post.read_bytes() == before
 
 
+def test_fix_refuses_an_output_that_is_a_post_before_changing_anything(post: Path) -> None:
+    """`--fix -o <a post>` applied every fix, then stopped with the usage error (exit 2):
+    the error came after the posts were rewritten. Now nothing is written."""
+    other = post.parent / "2020-01-02-other.md"
+    other.write_text("---\nlayout: post\ntitle: Other\n---\n\n##  Other\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (post, other)}
+    assert run("--fix", "--output", other.name, ".") == (
+        2, "", f"pipeline: error: --output {other.name} is one of the posts being checked; write the report elsewhere\n")
+    assert {p: p.read_bytes() for p in (post, other)} == before
+
+
 def test_exit_zero_holds_for_diff_too(post: Path) -> None:
     """`--diff --exit-zero` exited 1 although --exit-zero promises 0 (ruff: 0)."""
     assert run("--diff", "--exit-zero", NAME) == (0, DIFF, "2 fixes in 1 file (apply with --fix)\n")
