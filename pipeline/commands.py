@@ -202,7 +202,7 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
     """
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not args.output:
-        out.write(text)
+        out.write(_encodable(text, getattr(out, "encoding", None), json_text=args.format in ("json", "sarif")))
         return
     target: Path = args.output
     tmp: str | None = None
@@ -226,6 +226,31 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
         raise PathError(f"{target}: cannot write report: {exc.strerror or exc}") from None
 
 
+def _encodable(text: str, encoding: str | None, json_text: bool) -> str:
+    """`text` as a stream in `encoding` can take it (a latin-1 locale, a Windows file in
+    cp1252): what it cannot encode is escaped, as JSON escapes it (\\u65e5, so the report
+    reads back the same) in JSON and SARIF, as Python writes it elsewhere."""
+    if not encoding:
+        return text
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        pass
+    except LookupError:
+        return text
+    if not json_text:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    escaped = []
+    for ch in text:
+        try:
+            ch.encode(encoding)
+            escaped.append(ch)
+        except UnicodeEncodeError:  # only inside JSON strings: every key and structure is ASCII
+            escaped.append(json.dumps(ch)[1:-1])  # \u00e9, or a surrogate pair above U+FFFF
+    return "".join(escaped)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -245,12 +270,14 @@ def rules(args: argparse.Namespace, out: TextIO) -> int:
                     "enabled": r.enabled, "doc": r.doc} for r in every], out, indent=2)
         out.write("\n")
         return 0
+    text = []
     for r in every:
         flags = "" if r.enabled else " (opt-in)"
         level = "" if r.severity is Severity.ERROR else " [warning]"
-        out.write(f"{r.code}  {r.name:<28} {r.summary}{level}{flags}\n")
+        text.append(f"{r.code}  {r.name:<28} {r.summary}{level}{flags}\n")
         if one is not None:
-            out.write("\n" + r.doc.strip() + "\n")
+            text.append("\n" + r.doc.strip() + "\n")
+    out.write(_encodable("".join(text), getattr(out, "encoding", None), json_text=False))
     return 0
 
 
@@ -266,7 +293,7 @@ def spelling_add(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"{exc}; give one word per argument, not starting with '#'") from None
         except OSError as exc:
             raise PathError(f"{path}: cannot add to the word list: {exc.strerror or exc}") from None
-        out.write(f"{'added' if added else 'already listed'}: {word} ({path})\n")
+        out.write(_encodable(f"{'added' if added else 'already listed'}: {word} ({path})\n", getattr(out, "encoding", None), False))
     return 0
 
 

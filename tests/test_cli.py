@@ -586,3 +586,39 @@ def test_a_reader_that_goes_away_is_no_internal_error(site: Path, argv: list[str
     proc.stdout.close()  # the reader is gone before anything is written
     err = proc.stderr.read().decode()
     assert (proc.wait(timeout=120), err) == (141, "")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_a_stdout_that_cannot_encode_the_report_gets_escapes_not_a_crash(project: Path, fmt: str, encoding: str) -> None:
+    """stdout in a legacy encoding (a latin-1 locale, PYTHONIOENCODING, Windows redirecting to
+    a file in cp1252): a post named 'café' or a message quoting '日本' crashed the run with
+    'internal error: UnicodeEncodeError' (exit 2). Text escapes what the stream cannot hold
+    (\\u65e5); JSON and SARIF use JSON's own escapes, so they still read back exactly."""
+    name = "2020-01-01-café-日本.md"
+    (project / "posts" / name).write_text(NO_TITLE, encoding="utf-8")
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding=encoding, newline="\n")
+    err = io.StringIO()
+    code = cli.main(["lint", "--select", "FM009", "--no-cache", "--format", fmt, "posts"], stdout=stream, stderr=err)
+    stream.flush()
+    assert (code, err.getvalue()) == (1, "")
+    report = raw.getvalue().decode(encoding)
+    if fmt in ("json", "sarif"):
+        doc = json.loads(report)
+        paths = ([f["path"] for f in doc["findings"]] if fmt == "json"
+                 else [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]])
+        assert paths == ([f"posts/{name}"] if fmt == "json" else ["posts/2020-01-01-caf%C3%A9-%E6%97%A5%E6%9C%AC.md"])
+    else:
+        assert "\\u65e5\\u672c.md" in report
+
+
+@pytest.mark.parametrize("argv", [["rules", "FM002"], ["rules"], ["spelling", "add", "Café"]], ids=["rule-doc", "rules", "spelling-add"])
+def test_other_commands_write_to_a_legacy_encoding_stdout(project: Path, argv: list[str]) -> None:
+    """`pipeline rules FM002` crashed on an ASCII stdout: its documentation holds an 'é'."""
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", newline="\n")
+    err = io.StringIO()
+    assert (cli.main(argv, stdout=stream, stderr=err), err.getvalue()) == (0, "")
+    stream.flush()
+    assert raw.getvalue().decode("ascii")
