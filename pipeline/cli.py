@@ -105,7 +105,8 @@ def run() -> NoReturn:
     gc.set_threshold(10_000, 10, 10)
     code = main()
     try:
-        sys.stdout.flush()  # here, not at the interpreter's exit, where a closed pipe is one more error
+        if sys.stdout is not None:  # None: started with stdout closed (`>&-`)
+            sys.stdout.flush()  # here, not at the interpreter's exit, where a closed pipe is one more error
     except BrokenPipeError:
         _silence_stdout()
         code = ExitCode.BROKEN_PIPE
@@ -123,8 +124,9 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
+    # A stream closed when the process started (`>&-`) is None: what would go there is dropped.
+    out = stdout or sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    err = stderr or sys.stderr or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     verbose = argv is not None and ("-v" in argv or "--verbose" in argv)
     try:
         args = build_parser().parse_args(argv)

@@ -588,6 +588,19 @@ def test_a_reader_that_goes_away_is_no_internal_error(site: Path, argv: list[str
     assert (proc.wait(timeout=120), err) == (141, "")
 
 
+@pytest.mark.parametrize(("argv", "code"), [(["rules"], 0), (["lint", "--select", "FM", "--no-cache", "."], 1)], ids=["rules", "lint"])
+def test_a_closed_stdout_is_no_crash(site: Path, argv: list[str], code: int) -> None:
+    """`pipeline lint >&-`: stdout closed (sys.stdout is None) was 'internal error:
+    AttributeError' and, at exit, a traceback. Nothing can be shown; the exit code stands."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(["sh", "-c", 'exec "$0" -m pipeline "$@" >&-', sys.executable, *argv],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert (done.returncode, done.stderr) == (code, "")
+
+
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
 def test_a_stdout_that_cannot_encode_the_report_gets_escapes_not_a_crash(project: Path, fmt: str, encoding: str) -> None:
