@@ -121,7 +121,7 @@ def _planned(args: argparse.Namespace, err: TextIO) -> tuple[RunResult, list[Fil
 
     config = _config(args)
     paths = _paths(args, config)
-    before = fixer.stamps(discover(paths, config.exclude))  # before anything is read
+    before = fixer.stamps(discover(paths, config.exclude, config.root))  # before anything is read
     result = run_lint(paths, config, _run_options(args, progress_printer_for(err, args.format)))
     return result, *fixer.plan_fixes(result.findings, before, args.fix_spelling)
 
@@ -306,6 +306,6 @@ def publish(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError("publish writes the whole site at once; --shard is for lint only")
     config = _config(args)
     paths = _paths(args, config)
-    before = fixer.stamps(discover(paths, config.exclude))  # the publisher reads the files again
+    before = fixer.stamps(discover(paths, config.exclude, config.root))  # the publisher reads the files again
     result = run_lint(paths, config, _run_options(args, progress_printer_for(err, "text")))
     return int(run_publish(result, config, args, out, before))

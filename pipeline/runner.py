@@ -80,13 +80,21 @@ class CheckerCrash(PipelineError):
     """A checker raised: a bug in pipeline, reported with the file instead of a traceback."""
 
 
-def _excluded(path: Path, patterns: Sequence[str]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+def _excluded(path: Path, patterns: Sequence[str], root: Path | None = None) -> bool:
+    """A pattern matches the file's name, its path as given, or (as ruff reads `exclude`) its
+    path from the config's folder, so `_posts/old/*` holds however the folder was named."""
+    names = [path.as_posix(), path.name]
+    if root is not None:
+        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+        if not rel.startswith(".."):
+            names.append(Path(rel).as_posix())
+    return any(fnmatch.fnmatch(name, p) for p in patterns for name in names)
 
 
-def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
-    """Files to lint: files as given, folders searched for Markdown posts (sorted), no repeats."""
+def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (), root: Path | None = None) -> list[Path]:
+    """Files to lint: files as given, folders searched for Markdown posts (sorted), no repeats.
+
+    `exclude` patterns are read from `root` (the config's folder) as well as against the path given."""
     found: dict[Path, None] = {}
     for raw in paths:
         path = Path(raw)
@@ -96,10 +104,10 @@ def discover(paths: Sequence[str | Path], exclude: Sequence[str] = ()) -> list[P
                 for name in sorted(files):
                     if os.path.splitext(name)[1].lower() in POST_EXTS:  # cheap test first: 10,000 files
                         file = Path(folder, name)
-                        if not exclude or not _excluded(file, exclude):
+                        if not exclude or not _excluded(file, exclude, root):
                             found[file] = None
         elif path.exists() or path.is_symlink():
-            if not _excluded(path, exclude):
+            if not _excluded(path, exclude, root):
                 found[path] = None
         else:
             raise PathError(f"{raw}: no such file or directory")
@@ -526,7 +534,7 @@ class SiteLoader:
     def files(self) -> dict[str, Path]:
         """Resolved path -> path of each post under the roots that is not being linted."""
         if self._files is None:
-            found = discover([r for r in self.roots if r.is_dir()], self.exclude)
+            found = discover([r for r in self.roots if r.is_dir()], self.exclude, self.job.config.root)
             self._files = {real: f for f, real in zip(found, resolved_paths(found)) if real not in self.linted}
         return self._files
 
@@ -637,7 +645,7 @@ def _early_feeder(streams: Mapping[str, Any]) -> Callable[[str, Any], None]:
 
 
 def run_lint(paths: Sequence[str | Path], config: Config, opts: RunOptions = RunOptions()) -> RunResult:
-    files = discover(paths, config.exclude)
+    files = discover(paths, config.exclude, config.root)
     if opts.shard is not None:
         files = [f for f in files if in_shard(f, opts.shard)]
     decision = make_decision(config)

@@ -40,3 +40,29 @@ def test_every_jekyll_markdown_extension_is_found(tmp_path: Path) -> None:
     for name in names:
         (tmp_path / name).write_text(FM, encoding="utf-8")
     assert [p.name for p in discover([tmp_path])] == names[:5]
+
+
+@pytest.mark.parametrize(
+    ("cwd", "given"),
+    [(".", "_posts"), (".", "{tmp}/_posts"), ("_posts", "."), ("elsewhere", "../_posts"), ("elsewhere", "{tmp}/_posts")],
+)
+def test_exclude_patterns_read_from_the_config_folder_however_the_paths_are_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, given: str
+) -> None:
+    """`exclude = ["_posts/old/*"]` in the site's config holds for `_posts`, `$PWD/_posts` and `.` alike."""
+    for name in ("_posts/2020-01-01-a.md", "_posts/old/2019-01-01-b.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(FM, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / cwd)
+    found = discover([given.format(tmp=tmp_path)], ["_posts/old/*"], root=tmp_path)
+    assert [p.name for p in found] == ["2020-01-01-a.md"]
+
+
+def test_exclude_still_matches_a_file_name_and_the_path_as_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "posts").mkdir()
+    for name in ("2020-01-01-a.md", "2020-01-02-draft-b.md"):
+        (tmp_path / "posts" / name).write_text(FM, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert [p.name for p in discover(["posts"], ["*draft*"], root=tmp_path / "other")] == ["2020-01-01-a.md"]
+    assert [p.name for p in discover(["posts"], ["posts/2020-01-01*"])] == ["2020-01-02-draft-b.md"]
