@@ -135,7 +135,11 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         elif value is None or (isinstance(value, str) and not value.strip()):
             yield _err(post, lines.get(key, where), "FM009", f"required key '{key}' is empty")
     yield from _check_types(post)
-    if "date" in fm and fm["date"] is not None:
+    if "date" in fm and fm["date"] is None and "date" not in defaults:
+        # Jekyll parses a present key's '' (nil.to_s): "Invalid date ''", and the build stops
+        yield _err(post, lines.get("date", where), "FM011", "date is empty, which stops Jekyll's build "
+                   "(Invalid date ''): give a date or remove the key (the file name's date is used then)")
+    elif "date" in fm and fm["date"] is not None:
         line = lines.get("date", where)
         when = parse_datetime(fm["date"])
         if when is None:
