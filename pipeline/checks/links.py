@@ -261,7 +261,32 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
             yield _finding(post.display_path, link, "LK010", res.problem)
         elif res.target is Target.SAME_POST and _option(ctx, "check_anchors"):
             yield from _anchor_findings(post.display_path, link, anchors(post), res.fragment or "", "this post")
+        elif res.target in (Target.POST_URL, Target.LIQUID_LINK):
+            yield from _baseurl_twice(post, link, res)
     yield from _link_texts(post, ctx)
+
+
+# A link destination (inline, <a href/src>, a reference definition) that starts with
+# {{ site.baseurl }} (after {{ site.url }} or not) right before a {% post_url %} / {% link %} tag.
+_BASEURL_BEFORE_TAG = re.compile(
+    r"""(?:\]\(<?|\b(?:href|src)\s*=\s*["']?|^ {0,3}\[[^\]]+\]:[ \t]*)"""
+    r"""(?:\{\{-?\s*site\.url\s*-?\}\})?(\{\{-?\s*site\.baseurl\s*-?\}\}/?)$""")
+
+
+def _baseurl_twice(post: Post, link: Link, res: Resolved) -> Iterator[Finding]:
+    """LK003 for {{ site.baseurl }}{% post_url x %}: since Jekyll 4 the tag's URL starts with
+    the baseurl, so the link asks for /blog/blog/... (harmless only without a baseurl)."""
+    if link.line > len(post.lines):
+        return
+    m = _BASEURL_BEFORE_TAG.search(post.lines[link.line - 1][: link.col - 1])
+    site = jekyll.nearest_site(post.path.resolve()) if m else None
+    if m is None or site is None or not site.baseurl:
+        return
+    tag = "post_url" if res.target is Target.POST_URL else "link"
+    doubled = site.baseurl + ("/" if m.group(1).endswith("/") else "") + site.baseurl + "/..."
+    yield _finding(post.display_path, (link.line, m.start(1) + 1), "LK003",
+                   f"{{% {tag} %}} already starts with the site's baseurl {site.baseurl} (Jekyll 4), so "
+                   f"'{m.group(1)}' before it makes {doubled}, which the site does not have: remove it")
 
 
 def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:

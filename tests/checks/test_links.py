@@ -509,3 +509,30 @@ def test_the_exclude_hint_is_a_pattern_for_that_link_alone(tmp_path: Path) -> No
     ctx = context(tmp_path, offline=True, exclude=[pattern])
     again = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.line, f.col) for f in found] == [(5, 5), (5, 40)] and [(f.line, f.col) for f in again] == [(5, 40)]
+
+
+# Jekyll 4's {% post_url %} and {% link %} already start with the site's baseurl, so
+# {{ site.baseurl }} before one writes it twice (Jekyll 4.3 with baseurl: /blog renders
+# /blog/blog/2020/01/02/b.html for each of these); without a baseurl it is harmless.
+BASEURL_BEFORE_TAG = [
+    ("baseurl: /blog\n", "[a]({{site.baseurl}}{% post_url 2020-01-02-b %})", [(5, 5, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.url }}{{ site.baseurl }}{% link _posts/2020-01-02-b.md %})", [(5, 19, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.baseurl }}/{% post_url 2020-01-02-b %})", [(5, 5, "LK003")]),
+    ("baseurl: /blog\n", "<a href=\"{{- site.baseurl -}}{% post_url 2020-01-02-b %}\">b</a>", [(5, 10, "LK003")]),
+    ("baseurl: /blog\n", "[b]: {{ site.baseurl }}{% post_url 2020-01-02-b %}\n\n[the b post][b]", [(5, 6, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.url }}{% post_url 2020-01-02-b %}) [b]({% post_url 2020-01-02-b %})", []),
+    ("title: t\n", "[a]({{ site.baseurl }}{% post_url 2020-01-02-b %})", []),
+    ("baseurl: /blog\n", "`{{ site.baseurl }}{% post_url 2020-01-02-b %}`", []),  # code: not rendered as a link... nor checked
+]
+
+
+@pytest.mark.parametrize(("config", "markdown", "expected"), BASEURL_BEFORE_TAG, ids=[m for _, m, _ in BASEURL_BEFORE_TAG])
+def test_site_baseurl_before_a_link_tag_doubles_it(tmp_path: Path, config: str, markdown: str,
+                                                   expected: list[tuple[int, int, str]]) -> None:
+    posts = write_site(tmp_path, {"_posts/2020-01-02-b.md": FM + "b\n", "_posts/2020-01-01-a.md": FM + markdown + "\n"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = [f for post in posts for f in links.check(post, ctx)]
+    found += links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())
+    assert [(f.line, f.col, f.code) for f in found if f.code != "LK011"] == expected
+    assert all("/blog/blog/" in f.message or "/blog//blog/" in f.message for f in found if f.code == "LK003")
