@@ -174,16 +174,30 @@ def raw_html_body_lines(tokens: Sequence[Token], lines: Sequence[str]) -> set[in
     heading; on the built site it is the text "## Usage", and a trailing space in a
     `<textarea>` inside is content. An element never closed is left to CommonMark's reading.
     """
+    return _block_html_lines(tokens, lines, markdown=False)
+
+
+def markdown_html_body_lines(tokens: Sequence[Token], lines: Sequence[str]) -> set[int]:
+    """0-based body lines of a top-level block HTML element with markdown="1" (or "block"),
+    whose inside kramdown reads as Markdown. kramdown-parser-gfm gives no GitHub id to a
+    heading inside an HTML element: kramdown's converter names it by its own rule, with
+    -1, -2 suffixes counted among such headings alone (Jekyll 4.3: `## 2. Step` is #step)."""
+    return _block_html_lines(tokens, lines, markdown=True)
+
+
+def _block_html_lines(tokens: Sequence[Token], lines: Sequence[str], markdown: bool) -> set[int]:
     found: set[int] = set()
     for tok in tokens:
         if tok.type != "html_block" or tok.level != 0 or not tok.map:
             continue
         m = _BLOCK_HTML.match(tok.content)
-        if m is None or m.group(1).lower() in _SPAN_HTML or _MARKDOWN_ATTR.search(m.group(2)) or m.group(2).rstrip().endswith("/"):
+        if m is None or m.group(1).lower() in _SPAN_HTML or m.group(2).rstrip().endswith("/"):
             continue
-        close = _closing_line(lines, tok.map[0], m.group(1))
-        if close is not None:
-            found.update(range(tok.map[0], close + 1))
+        attr = _MARKDOWN_ATTR.search(m.group(2))
+        if (attr is not None and attr.group(1) != "span") if markdown else attr is None:
+            close = _closing_line(lines, tok.map[0], m.group(1))
+            if close is not None:
+                found.update(range(tok.map[0], close + 1))
     return found
 
 
@@ -254,12 +268,28 @@ def liquid_code_lines(post: Post) -> frozenset[int]:
 
 
 def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
-    """(kramdown id, GitHub id) of each heading, in order, with duplicate suffixes applied."""
+    """(kramdown id, GFM id) of each heading Jekyll builds, in order, with duplicate suffixes
+    applied. Under GFM input a heading inside a markdown="1" element has kramdown's id,
+    numbered among those headings alone (markdown_html_body_lines)."""
     code = liquid_code_lines(post)  # a `## x` in a {% highlight %} sample is no heading on the page
-    hs = [h for h in headings(post) if h.line not in code and h.in_kramdown]
+    raw, nested = _html_element_lines(post)  # a block element's inside is raw text: no heading there
+    hs = [h for h in headings(post) if h.line not in code and h.line not in raw and h.in_kramdown]
     kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.id_text) for h in hs)
-    gh = _with_suffixes(None if h.explicit_id else github_slug(h.id_text) for h in hs)
-    return tuple((h.explicit_id or k, h.explicit_id or g) for h, k, g in zip(hs, kram, gh, strict=True))
+    gh = _with_suffixes(None if h.explicit_id or h.line in nested else github_slug(h.id_text) for h in hs)
+    inner = _with_suffixes(None if h.explicit_id or h.line not in nested else kramdown_slug(h.id_text) for h in hs)
+    return tuple((h.explicit_id or k, h.explicit_id or (i if h.line in nested else g))
+                 for h, k, g, i in zip(hs, kram, gh, inner, strict=True))
+
+
+@functools.lru_cache(maxsize=POST_MEMO)
+def _html_element_lines(post: Post) -> tuple[frozenset[int], frozenset[int]]:
+    """File lines inside top-level block HTML elements: (raw ones, markdown="1" ones)."""
+    if "<" not in post.body:
+        return frozenset(), frozenset()
+    body = post.lines[post.body_start_line - 1 :]
+    offset = post.body_start_line
+    return (frozenset(i + offset for i in raw_html_body_lines(post.tokens, body)),
+            frozenset(i + offset for i in markdown_html_body_lines(post.tokens, body)))
 
 
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}(\[\^\w[\w-]*\]):", re.MULTILINE)
@@ -325,14 +355,19 @@ def _folder_slug_rule(folder: str) -> str:  # one config walk per folder, not pe
 _COMMENT = re.compile(r"^ {0,3}<!--.*?(?:-->|\Z)", re.DOTALL | re.MULTILINE)  # a block comment: kramdown's too
 
 
-def _headings_in_html(tok: Token, markdown: set[int], rule: str) -> set[str]:
+def _headings_in_html(tok: Token, markdown: set[int], nested: frozenset[int], rule: str) -> set[str]:
     """Ids of the ATX headings CommonMark keeps in the HTML block `tok` that kramdown
     builds (under a `<img>` line, inside `<details markdown="1">`): its lines in `markdown`
-    (html_lines_read_as_markdown). Their ids are added without duplicate suffixes."""
+    (html_lines_read_as_markdown); those inside a markdown="1" element (`nested`, 0-based)
+    have kramdown's id under GFM too. Their ids are added without duplicate suffixes."""
     assert tok.map is not None
     lines = tok.content.split("\n")
-    text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") else "" for i, line in enumerate(lines))
-    return _atx_ids(text, rule)
+    found: set[str] = set()
+    for inside in (False, True):
+        text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") and (tok.map[0] + i in nested) == inside
+                         else "" for i, line in enumerate(lines))
+        found |= _atx_ids(text, "kramdown" if inside else rule)
+    return found
 
 
 def _atx_ids(text: str, rule: str) -> set[str]:
@@ -368,7 +403,8 @@ def anchors(post: Post) -> frozenset[str]:
             if tok.level == 0 and tok.map and "\n#" in tok.content:
                 if markdown is None:
                     markdown = html_lines_read_as_markdown(post.tokens, post.lines[post.body_start_line - 1 :])
-                ids |= _headings_in_html(tok, markdown, rule)
+                nested = frozenset(i - post.body_start_line for i in _html_element_lines(post)[1])
+                ids |= _headings_in_html(tok, markdown, nested, rule)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":

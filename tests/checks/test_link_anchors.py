@@ -56,6 +56,14 @@ SAME_POST = [
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
      "<div>\n## Raw\n</div>\n\n<!--\n## Draft\n-->\n", [(5, 19), (5, 29)]),
+    # a block element's inside is raw text to kramdown: no heading there, no id (Jekyll 4.3)
+    ("heading inside a raw div", "[a](#raw-inside) [b](#kept)\n\n<div>\n\n## Raw inside\n\n</div>\n\n## Kept\n", [(5, 5)]),
+    # inside markdown="1" kramdown builds the heading, but GFM's ids skip HTML elements: the id is
+    # kramdown's own rule, numbered apart from the rest (Jekyll 4.3: step-two, setup, setup-1)
+    ("heading inside markdown=1 under GFM", "[a](#step-two) [b](#2-step-two) [c](#setup) [d](#setup-1) [e](#setup-2)\n\n"
+     "## Setup\n\n<details markdown=\"1\">\n<summary>S</summary>\n\n## 2. Step two\n\n## Setup\n\n</details>\n\n## Setup\n",
+     [(5, 20), (5, 63)]),
+    ("heading glued inside markdown=1", "[a](#glued) [b](#9-glued)\n\n<section markdown=\"1\">\n## 9 Glued\n</section>\n", [(5, 17)]),
     # raw HTML: any element's id (quoted or not), an <a>'s name; data-id and an input's name are no target
     ("html ids", "[a](#box) [b](#q) [c](#old)\n\n<div id=box></div>\n<p ID='q'>x</p>\n<a href=\"/\" name=\"old\">o</a>\n", []),
     ("html look-alikes", "[a](#ghost) [b](#ghost2)\n\n<div data-id=\"ghost\"></div>\n<input name=\"ghost2\">\n",
