@@ -119,6 +119,13 @@ CASES = [
     ("tags-yaml-boolean", fm(OK + b"tags: [jekyll, on]\n"), NAME, [(4, 1, "FM010")]),
     ("tags-null-item", fm(OK + b"tags: [a, ~]\n"), NAME, [(4, 1, "FM010")]),
     ("categories-string", fm(OK + b"categories: a b\n"), NAME, []),
+    # a string is split at spaces, never at commas: Jekyll 4.3 makes the tags 'python,' and 'ml',
+    # and the categories 'news,' and 'tech' put the post at /news,/tech/2020/01/02/hello.html
+    ("tags-comma-string", fm(OK + b"tags: python, ml\n"), NAME, [(4, 1, "FM010")]),
+    ("categories-comma-string", fm(OK + b"categories: news, tech\n"), NAME, [(4, 1, "FM010")]),
+    # the singular key's string is one name: 'x, y' is one category (/x,%20y/2020/...)
+    ("category-comma-string", fm(OK + b"category: x, y\n"), NAME, [(4, 1, "FM010")]),
+    ("tags-comma-in-a-list-item", fm(OK + b"tags: [a, 'b, c']\n"), NAME, []),  # quoted in a list: meant
     ("published-string", fm(OK + b"published: 'no'\n"), NAME, [(4, 1, "FM010")]),
     ("published-bool", fm(OK + b"published: false\n"), NAME, []),
     ("title-mapping", fm(b"title: {a: 1}\nlayout: post\n"), NAME, [(2, 1, "FM010")]),

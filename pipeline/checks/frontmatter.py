@@ -165,6 +165,11 @@ def _check_types(post: Post) -> Iterable[Finding]:
         value = fm.get(key)
         if key in fm and value is not None:
             if isinstance(value, str):
+                if "," in value:  # meant as a list: a plural key's string is split at spaces alone
+                    names = value.split() if key in ("tags", "categories") else [value]
+                    yield _err(post, lines.get(key, 1), "FM010", f"'{key}' is a string with commas, which Jekyll does "
+                               f"not split at: it reads {', '.join(repr(n) for n in names)}; write a list "
+                               f"({key}: [{', '.join(n.strip() for n in value.split(','))}])")
                 continue
             if not isinstance(value, list):
                 yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be a list of words or a string, got {_kind(value)}")
