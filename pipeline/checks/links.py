@@ -401,11 +401,16 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
 
 
 def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) -> str | None:
-    """The post's URL on the built site: for a Jekyll post (under _posts/ of a folder with a
-    site config) whose permalink can be worked out; else None."""
-    if "_posts" not in resolved.parts or not post.ok or site is None:
-        return None  # a page (posts/x.md) is published at its own path: relative links hold
-    return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site)
+    """The file's URL on the built site, against which its relative links resolve: a Jekyll
+    post's (under _posts/ of a folder with a site config) or a page's (front matter, outside
+    `_` folders) whose permalink can be worked out; else None (judged from the source folder)."""
+    if not post.ok or site is None:
+        return None
+    if "_posts" in resolved.parts:
+        return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site)
+    if post.fm_format is None and not site.renders_plain_markdown:
+        return None  # copied as it is: its links are never rendered
+    return jekyll.page_url(resolved, post.front_matter, site)
 
 
 class _SiteIndex:
@@ -913,8 +918,11 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     root = index.root_for(post)
     here = Path(post.resolved).parent
     bases = [here.relative_to(root).as_posix()] if here.is_relative_to(root) else []
-    rooted = next((r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))) for b in [*bases, ""])
-                   if index.path(post, r, absolute=True, published=True) is not None), "")
+    slash = "/" if value.endswith("/") else ""
+    # a page is named by the URL Jekyll gives it (/intro/ for `permalink: /intro/`), else as found from the root
+    rooted = _page_url_of(source, index.site_of(post)) or next(
+        (r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))).rstrip("/") + slash or "/" for b in [*bases, ""])
+         if index.path(post, r, absolute=True, published=True) is not None), "")
     target = index.facts(os.path.realpath(source)) if not rooted else None
     if rooted:
         better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
@@ -925,8 +933,22 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     else:
         shown = os.path.relpath(os.path.normpath(source), root) if source.is_relative_to(root) else source
         better = f" (Jekyll does not publish '{shown}' at all)"
-    return None, (f"'{value}' works from the source folder, but the post is published at {base}{post.url}, so "
+    kind = "post" if "_posts" in Path(post.resolved).parts else "page"
+    return None, (f"'{value}' works from the source folder, but the {kind} is published at {base}{post.url}, so "
                   f"the browser asks for {full}, which the site does not have{better}")
+
+
+def _page_url_of(file: Path, site: jekyll.SiteConfig | None) -> str | None:
+    """The URL Jekyll serves the page `file` at (None: a post, a static file, or not known here)."""
+    if site is None or "_posts" in file.parts or file.suffix.lower() not in _PAGE_FILES or not _has_front_matter(file):
+        return None
+    from pipeline.frontmatter_parse import split_front_matter
+
+    try:
+        text = file.read_bytes()[: 1 << 20].decode("utf-8", "replace")
+    except OSError:
+        return None
+    return jekyll.page_url(file, split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data, site)
 
 
 def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, client: LinkClient | None) -> Iterator[Finding]:
