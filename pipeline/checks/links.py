@@ -489,11 +489,12 @@ class _SiteIndex:
             for candidate in candidates:
                 if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
                                                               or self.folder_url(root, candidate, rel) is not None
+                                                              or self.elsewhere(root, candidate, rel) is not None
                                                               or candidate is not target and _copied_as_is(candidate))):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
-            if page is not None:
+            if page is not None and _same_url("/" + rel, self._site_pages(root).written[page]):
                 return page
         if absolute and published:
             return self._post_at(rel)  # a post permalink such as /2019/01/02/hello.html (or .../node.js)
@@ -571,8 +572,16 @@ class _SiteIndex:
 
     def permalink_of(self, post: LinkFacts, page: Path) -> str | None:
         """The permalink a page declares, as written in its front matter, if it declares one."""
-        key = self._declared_map(self.root_for(post)).get(page)
-        return None if key is None else "/" + key + ("/" if not Path(key).suffix else "")
+        return self._site_pages(self.root_for(post)).written.get(page)
+
+    def elsewhere(self, root: Path, page: Path, rel: str) -> str | None:
+        """The URL a page without a permalink of its own is served at, when URL path `rel`
+        misses it (about.md is at /about.html under the date style: /about/ is a 404)."""
+        if page.suffix.lower() not in _PAGE_FILES or page in self._declared_map(root) or not _has_front_matter(page):
+            return None
+        site = jekyll.nearest_site(root / "_")
+        url = jekyll.page_url(page, {}, site) if site is not None else None
+        return url if url is not None and not _same_url("/" + rel, url) else None
 
     def folder_url(self, root: Path, page: Path, rel: str) -> str | None:
         """The URL a page is served at when URL path `rel` (about.html) misses it because the
@@ -581,7 +590,7 @@ class _SiteIndex:
         if not rel.lower().endswith((".html", ".htm")) or page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
             return None
         site = jekyll.nearest_site(root / "_")
-        style = site.permalink if site is not None else "date"
+        style = site.page_style if site is not None else "date"  # pages follow the site's style, not the posts' own
         if not (style == "pretty" or (style not in jekyll.STYLES and style.endswith("/"))):
             return None
         if page.stem == "index" or page in self._declared_map(root) or not _has_front_matter(page):
@@ -597,8 +606,8 @@ class _SiteIndex:
         is not at /about.html)?"""
         if page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
             return False  # a static file is served where it lies
-        key = self._declared_map(root).get(page)
-        return key is not None and key != _page_key(rel)
+        written = self._site_pages(root).written.get(page)
+        return written is not None and not _same_url("/" + rel, written)
 
     def _declared_map(self, root: Path) -> dict[Path, str]:
         declared = self._declared.get(root)
@@ -721,6 +730,7 @@ class _Pages:
 
     permalinks: dict[str, Path]
     hidden: frozenset[str]  # realpaths
+    written: dict[Path, str]  # each such page's permalink as written, from the root ('/about', '/team/')
 
 
 def _site_pages(root: Path) -> _Pages:
@@ -729,6 +739,7 @@ def _site_pages(root: Path) -> _Pages:
 
     found: dict[str, Path] = {}
     hidden: set[str] = set()
+    written: dict[Path, str] = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", ".")) and d not in _NOT_SITE]
         for name in files:
@@ -746,9 +757,10 @@ def _site_pages(root: Path) -> _Pages:
             permalink = data.get("permalink")
             if isinstance(permalink, str) and permalink.strip() and ":" not in permalink:  # not a template
                 found.setdefault(_page_key(permalink), path)
+                written.setdefault(path, "/" + re.sub(r"/{2,}", "/", permalink.strip()).lstrip("/"))
                 if permalink.strip().endswith("/"):  # written as /about/index.html, which a link may name
                     found.setdefault(_page_key(permalink.strip().strip("/") + "/index.html"), path)
-    return _Pages(found, frozenset(hidden))
+    return _Pages(found, frozenset(hidden), written)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -837,12 +849,18 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             source = index.path(post, res.value, True) if res.target is Target.PATH and absolute else None
             moved = index.permalink_of(post, source) if source is not None else None
             served = index.folder_url(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
+            elsewhere = index.elsewhere(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
             if moved is not None:
                 message = f"'{res.value}' is not on the built site: that page sets `permalink: {moved}`, so link to it there"
             elif served is not None:
                 base = index.baseurl(post)
                 message = (f"'{res.value}' is not on the built site: the site's permalink style ends in '/', so that "
                            f"page is served at {base}{served}; link to it there")
+            elif elsewhere is not None:
+                # jekyll serve answers /about/ with about.html; GitHub Pages does not
+                local = " (jekyll serve answers it too, GitHub Pages does not)" if res.value.endswith("/") else ""
+                message = (f"'{res.value}' is not on the built site{local}: that page is served at "
+                           f"{index.baseurl(post)}{elsewhere}; link to it there")
             elif source is not None and _copied_as_is(source):
                 shown = source.relative_to(index.root_for(post)).as_posix() if source.is_relative_to(index.root_for(post)) else source.name
                 message = (f"'{res.value}' is not on the built site: '{shown}' has no front matter, so Jekyll copies it "

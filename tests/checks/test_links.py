@@ -132,7 +132,7 @@ RULE_CASES = [
     ("LK012 relative link to a post's URL", "[o](../02/other.html) [p](2020-01-02-other.md)", []),
     ("LK012 relative page link", "[a](../../../about.html) [b](../about.html)", [(5, 30, "LK012")]),
     ("LK003 liquid link missing", "{% link assets/missing.pdf %}", [(5, 1, "LK003")]),
-    ("LK003 liquid link found", "{% link about.md %} [a](/about/) [b](/about.html)", []),
+    ("LK003 liquid link found", "{% link about.md %} [a](/about) [b](/about.html)", []),
     ("LK003 post permalink", "[b](/2020/01/02/other.html)", []),
     # hard-wrapped prose: a link text may run over a line break, not over a blank line
     ("wrapped link texts", "See the [full\nguide](#nowhere), [ref\nlink][nolabel] and [click\nhere](#top).\n\n[not\n\nlink](#nope)",

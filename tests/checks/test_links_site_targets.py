@@ -99,8 +99,9 @@ PAGE_LINKS = "[a](/about.html) [b](/docs/guide.html) [c](/static.html) [d](/docs
     [
         ("permalink: pretty\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
         ("permalink: /:year/:title/\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
-        ("permalink: date\n", {}),
-        ("permalink: /:year/:title:output_ext\n", {}),
+        # about.md is at /about.html: GitHub Pages answers /about, never /about/ (jekyll serve does)
+        ("permalink: date\n", {"/about/": "/about.html"}),
+        ("permalink: /:year/:title:output_ext\n", {"/about/": "/about.html"}),
     ],
 )
 def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config: str, expected: dict[str, str]) -> None:
@@ -110,7 +111,7 @@ def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config:
     (tmp_path / "_config.yml").write_text(config)
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
-    moved = {f.message.split("'")[1]: f.message for f in found if "permalink style" in f.message}
+    moved = {f.message.split("'")[1]: f.message for f in found if "served at" in f.message}
     assert {url: m.rsplit("served at ", 1)[1].split(";")[0] for url, m in moved.items()} == expected
     assert len(found) == len(expected) and all(f.code == "LK003" for f in found)
 
@@ -207,3 +208,34 @@ def test_a_page_link_that_misses_names_the_url_that_works(tmp_path: Path, config
     (found,) = links.check_site({post.display_path: links.collect(post, ctx)}, ctx)
     assert found.message.endswith(advice), found.message
     assert "but the page is published at" in found.message
+
+
+FORMED_PAGES = {
+    "about.md": "---\ntitle: About\npermalink: /about\n---\n",  # written as about.html
+    "team.md": "---\ntitle: Team\npermalink: /team/\n---\n",  # written as team/index.html
+    "faq.md": "---\ntitle: FAQ\npermalink: /faq.html\n---\n",  # written as faq.html
+    "plain.md": "---\ntitle: Plain\n---\n",  # at /plain.html (or /plain/ under pretty)
+}
+
+
+# The URL forms a server answers for a page, by how its URL ends (Jekyll 4.3 wrote the files
+# named above; a server answers /x for x.html and /x for x/index.html, never /x/ for x.html
+# nor /x.html for x/index.html)
+@pytest.mark.parametrize(("config", "markdown", "expected"), [
+    ("title: t\n", "[a](/about) [b](/about.html) [c](/team/) [d](/team) [e](/team/index.html) [f](/faq.html) [g](/faq)"
+                   " [h](/plain.html) [i](/plain)", []),
+    ("title: t\n", "[a](/about/) [b](/team.html) [c](/faq/) [d](/plain/)", [(5, 5, "LK003"), (5, 18, "LK003"), (5, 34, "LK003"),
+                                                                            (5, 45, "LK003")]),
+    ("permalink: pretty\n", "[a](/plain/) [b](/plain) [c](/about.html)", []),
+    # the posts' own permalink (collections.posts) is no page style: pages stay at /plain.html
+    ("collections:\n  posts:\n    permalink: /:title/\n", "[a](/plain.html)", []),
+    ("collections:\n  posts:\n    permalink: /:title/\n", "[a](/plain/)", [(5, 5, "LK003")]),
+])
+def test_a_page_answers_at_the_url_forms_of_its_permalink(tmp_path: Path, config: str, markdown: str,
+                                                          expected: list[tuple[int, int, str]]) -> None:
+    posts = write_site(tmp_path, {**FORMED_PAGES, "_posts/2020-01-01-m.md": FM + markdown + "\n"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
+    assert [(f.line, f.col, f.code) for f in found] == expected
+    assert all("that page is served at" in f.message or "sets `permalink:" in f.message for f in found), [f.message for f in found]
