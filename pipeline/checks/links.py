@@ -881,6 +881,8 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         target = index.facts(os.path.realpath(file))
         if res.target is Target.LIQUID_LINK:  # the tag matches a document's exact relative path, or the build stops
             stops = ("a folder, not a file" if file.is_dir() else
+                     f"no file: the tag takes a file's own path, such as '{_shown(file, index.root_for(post))}'"
+                     if res.value.endswith("/") or file.name != posixpath.basename(res.value) else
                      "a page or post with a leading '/' (the tag takes the path from the site folder as it is)"
                      if res.value.startswith("/") and _has_front_matter(file) else
                      f"a post Jekyll {left}" if target is not None and (left := _left_out(target)) else "")
@@ -889,6 +891,10 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 return
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _shown(file: Path, root: Path) -> str:
+    return file.relative_to(root).as_posix() if file.is_relative_to(root) else file.name
 
 
 def _why_hidden(value: str) -> str:

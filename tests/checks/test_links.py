@@ -536,3 +536,21 @@ def test_site_baseurl_before_a_link_tag_doubles_it(tmp_path: Path, config: str, 
     found += links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())
     assert [(f.line, f.col, f.code) for f in found if f.code != "LK011"] == expected
     assert all("/blog/blog/" in f.message or "/blog//blog/" in f.message for f in found if f.code == "LK003")
+
+
+# {% link %} compares its argument with each file's own path, as it is: the URL forms a
+# path link may take name no file, and Jekyll 4.3 stops the build ("Could not find document").
+@pytest.mark.parametrize(("tag", "named"), [
+    ("about.html", "about.md"), ("about", "about.md"), ("about/", "about.md"),
+    ("_posts/2020-01-02-b", "_posts/2020-01-02-b.md"), ("_posts/2020-01-02-b.html", "_posts/2020-01-02-b.md"),
+    ("docs/index.html", "docs/index.md"),
+    ("about.md", None), ("_posts/2020-01-02-b.md", None), ("assets/x.png", None), ("/assets/x.png", None),
+])
+def test_a_link_tag_names_the_file_itself(tmp_path: Path, tag: str, named: str | None) -> None:
+    files = {"about.md": FM + "a\n", "docs/index.md": FM + "d\n", "assets/x.png": "png", "_posts/2020-01-02-b.md": FM + "b\n",
+             "_posts/2022-02-02-p.md": FM + f"[the page]({{% link {tag} %}})\n"}
+    posts = write_site(tmp_path, files)
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [f.code for f in found] == ([] if named is None else ["LK003"])
+    assert all(f"'{named}'" in f.message and "the build stops" in f.message for f in found), [f.message for f in found]
