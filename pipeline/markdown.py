@@ -57,6 +57,12 @@ class Heading:
     # heading only after a blank line
     in_kramdown: bool = True
 
+    @property
+    def source_text(self) -> str:
+        """The text kramdown's own input (`input: kramdown`) makes the id from: the heading's
+        source, markup and all, without its {#id} (auto_id_stripping is GFM's alone)."""
+        return _KRAMDOWN_ATTR.sub("", self.raw).strip()
+
 
 def plain_text(post: Post, inline: Token) -> str:
     """Rendered text of an inline token: markup dropped, code spans and link text kept."""
@@ -274,7 +280,7 @@ def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
     code = liquid_code_lines(post)  # a `## x` in a {% highlight %} sample is no heading on the page
     raw, nested = _html_element_lines(post)  # a block element's inside is raw text: no heading there
     hs = [h for h in headings(post) if h.line not in code and h.line not in raw and h.in_kramdown]
-    kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.id_text) for h in hs)
+    kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.source_text) for h in hs)
     gh = _with_suffixes(None if h.explicit_id or h.line in nested else github_slug(h.id_text) for h in hs)
     inner = _with_suffixes(None if h.explicit_id or h.line not in nested else kramdown_slug(h.id_text) for h in hs)
     return tuple((h.explicit_id or k, h.explicit_id or (i if h.line in nested else g))
@@ -366,12 +372,13 @@ def _headings_in_html(tok: Token, markdown: set[int], nested: frozenset[int], ru
     for inside in (False, True):
         text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") and (tok.map[0] + i in nested) == inside
                          else "" for i, line in enumerate(lines))
-        found |= _atx_ids(text, "kramdown" if inside else rule)
+        found |= _atx_ids(text, "kramdown" if inside else rule, source=rule == "kramdown")
     return found
 
 
-def _atx_ids(text: str, rule: str) -> set[str]:
-    """Ids of the ATX heading lines in `text`, by the slug rule, without duplicate suffixes."""
+def _atx_ids(text: str, rule: str, source: bool = False) -> set[str]:
+    """Ids of the ATX heading lines in `text`, by the slug rule, without duplicate suffixes;
+    `source`: from the source text, as kramdown's own input makes them."""
     ids: set[str] = set()
     md = _parser()
     for m in _ATX.finditer(text):
@@ -379,6 +386,9 @@ def _atx_ids(text: str, rule: str) -> set[str]:
         explicit = _KRAMDOWN_ATTR.search(raw)
         if explicit:
             ids.add(explicit.group(1))
+            continue
+        if source:
+            ids.add(kramdown_slug(raw.strip()))
             continue
         children: list[Token] = []
         md.inline.parse(raw, md, {}, children)

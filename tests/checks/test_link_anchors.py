@@ -156,3 +156,29 @@ def test_heading_ids_follow_the_sites_kramdown_input(tmp_path: Path, config: str
     text = "## 1. Numbered\n\n## \U0001f680 Launch day\n\n[a](#numbered) [b](#launch-day) [c](#1-numbered) [d](#-launch-day)\n"
     found = lk004(tmp_path, {"2020-01-01-a.md": text}, config)
     assert [(line, col) for _, line, col in found] == missing
+
+
+# Under `input: kramdown` the id is made from the heading's source text, markup and all
+# (auto_id_stripping is GFM's alone): ids Jekyll 4.3 built from these headings.
+KRAMDOWN_INPUT_IDS = [
+    ("## Part 1 -- Setup", "part-1----setup"),
+    ("## It's \"quoted\" -- and... more", "its-quoted----and-more"),
+    ("## `code` and *emph* [link](http://x)", "code-and-emph-linkhttpx"),
+    ("## Logo ![alt text](a.png) here", "logo-alt-textapng-here"),
+    ("## Notes[^1]\n\n[^1]: note", "notes1"),
+    ("## Escaped \\# hash \\*star\\*", "escaped--hash-star"),
+    ("## <span>Inline</span> html", "spaninlinespan-html"),
+    ("## Caf&eacute; &amp; bar", "cafeacute-amp-bar"),
+    ("Setext *one*\n============", "setext-one"),
+    ("## Hello {#hi}", "hi"),
+]
+
+
+@pytest.mark.parametrize(("heading", "anchor"), KRAMDOWN_INPUT_IDS, ids=[h for h, _ in KRAMDOWN_INPUT_IDS])
+def test_kramdown_input_ids_come_from_the_source_text(tmp_path: Path, heading: str, anchor: str) -> None:
+    text = f"[the section](#{anchor})\n\n{heading}\n"
+    assert lk004(tmp_path, {"2020-01-01-a.md": text}, "kramdown:\n  input: kramdown\n") == []
+    from pipeline.markdown import heading_ids
+    from pipeline.post import read_post
+
+    assert [kram for kram, _ in heading_ids(read_post(tmp_path / "_posts" / "2020-01-01-a.md"))] == [anchor]
