@@ -837,6 +837,12 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 yield _finding(post.path, link, "LK003", outside)
                 return
         file = None
+        if res.target is Target.LIQUID_LINK:
+            named = _from_collections_dir(index.site_of(post), res.value)
+            if isinstance(named, str):
+                yield _finding(post.path, link, "LK003", named)
+                return
+            file = named
         if not absolute and post.url is not None and not res.value.lower().endswith((".md", ".markdown")):
             # As a browser resolves it: against the post's URL (links to .md files are
             # rewritten by jekyll-relative-links, so those are judged as in the source).
@@ -891,6 +897,20 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 return
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _from_collections_dir(site: jekyll.SiteConfig | None, value: str) -> Path | str | None:
+    """Under `collections_dir`, {% link %} names a document (_posts/x.md) by its path from that
+    folder, as Jekyll's Document#relative_path has it: the file so named, or the LK003 message
+    for one named from the site folder (coll/_posts/x.md, which stops the build)."""
+    if site is None or not site.collections_dir:
+        return None
+    first, _, rest = value.strip("/").partition("/")
+    if first == site.collections_dir and rest.startswith("_"):
+        return (f"{{% link {value} %}} names no document: under collections_dir: {site.collections_dir} a document "
+                f"is named from that folder ('{rest}'), and Jekyll stops the build")
+    candidate = site.collections / value
+    return candidate if first.startswith("_") and candidate.is_file() else None
 
 
 def _shown(file: Path, root: Path) -> str:

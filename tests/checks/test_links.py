@@ -554,3 +554,26 @@ def test_a_link_tag_names_the_file_itself(tmp_path: Path, tag: str, named: str |
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [f.code for f in found] == ([] if named is None else ["LK003"])
     assert all(f"'{named}'" in f.message and "the build stops" in f.message for f in found), [f.message for f in found]
+
+
+# With collections_dir, a document's relative_path (what {% link %} compares) starts below
+# that folder: Jekyll 4.3 with `collections_dir: coll` renders {% link _posts/2020-01-02-b.md %}
+# and stops on {% link coll/_posts/2020-01-02-b.md %} ("Could not find document").
+@pytest.mark.parametrize(("tag", "codes"), [
+    ("_posts/2020-01-02-b.md", []),
+    ("coll/_posts/2020-01-02-b.md", ["LK003"]),
+    ("_posts/2020-01-09-none.md", ["LK003"]),
+    ("about.md", []),  # a page is named from the site folder
+])
+def test_link_tag_names_a_document_from_the_collections_dir(tmp_path: Path, tag: str, codes: list[str]) -> None:
+    posts = write_site(tmp_path, {"about.md": FM + "a\n"})
+    (tmp_path / "_config.yml").write_text("collections_dir: coll\n", encoding="utf-8")
+    for name, text in {"coll/_posts/2020-01-02-b.md": FM + "b\n",
+                       "coll/_posts/2020-01-01-a.md": FM + f"[the post]({{% link {tag} %}})\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        posts.append(load_post(tmp_path / name, text.encode()))
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [f.code for f in found] == codes
+    assert all("'_posts/2020-01-02-b.md'" in f.message for f in found if "coll/" in tag)
