@@ -110,6 +110,8 @@ class SiteConfig:
     # matter; plain Jekyll copies such a file as it is
     renders_plain_markdown: bool = False
     page_style: str = "date"  # the site's own `permalink`, which pages follow (posts' may be their collection's)
+    auto_ids: bool = True  # kramdown's auto_ids: false gives headings no generated id
+    auto_id_prefix: str = ""  # kramdown's auto_id_prefix, put before each generated heading id
 
     def published(self, rel: str) -> bool:
         """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
@@ -196,6 +198,8 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         str(kramdown.get("input") or "GFM") if isinstance(kramdown := data.get("kramdown"), dict) else "GFM",
         _renders_plain_markdown(config.parent, _names(data.get("plugins")) + _names(data.get("gems"))),
         page_style if isinstance(page_style, str) and page_style else "date",
+        kramdown.get("auto_ids") is not False if isinstance(kramdown, dict) else True,
+        str(kramdown.get("auto_id_prefix") or "") if isinstance(kramdown, dict) else "",
     )
 
 

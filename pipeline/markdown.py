@@ -273,17 +273,18 @@ def liquid_code_lines(post: Post) -> frozenset[int]:
     return frozenset(lines)
 
 
-def heading_ids(post: Post) -> tuple[tuple[str, str], ...]:
+def heading_ids(post: Post, prefix: str = "") -> tuple[tuple[str, str], ...]:
     """(kramdown id, GFM id) of each heading Jekyll builds, in order, with duplicate suffixes
-    applied. Under GFM input a heading inside a markdown="1" element has kramdown's id,
-    numbered among those headings alone (markdown_html_body_lines)."""
+    applied and kramdown's auto_id_prefix `prefix` before each generated one. Under GFM input
+    a heading inside a markdown="1" element has kramdown's id, numbered among those headings
+    alone (markdown_html_body_lines)."""
     code = liquid_code_lines(post)  # a `## x` in a {% highlight %} sample is no heading on the page
     raw, nested = _html_element_lines(post)  # a block element's inside is raw text: no heading there
     hs = [h for h in headings(post) if h.line not in code and h.line not in raw and h.in_kramdown]
     kram = _with_suffixes(None if h.explicit_id else kramdown_slug(h.source_text) for h in hs)
     gh = _with_suffixes(None if h.explicit_id or h.line in nested else github_slug(h.id_text) for h in hs)
     inner = _with_suffixes(None if h.explicit_id or h.line not in nested else kramdown_slug(h.id_text) for h in hs)
-    return tuple((h.explicit_id or k, h.explicit_id or (i if h.line in nested else g))
+    return tuple((h.explicit_id or prefix + k, h.explicit_id or prefix + (i if h.line in nested else g))
                  for h, k, g, i in zip(hs, kram, gh, inner, strict=True))
 
 
@@ -347,21 +348,29 @@ _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 def site_slug_rule(post: Post) -> str:
     """The rule the post's site makes heading ids by: "github" under kramdown's GFM input
     (Jekyll's default, and for a post outside any site), "kramdown" under `input: kramdown`."""
-    return _folder_slug_rule(os.path.dirname(os.path.abspath(post.path)))
+    return _folder_id_options(os.path.dirname(os.path.abspath(post.path)))[0]
+
+
+def site_auto_ids(post: Post) -> str | None:
+    """kramdown's auto_id_prefix for the post's site ('' by default), None under auto_ids: false."""
+    return _folder_id_options(os.path.dirname(os.path.abspath(post.path)))[1]
 
 
 @functools.lru_cache(maxsize=256)
-def _folder_slug_rule(folder: str) -> str:  # one config walk per folder, not per post
+def _folder_id_options(folder: str) -> tuple[str, str | None]:  # one config walk per folder, not per post
     from pipeline.jekyll import nearest_site
 
     site = nearest_site(Path(folder, "_"))
-    return "kramdown" if site is not None and site.markdown_input.lower() == "kramdown" else "github"
+    if site is None:
+        return "github", ""
+    return ("kramdown" if site.markdown_input.lower() == "kramdown" else "github",
+            site.auto_id_prefix if site.auto_ids else None)
 
 
 _COMMENT = re.compile(r"^ {0,3}<!--.*?(?:-->|\Z)", re.DOTALL | re.MULTILINE)  # a block comment: kramdown's too
 
 
-def _headings_in_html(tok: Token, markdown: set[int], nested: frozenset[int], rule: str) -> set[str]:
+def _headings_in_html(tok: Token, markdown: set[int], nested: frozenset[int], rule: str, prefix: str | None = "") -> set[str]:
     """Ids of the ATX headings CommonMark keeps in the HTML block `tok` that kramdown
     builds (under a `<img>` line, inside `<details markdown="1">`): its lines in `markdown`
     (html_lines_read_as_markdown); those inside a markdown="1" element (`nested`, 0-based)
@@ -372,13 +381,14 @@ def _headings_in_html(tok: Token, markdown: set[int], nested: frozenset[int], ru
     for inside in (False, True):
         text = "\n".join(line if tok.map[0] + i in markdown and line.startswith("#") and (tok.map[0] + i in nested) == inside
                          else "" for i, line in enumerate(lines))
-        found |= _atx_ids(text, "kramdown" if inside else rule, source=rule == "kramdown")
+        found |= _atx_ids(text, "kramdown" if inside else rule, source=rule == "kramdown", prefix=prefix)
     return found
 
 
-def _atx_ids(text: str, rule: str, source: bool = False) -> set[str]:
+def _atx_ids(text: str, rule: str, source: bool = False, prefix: str | None = "") -> set[str]:
     """Ids of the ATX heading lines in `text`, by the slug rule, without duplicate suffixes;
-    `source`: from the source text, as kramdown's own input makes them."""
+    `source`: from the source text, as kramdown's own input makes them; `prefix` before each
+    generated one (None: none is generated, auto_ids: false)."""
     ids: set[str] = set()
     md = _parser()
     for m in _ATX.finditer(text):
@@ -387,13 +397,15 @@ def _atx_ids(text: str, rule: str, source: bool = False) -> set[str]:
         if explicit:
             ids.add(explicit.group(1))
             continue
+        if prefix is None:
+            continue
         if source:
-            ids.add(kramdown_slug(raw.strip()))
+            ids.add(prefix + kramdown_slug(raw.strip()))
             continue
         children: list[Token] = []
         md.inline.parse(raw, md, {}, children)
         text = "".join(c.content for c in children if c.type in ("text", "text_special", "code_inline", "image"))
-        ids.add((kramdown_slug if rule == "kramdown" else github_slug)(text.strip()))
+        ids.add(prefix + (kramdown_slug if rule == "kramdown" else github_slug)(text.strip()))
     return ids
 
 
@@ -402,7 +414,11 @@ def anchors(post: Post) -> frozenset[str]:
     """Every fragment a link may target in this post: heading ids by the site's rule,
     kramdown's generated ids, HTML ids."""
     rule = site_slug_rule(post)
-    ids: set[str] = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post)}
+    prefix = site_auto_ids(post)
+    if prefix is None:  # auto_ids: false: a heading has the id it names ({#id}, {: #id}) or none
+        ids: set[str] = {h.explicit_id for h in headings(post) if h.explicit_id}
+    else:
+        ids = {kram if rule == "kramdown" else gh for kram, gh in heading_ids(post, prefix)}
     if _TOC.search(post.body):  # kramdown's {:toc} list links each heading from an item of its own
         ids |= {f"markdown-toc-{anchor}" for anchor in ids}
     ids |= kramdown_ids(post)
@@ -414,7 +430,7 @@ def anchors(post: Post) -> frozenset[str]:
                 if markdown is None:
                     markdown = html_lines_read_as_markdown(post.tokens, post.lines[post.body_start_line - 1 :])
                 nested = frozenset(i - post.body_start_line for i in _html_element_lines(post)[1])
-                ids |= _headings_in_html(tok, markdown, nested, rule)
+                ids |= _headings_in_html(tok, markdown, nested, rule, prefix)
         elif tok.type == "inline" and "<" in tok.content:
             for child in inline_children(post, tok):
                 if child.type == "html_inline":

@@ -26,6 +26,7 @@ from pipeline.markdown import (
     liquid_code_lines,
     plain_text,
     raw_html_body_lines,
+    site_auto_ids,
     site_slug_rule,
 )
 from pipeline.post import POST_MEMO, Post, inline_children
@@ -109,7 +110,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     heads = tuple(h for h in heads if h.heading.line not in raw and h.heading.in_kramdown)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
-    if len(heads) > 1:
+    if len(heads) > 1 and (opts.get("slugs") or site_auto_ids(post) is not None):  # auto_ids: false: no generated ids
         yield from _anchor_collisions(post, heads, opts.get("slugs") or (site_slug_rule(post),))
     yield from _title_repeats(post, heads)
     yield from _multiple_spaces(post, heads)

@@ -182,3 +182,28 @@ def test_kramdown_input_ids_come_from_the_source_text(tmp_path: Path, heading: s
     from pipeline.post import read_post
 
     assert [kram for kram, _ in heading_ids(read_post(tmp_path / "_posts" / "2020-01-01-a.md"))] == [anchor]
+
+
+# kramdown's auto_ids and auto_id_prefix in _config.yml (Jekyll 4.3: auto_ids: false builds no
+# heading id but {#named}; auto_id_prefix: h- builds #h-setup, #h-setup-1 and #markdown-toc-h-setup)
+@pytest.mark.parametrize(("config", "missing"), [
+    ("title: site\n", [(5, 17), (5, 31), (5, 47)]),
+    ("kramdown:\n  auto_ids: false\n", [(5, 5), (5, 17), (5, 31), (5, 47)]),
+    ("kramdown:\n  auto_id_prefix: h-\n", [(5, 5)]),
+])
+def test_kramdown_auto_id_options(tmp_path: Path, config: str, missing: list[tuple[int, int]]) -> None:
+    text = ("[a](#setup) [b](#h-setup) [c](#h-setup-1) [d](#markdown-toc-h-setup) [e](#named)\n\n"
+            "* toc\n{:toc}\n\n## Setup\n\n## Setup\n\n## Named {#named}\n")
+    assert [(line, col) for _, line, col in lk004(tmp_path, {"2020-01-01-a.md": text}, config)] == missing
+
+
+def test_no_auto_ids_no_generated_id_collision(tmp_path: Path) -> None:
+    from pipeline.checks import headings
+    from pipeline.post import read_post
+
+    (tmp_path / "_config.yml").write_text("kramdown:\n  auto_ids: false\n")
+    path = tmp_path / "_posts" / "2020-01-01-a.md"
+    path.parent.mkdir()
+    path.write_text(FM + "## C++ tips\n\n## C tips\n")
+    options = {name: opt.default for name, opt in headings.OPTIONS.items()}
+    assert [f.code for f in headings.check(read_post(path), Context(options=options, root=tmp_path))] == []
