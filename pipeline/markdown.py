@@ -116,7 +116,8 @@ _TOC = re.compile(r"\{:[^{}\n]*\btoc\b")
 
 def _id_text(post: Post, inline: Token) -> str:
     """The heading text kramdown builds its id from: images add nothing, a footnote mark is
-    no text, and its typography has made `--` an en dash and `---` an em dash (ids drop both)."""
+    no text, and its typography has made `--` an en dash and `---` an em dash, and `<< ` and
+    ` >>` guillemets with a no-break space (ids drop them all)."""
     children = inline_children(post, inline)
     if "[^" in inline.content:  # a footnote mark reads as a link when the note is defined: parse without it
         children = []
@@ -125,7 +126,8 @@ def _id_text(post: Post, inline: Token) -> str:
     parts: list[str] = []
     for child in children:
         if child.type == "text":
-            parts.append(_FOOTNOTE_MARK.sub("", child.content).replace("---", "\u2014").replace("--", "\u2013"))
+            parts.append(_FOOTNOTE_MARK.sub("", child.content).replace("---", "\u2014").replace("--", "\u2013")
+                         .replace("<< ", "\u00ab\u00a0").replace(" >>", "\u00a0\u00bb").replace("<<", "\u00ab").replace(">>", "\u00bb"))
         elif child.type == "code_inline":
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):

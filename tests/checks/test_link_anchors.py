@@ -141,6 +141,8 @@ def test_a_heading_in_a_highlight_block_makes_no_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("heading", "anchor"), [
     ("# dequal [![CI](b.svg)](a)", "dequal-"),  # the badge leaves a space, Jekyll's id keeps it as '-'
     ("## A[^1] note", "a-note"),  # a footnote mark in the middle adds nothing either
+    # kramdown's typography: '<< ' and ' >>' are guillemets with a no-break space, both dropped
+    ("## C++ << operator", "c-operator"), ("## Bash >> append", "bash-append"), ("## x -- y << z", "x--y-z"),
 ])
 def test_ids_of_headings_with_badges_and_footnote_marks(tmp_path: Path, heading: str, anchor: str) -> None:
     text = f"{heading}\n\n[the section](#{anchor})\n\n[^1]: A note.\n"
