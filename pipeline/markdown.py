@@ -16,14 +16,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from markdown_it.token import Token
 
 from pipeline.links_extract import mask
 from pipeline.post import POST_MEMO, Post, _parser, inline_children
 from pipeline.spans import LIQUID_CODE_BLOCKS
-
-if TYPE_CHECKING:
-    from markdown_it.token import Token
 
 # A heading's own id, as Jekyll's kramdown reads it (GFM input or its own): `{#id}` after a
 # blank at the line's end, the id a letter and then word characters, ':', '.' or '-' ('## V
@@ -84,25 +82,34 @@ def headings(post: Post) -> tuple[Heading, ...]:
             continue
         inline = tokens[i + 1]
         raw = inline.content
+        start = post.token_line(tok)
+        end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
+        explicit = above = None
+        reread = False
+        if tok.markup.startswith("#"):
+            above = _ial_above(post.lines, start - 1, post.body_start_line - 1)
+        elif "\n" in raw and tok.level == 0 and (read := _kramdown_setext(raw.split("\n"))) is not None:
+            # CommonMark's setext heading of several lines; to kramdown, its last line alone
+            raw, above = read
+            start, reread = end - 1, True
+            inline = Token("inline", "", 0, content=raw)
         text = plain_text(post, inline)
         id_text = _id_text(post, inline)
-        explicit = None
         m = _KRAMDOWN_ATTR.search(raw)
         if m:
             explicit = m.group(1)
             text = _KRAMDOWN_ATTR.sub("", text)
             id_text = _KRAMDOWN_ATTR.sub("", id_text)
-        start = post.token_line(tok)
-        end = (tok.map[1] if tok.map else 1) + post.body_start_line - 1
         if explicit is None and end < len(post.lines):  # kramdown: an attribute list on the next line
             below = _NEXT_LINE_IAL.match(post.lines[end])
             explicit = below.group(1) if below else None
+        explicit = explicit or above
         kind = "atx" if tok.markup.startswith("#") else "setext"
         indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
         # kramdown's setext heading is one line after a block boundary (a blank line, the body's
         # start): right under a heading or a paragraph line, "Hello\n=====" is paragraph text
         glued = kind == "setext" and ("\n" in raw or tok.level == 0 and (
-            start > post.body_start_line and post.lines[start - 2].strip() != ""
+            start > post.body_start_line and post.lines[start - 2].strip() != "" and not reread
             or post.lines[end - 1].startswith(" ")))  # kramdown's underline starts its line
         # id_text is not stripped: '# dequal [![CI](b.svg)](a)' ends in a space the image
         # leaves, and Jekyll's id is 'dequal-'
@@ -111,6 +118,35 @@ def headings(post: Post) -> tuple[Heading, ...]:
 
 
 _NEXT_LINE_IAL = re.compile(r"^ {0,3}\{:[^{}]*?#([^\s{}#.]+)[^{}]*\}\s*$")
+_BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!\w[\w-]*:)[^{}]*\}[ \t]*$")  # not an ALD ({:name: ...})
+# A line Liquid leaves blank: control tags alone, without whitespace control ({%- -%} would
+# join the lines around it instead). Their output is nothing; the line's end stays.
+_LIQUID_ONLY = re.compile(r"^[ \t]*(?:\{%(?!-)[ \t]*(?:if|elsif|else|endif|unless|endunless|case|when|endcase|for|endfor|assign)"
+                          r"\b[^%\n]*(?<!-)%\}[ \t]*)+$")
+
+
+def _kramdown_setext(lines: Sequence[str]) -> tuple[str, str | None] | None:
+    """kramdown's reading of a CommonMark setext heading of several lines: its last line alone
+    is the heading when the line above is blank once Liquid has run ({% if x %} alone), or is a
+    block IAL that starts the block or follows such a line (the IAL then names the heading).
+    (the heading's text, the IAL's id), or None: paragraph text to kramdown."""
+    above = lines[-2]
+    if _LIQUID_ONLY.match(above):
+        return lines[-1], None
+    if _BLOCK_IAL.match(above) and (len(lines) == 2 or _LIQUID_ONLY.match(lines[-3])):
+        named = _NEXT_LINE_IAL.match(above)
+        return lines[-1], named.group(1) if named else None
+    return None
+
+
+def _ial_above(lines: Sequence[str], index: int, first: int) -> str | None:
+    """The id a block IAL on the line above line `index` gives the block there: kramdown gives
+    a block IAL to the block before it, unless a blank line (or one Liquid leaves blank, or
+    the body's start) comes first."""
+    if index - 1 < first or not (named := _NEXT_LINE_IAL.match(lines[index - 1])) or not _BLOCK_IAL.match(lines[index - 1]):
+        return None
+    before = lines[index - 2] if index - 2 >= first else ""
+    return named.group(1) if not before.strip() or _LIQUID_ONLY.match(before) else None
 _TOC = re.compile(r"\{:[^{}\n]*\btoc\b")
 
 

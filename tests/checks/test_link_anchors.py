@@ -64,6 +64,17 @@ SAME_POST = [
      "## Setup\n\n<details markdown=\"1\">\n<summary>S</summary>\n\n## 2. Step two\n\n## Setup\n\n</details>\n\n## Setup\n",
      [(5, 20), (5, 63)]),
     ("heading glued inside markdown=1", "[a](#glued) [b](#9-glued)\n\n<section markdown=\"1\">\n## 9 Glued\n</section>\n", [(5, 17)]),
+    # a lone {% if %} line is blank once Liquid has run, and a block IAL after a boundary belongs to
+    # the next block: kramdown's heading is the line above the underline (Jekyll 4.3)
+    ("setext under a liquid line", "[a](#setext-two) [b](#text-setext-two)\n\nText\n{% if true %}\nSetext two\n----------\n"
+     "{% endif %}\n", [(5, 22)]),
+    ("setext under an IAL", "[a](#setext-under-ial)\n\n{: .cls}\nSetext under IAL\n================\n", []),
+    ("setext under an IAL id", "[a](#pre2) [b](#setext-with-id)\n\n{: #pre2}\nSetext with id\n==============\n", [(5, 16)]),
+    ("setext under liquid and an IAL id", "[a](#liq)\n\n{% if true %}\n{: #liq}\nSetext\n======\n{% endif %}\n", []),
+    ("liquid lines and suffixes", "[a](#setup-1)\n\n{% assign x = 1 %}\n## Setup\n\n{% assign y = 2 %}\nSetup\n-----\n", []),
+    ("setext under a paragraph and its IAL", "[a](#setext-three)\n\nPara\n{: #para}\nSetext three\n------------\n", [(5, 5)]),
+    ("atx under an IAL id", "[a](#pre) [b](#heading)\n\n{: #pre}\n## Heading\n", [(5, 15)]),
+    ("atx under a paragraph and its IAL", "[a](#para) [b](#atx-here)\n\nPara\n{: #para}\n## ATX here\n", []),
     # raw HTML: any element's id (quoted or not), an <a>'s name; data-id and an input's name are no target
     ("html ids", "[a](#box) [b](#q) [c](#old)\n\n<div id=box></div>\n<p ID='q'>x</p>\n<a href=\"/\" name=\"old\">o</a>\n", []),
     ("html look-alikes", "[a](#ghost) [b](#ghost2)\n\n<div data-id=\"ghost\"></div>\n<input name=\"ghost2\">\n",
