@@ -77,7 +77,12 @@ def plain_text(post: Post, inline: Token) -> str:
 def headings(post: Post) -> tuple[Heading, ...]:
     found: list[Heading] = []
     tokens = post.tokens
+    containers: list[Token] = []  # the block quotes and list items open around the token
     for i, tok in enumerate(tokens):
+        if tok.type in ("blockquote_open", "list_item_open"):
+            containers.append(tok)
+        elif tok.type in ("blockquote_close", "list_item_close") and containers:
+            containers.pop()
         if tok.type != "heading_open" or i + 1 >= len(tokens):
             continue
         inline = tokens[i + 1]
@@ -105,7 +110,8 @@ def headings(post: Post) -> tuple[Heading, ...]:
             explicit = below.group(1) if below else None
         explicit = explicit or above
         kind = "atx" if tok.markup.startswith("#") else "setext"
-        indented = kind == "atx" and tok.level == 0 and post.lines[start - 1].startswith(" ")
+        indented = kind == "atx" and (post.lines[start - 1].startswith(" ") if tok.level == 0 else
+                                      _indented_in(post.lines, post.body_start_line - 1, containers, start - 1))
         # kramdown's setext heading is one line after a block boundary (a blank line, the body's
         # start): right under a heading or a paragraph line, "Hello\n=====" is paragraph text
         glued = kind == "setext" and ("\n" in raw or tok.level == 0 and (
@@ -123,6 +129,44 @@ _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!\w[\w-]*:)[^{}]*\}[ \t]*$")  # not an ALD
 # join the lines around it instead). Their output is nothing; the line's end stays.
 _LIQUID_ONLY = re.compile(r"^[ \t]*(?:\{%(?!-)[ \t]*(?:if|elsif|else|endif|unless|endunless|case|when|endcase|for|endfor|assign)"
                           r"\b[^%\n]*(?<!-)%\}[ \t]*)+$")
+
+
+_QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
+_ITEM_PREFIX = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}\.)[ ]+")  # kramdown knows no '1)' item, and takes every space
+
+
+def _indented_in(lines: Sequence[str], offset: int, containers: Sequence[Token], index: int) -> bool:
+    """Does file line `index` (0-based), an ATX heading inside `containers` (outermost first),
+    start past the column kramdown's reading of them leaves it at? kramdown strips '> ' for a
+    block quote, and a list item's own indent (its marker and every space after it) from the
+    item's lines: a '## x' indented further is paragraph text. Tabs and lazy lines are not
+    judged (False)."""
+
+    def inside(line: str, depth: int) -> str | None:  # the line as the container at `depth` holds it
+        for container in containers[:depth]:
+            assert container.map is not None
+            if container.type == "blockquote_open":
+                m = _QUOTE_PREFIX.match(line)
+                if m is None:
+                    return None
+                line = line[m.end() :]
+            else:
+                first = inside(lines[container.map[0] + offset], containers.index(container))
+                item = _ITEM_PREFIX.match(first) if first is not None else None
+                if item is None:
+                    return None
+                if container.map[0] + offset == index:
+                    line = line[item.end() :]  # '- ## x': the heading on the marker's line
+                elif line.startswith(" " * item.end()):
+                    line = line[item.end() :]
+                else:
+                    return None
+        return line
+
+    if "\t" in lines[index] or any(c.map is None for c in containers):
+        return False
+    content = inside(lines[index], len(containers))
+    return content is not None and content.startswith(" ")
 
 
 def _kramdown_setext(lines: Sequence[str]) -> tuple[str, str | None] | None:

@@ -53,6 +53,11 @@ SAME_POST = [
     ("explicit heading ids", "## Hello {#hello .big}\n\n## Num {#1abc}\n\n## Multi {: #multi-ial}\n\n## V {#v1.2}\n\n"
      "[a](#hello) [b](#hello-hello-big) [c](#1abc) [d](#num-1abc) [e](#multi--multi-ial) [f](#v1.2)", [(13, 5), (13, 39)]),
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
+    # kramdown strips a list item's own indent (marker and spaces) from its lines: indented past it,
+    # '## x' is paragraph text, rendered with its hashes (Jekyll 4.3); so in a quote after '> '
+    ("ATX indented past its list item", "[a](#four) [b](#sub) [c](#wide) [d](#quoted) [e](#deep) [f](#right)\n\n"
+     "- Item\n\n    ## Four\n\n1. Step\n\n    ## Sub\n\n1.  Wide\n\n    ## Wide\n\n> ## Quoted\n>\n>  ## Indented\n\n"
+     "- a\n  - b\n\n      ## Deep\n\n    ## Right\n", [(5, 5), (5, 16), (5, 50)]),
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
      "<div>\n## Raw\n</div>\n\n<!--\n## Draft\n-->\n", [(5, 19), (5, 29)]),
