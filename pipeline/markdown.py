@@ -129,8 +129,6 @@ _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!\w[\w-]*:)[^{}]*\}[ \t]*$")  # not an ALD
 # join the lines around it instead). Their output is nothing; the line's end stays.
 _LIQUID_ONLY = re.compile(r"^[ \t]*(?:\{%(?!-)[ \t]*(?:if|elsif|else|endif|unless|endunless|case|when|endcase|for|endfor|assign)"
                           r"\b[^%\n]*(?<!-)%\}[ \t]*)+$")
-
-
 _QUOTE_PREFIX = re.compile(r"^ {0,3}> ?")
 _ITEM_PREFIX = re.compile(r"^ {0,3}(?:[-+*]|\d{1,9}\.)[ ]+")  # kramdown knows no '1)' item, and takes every space
 
@@ -191,6 +189,8 @@ def _ial_above(lines: Sequence[str], index: int, first: int) -> str | None:
         return None
     before = lines[index - 2] if index - 2 >= first else ""
     return named.group(1) if not before.strip() or _LIQUID_ONLY.match(before) else None
+
+
 _TOC = re.compile(r"\{:[^{}\n]*\btoc\b")
 
 

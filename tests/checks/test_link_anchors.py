@@ -55,9 +55,9 @@ SAME_POST = [
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
     # kramdown strips a list item's own indent (marker and spaces) from its lines: indented past it,
     # '## x' is paragraph text, rendered with its hashes (Jekyll 4.3); so in a quote after '> '
-    ("ATX indented past its list item", "[a](#four) [b](#sub) [c](#wide) [d](#quoted) [e](#deep) [f](#right)\n\n"
+    ("ATX indented past its list item", ("[a](#four) [b](#sub) [c](#wide) [d](#quoted) [e](#deep) [f](#right)\n\n"
      "- Item\n\n    ## Four\n\n1. Step\n\n    ## Sub\n\n1.  Wide\n\n    ## Wide\n\n> ## Quoted\n>\n>  ## Indented\n\n"
-     "- a\n  - b\n\n      ## Deep\n\n    ## Right\n", [(5, 5), (5, 16), (5, 50)]),
+     "- a\n  - b\n\n      ## Deep\n\n    ## Right\n"), [(5, 5), (5, 16), (5, 50)]),
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
      "<div>\n## Raw\n</div>\n\n<!--\n## Draft\n-->\n", [(5, 19), (5, 29)]),
@@ -65,14 +65,14 @@ SAME_POST = [
     ("heading inside a raw div", "[a](#raw-inside) [b](#kept)\n\n<div>\n\n## Raw inside\n\n</div>\n\n## Kept\n", [(5, 5)]),
     # inside markdown="1" kramdown builds the heading, but GFM's ids skip HTML elements: the id is
     # kramdown's own rule, numbered apart from the rest (Jekyll 4.3: step-two, setup, setup-1)
-    ("heading inside markdown=1 under GFM", "[a](#step-two) [b](#2-step-two) [c](#setup) [d](#setup-1) [e](#setup-2)\n\n"
-     "## Setup\n\n<details markdown=\"1\">\n<summary>S</summary>\n\n## 2. Step two\n\n## Setup\n\n</details>\n\n## Setup\n",
+    ("heading inside markdown=1 under GFM", ("[a](#step-two) [b](#2-step-two) [c](#setup) [d](#setup-1) [e](#setup-2)\n\n"
+     "## Setup\n\n<details markdown=\"1\">\n<summary>S</summary>\n\n## 2. Step two\n\n## Setup\n\n</details>\n\n## Setup\n"),
      [(5, 20), (5, 63)]),
     ("heading glued inside markdown=1", "[a](#glued) [b](#9-glued)\n\n<section markdown=\"1\">\n## 9 Glued\n</section>\n", [(5, 17)]),
     # a lone {% if %} line is blank once Liquid has run, and a block IAL after a boundary belongs to
     # the next block: kramdown's heading is the line above the underline (Jekyll 4.3)
-    ("setext under a liquid line", "[a](#setext-two) [b](#text-setext-two)\n\nText\n{% if true %}\nSetext two\n----------\n"
-     "{% endif %}\n", [(5, 22)]),
+    ("setext under a liquid line", ("[a](#setext-two) [b](#text-setext-two)\n\nText\n{% if true %}\nSetext two\n----------\n"
+     "{% endif %}\n"), [(5, 22)]),
     ("setext under an IAL", "[a](#setext-under-ial)\n\n{: .cls}\nSetext under IAL\n================\n", []),
     ("setext under an IAL id", "[a](#pre2) [b](#setext-with-id)\n\n{: #pre2}\nSetext with id\n==============\n", [(5, 16)]),
     ("setext under liquid and an IAL id", "[a](#liq)\n\n{% if true %}\n{: #liq}\nSetext\n======\n{% endif %}\n", []),

@@ -222,8 +222,8 @@ FORMED_PAGES = {
 # named above; a server answers /x for x.html and /x for x/index.html, never /x/ for x.html
 # nor /x.html for x/index.html)
 @pytest.mark.parametrize(("config", "markdown", "expected"), [
-    ("title: t\n", "[a](/about) [b](/about.html) [c](/team/) [d](/team) [e](/team/index.html) [f](/faq.html) [g](/faq)"
-                   " [h](/plain.html) [i](/plain)", []),
+    ("title: t\n", ("[a](/about) [b](/about.html) [c](/team/) [d](/team) [e](/team/index.html) [f](/faq.html) [g](/faq)"
+                    " [h](/plain.html) [i](/plain)"), []),
     ("title: t\n", "[a](/about/) [b](/team.html) [c](/faq/) [d](/plain/)", [(5, 5, "LK003"), (5, 18, "LK003"), (5, 34, "LK003"),
                                                                             (5, 45, "LK003")]),
     ("permalink: pretty\n", "[a](/plain/) [b](/plain) [c](/about.html)", []),
