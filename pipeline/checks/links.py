@@ -413,6 +413,9 @@ def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) ->
     return jekyll.page_url(resolved, post.front_matter, site)
 
 
+_POST_URL_NAME = re.compile(r"^(?:.+/)*(\d+)-(\d+)-(\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
+
+
 class _SiteIndex:
     """Posts by Jekyll name and by path, and the site root, for post_url/link/path lookups.
 
@@ -454,6 +457,26 @@ class _SiteIndex:
             parents = Path(resolved).parent.parts
             if not dirs or parents[-len(dirs):] == tuple(dirs) or parents[-len(dirs) - 1 :] == (*dirs, "_posts"):
                 return self.facts(resolved)
+        return None
+
+    def deprecated_post_url(self, name: str) -> LinkFacts | None:
+        """The post Jekyll still finds for a post_url name that matches no post's file name,
+        by its deprecated matching (PostComparer#deprecated_equality, with a warning): the same
+        slug on the same day, however the date is written ('2020-1-2-b' for 2020-01-02-b.md)."""
+        m = _POST_URL_NAME.match(name.strip().lstrip("/"))
+        if m is None:
+            return None
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+        for paths in self.by_name.values():
+            for resolved in paths:
+                if parse_name(Path(resolved))[1] != m.group(4) or "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
+                    continue
+                facts = self.facts(resolved)
+                if facts is not None and facts.date == day:
+                    return facts
         return None
 
     def root_for(self, post: LinkFacts) -> Path:
@@ -811,6 +834,12 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
     target: LinkFacts | None = None
     if res.target is Target.POST_URL:
         target = index.post_url(res.value)
+        if target is None and (target := index.deprecated_post_url(res.value)) is not None:
+            parts = Path(target.resolved).parts
+            name = "/".join((*parts[len(parts) - parts[::-1].index("_posts") : -1], Path(target.resolved).stem))
+            yield _finding(post.path, link, "LK002", f"post_url '{res.value}' names no post's file: Jekyll finds "
+                           f"{name} only by its deprecated matching (slug and day) and warns; write "
+                           f"{{% post_url {name} %}}", Severity.WARNING)
         if target is None:
             yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
