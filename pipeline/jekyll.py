@@ -12,6 +12,7 @@ import datetime as dt
 import fnmatch
 import functools
 import os
+import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -78,6 +79,14 @@ class Default:
         scope = self.path.strip("/")
         if collections_dir and scope.startswith(collections_dir + "/"):
             scope = scope[len(collections_dir) + 1 :]  # a scope may name the posts with or without it
+        return self._covers(scope, rel)
+
+    def applies_to_page(self, rel: str) -> bool:
+        """Does it set values for the page at `rel` (its path from the site folder)?"""
+        return (self.type is None or _LEGACY_TYPES.get(self.type, self.type) == "pages") and self._covers(self.path.strip("/"), rel)
+
+    @staticmethod
+    def _covers(scope: str, rel: str) -> bool:
         if "*" not in scope:
             return rel.startswith(scope)
         want = scope.split("/")
@@ -100,6 +109,9 @@ class SiteConfig:
     # jekyll-optional-front-matter (GitHub Pages turns it on) renders Markdown without front
     # matter; plain Jekyll copies such a file as it is
     renders_plain_markdown: bool = False
+    page_style: str = "date"  # the site's own `permalink`, which pages follow (posts' may be their collection's)
+    auto_ids: bool = True  # kramdown's auto_ids: false gives headings no generated id
+    auto_id_prefix: str = ""  # kramdown's auto_id_prefix, put before each generated heading id
 
     def published(self, rel: str) -> bool:
         """Does Jekyll copy or render the site file at `rel` (a path from the site folder)?
@@ -168,9 +180,9 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
             continue
         scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}
-        kind = scope.get("type", "posts")
+        kind = scope.get("type")  # none: every type, posts and pages
         defaults.append(Default(str(scope.get("path") or ""), None if kind is None else str(kind), dict(entry["values"])))
-    permalink = data.get("permalink")
+    permalink = page_style = data.get("permalink")
     collections = data.get("collections")
     posts = collections.get("posts") if isinstance(collections, dict) else None
     if isinstance(posts, dict) and isinstance(posts.get("permalink"), str) and posts["permalink"]:
@@ -185,6 +197,9 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
         data.get("future") is True, str(data.get("timezone") or ""),
         str(kramdown.get("input") or "GFM") if isinstance(kramdown := data.get("kramdown"), dict) else "GFM",
         _renders_plain_markdown(config.parent, _names(data.get("plugins")) + _names(data.get("gems"))),
+        page_style if isinstance(page_style, str) and page_style else "date",
+        kramdown.get("auto_ids") is not False if isinstance(kramdown, dict) else True,
+        str(kramdown.get("auto_id_prefix") or "") if isinstance(kramdown, dict) else "",
     )
 
 
@@ -421,6 +436,38 @@ def post_url(
         return None
     url = _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
     return "/" + re.sub(r"/{2,}", "/", url.replace("..", "/").replace("./", "")).lstrip("/")  # URL#sanitize_url
+
+
+_PAGE_EXTENSIONS = frozenset({".md", ".markdown", ".mkdown", ".mkdn", ".mkd", ".mdown", ".mdwn", ".html", ".htm"})
+
+
+def page_url(page: Path, front_matter: Mapping[str, Any], site: SiteConfig) -> str | None:
+    """The URL path Jekyll 4.3 gives a page (a Markdown or HTML file with front matter
+    outside the posts): a fixed `permalink` as written, else Page#template: /dir/ for an
+    index page, else /dir/name plus the style's suffix (.html under date, ordinal and none,
+    '/' under pretty or a style ending in '/'). None when it cannot be known here: a file
+    Jekyll does not publish, a permalink with placeholders, or one `defaults` may give."""
+    try:
+        rel = page.relative_to(site.root).as_posix()
+    except ValueError:
+        return None
+    if page.suffix.lower() not in _PAGE_EXTENSIONS or not site.published(rel):
+        return None
+    if any("permalink" in d.values and d.applies_to_page(rel) for d in site.defaults):
+        return None
+    permalink = front_matter.get("permalink")
+    if permalink is not None and permalink != "":
+        if not isinstance(permalink, str) or ":" in permalink:
+            return None
+        return "/" + re.sub(r"/{2,}", "/", permalink.strip()).lstrip("/")
+    folder = posixpath.dirname(rel)
+    path = "/" + (folder + "/" if folder else "")
+    if page.stem == "index":
+        return path
+    style = site.page_style
+    if style == "pretty" or style.endswith("/"):
+        return path + page.stem + "/"
+    return path + page.stem + (".html" if style in ("date", "ordinal", "none") or style.endswith(":output_ext") else "")
 
 
 def url_folder(url: str) -> str:

@@ -119,6 +119,13 @@ CASES = [
     ("tags-yaml-boolean", fm(OK + b"tags: [jekyll, on]\n"), NAME, [(4, 1, "FM010")]),
     ("tags-null-item", fm(OK + b"tags: [a, ~]\n"), NAME, [(4, 1, "FM010")]),
     ("categories-string", fm(OK + b"categories: a b\n"), NAME, []),
+    # a string is split at spaces, never at commas: Jekyll 4.3 makes the tags 'python,' and 'ml',
+    # and the categories 'news,' and 'tech' put the post at /news,/tech/2020/01/02/hello.html
+    ("tags-comma-string", fm(OK + b"tags: python, ml\n"), NAME, [(4, 1, "FM010")]),
+    ("categories-comma-string", fm(OK + b"categories: news, tech\n"), NAME, [(4, 1, "FM010")]),
+    # the singular key's string is one name: 'x, y' is one category (/x,%20y/2020/...)
+    ("category-comma-string", fm(OK + b"category: x, y\n"), NAME, [(4, 1, "FM010")]),
+    ("tags-comma-in-a-list-item", fm(OK + b"tags: [a, 'b, c']\n"), NAME, []),  # quoted in a list: meant
     ("published-string", fm(OK + b"published: 'no'\n"), NAME, [(4, 1, "FM010")]),
     ("published-bool", fm(OK + b"published: false\n"), NAME, []),
     ("title-mapping", fm(b"title: {a: 1}\nlayout: post\n"), NAME, [(2, 1, "FM010")]),
@@ -148,6 +155,11 @@ CASES = [
     ("date-words", fm(OK + b"date: yesterday\n"), NAME, [(4, 1, "FM011")]),
     ("date-mismatch-is-warning", fm(OK + b"date: 2020-01-03\n"), NAME, [(4, 1, "FM012")]),
     ("date-as-written-not-utc", fm(OK + b"date: 2020-01-02 23:30:00 -0500\n"), NAME, []),
+    # a date key left empty is no missing date to Jekyll 4.3: it parses '' and the build stops
+    # ("Invalid date '': Document ... does not have a valid date")
+    ("date-empty", fm(OK + b"date:\n"), NAME, [(4, 1, "FM011")]),
+    ("date-null", fm(OK + b"date: ~\n"), NAME, [(4, 1, "FM011")]),
+    ("date-empty-quoted", fm(OK + b"date: ''\n"), NAME, [(4, 1, "FM011")]),
     # file names
     ("name-without-date", fm(OK), "hello.md", [(1, 1, "FM013")]),
     ("name-impossible-date", fm(OK), "2020-02-30-hello.md", [(1, 1, "FM013")]),
@@ -353,3 +365,15 @@ def test_a_date_whose_zone_moves_the_post_to_another_day(tmp_path: Path, config:
     (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
     text = f"---\ntitle: T\nlayout: post\ndate: {date}\n---\nx\n".encode()
     assert findings(text, folder=posts) == expected
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    ("title: t\n", [(4, 1, "FM011")]),  # Jekyll 4.3: "Invalid date ''", the build stops
+    # a date from `defaults` stays: Jekyll's deep merge keeps it under a key left empty (built with 4.3)
+    ('defaults:\n  - scope: {path: ""}\n    values: {date: 2020-01-02 10:00:00}\n', []),
+])
+def test_an_empty_date_stops_the_build_unless_defaults_give_one(tmp_path: Path, config: str, expected: list[Any]) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    assert findings(b"---\ntitle: T\nlayout: post\ndate:\n---\nx\n", folder=posts) == expected

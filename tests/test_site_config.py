@@ -54,7 +54,7 @@ def test_no_date_no_url(tmp_path: Path) -> None:
 
 def test_config_is_read_again_after_an_edit(tmp_path: Path) -> None:
     assert site(tmp_path, "permalink: pretty\n").permalink == "pretty"
-    assert site(tmp_path, "permalink: none\nbaseurl: /blog/\n") == jekyll.SiteConfig(tmp_path, "none", (), "/blog")
+    assert site(tmp_path, "permalink: none\nbaseurl: /blog/\n") == jekyll.SiteConfig(tmp_path, "none", (), "/blog", page_style="none")
 
 
 def test_url_folder() -> None:

@@ -135,7 +135,11 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         elif value is None or (isinstance(value, str) and not value.strip()):
             yield _err(post, lines.get(key, where), "FM009", f"required key '{key}' is empty")
     yield from _check_types(post)
-    if "date" in fm and fm["date"] is not None:
+    if "date" in fm and fm["date"] is None and "date" not in defaults:
+        # Jekyll parses a present key's '' (nil.to_s): "Invalid date ''", and the build stops
+        yield _err(post, lines.get("date", where), "FM011", "date is empty, which stops Jekyll's build "
+                   "(Invalid date ''): give a date or remove the key (the file name's date is used then)")
+    elif "date" in fm and fm["date"] is not None:
         line = lines.get("date", where)
         when = parse_datetime(fm["date"])
         if when is None:
@@ -161,6 +165,11 @@ def _check_types(post: Post) -> Iterable[Finding]:
         value = fm.get(key)
         if key in fm and value is not None:
             if isinstance(value, str):
+                if "," in value:  # meant as a list: a plural key's string is split at spaces alone
+                    names = value.split() if key in ("tags", "categories") else [value]
+                    yield _err(post, lines.get(key, 1), "FM010", f"'{key}' is a string with commas, which Jekyll does "
+                               f"not split at: it reads {', '.join(repr(n) for n in names)}; write a list "
+                               f"({key}: [{', '.join(n.strip() for n in value.split(','))}])")
                 continue
             if not isinstance(value, list):
                 yield _err(post, lines.get(key, 1), "FM010", f"'{key}' must be a list of words or a string, got {_kind(value)}")

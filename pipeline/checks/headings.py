@@ -26,6 +26,7 @@ from pipeline.markdown import (
     liquid_code_lines,
     plain_text,
     raw_html_body_lines,
+    site_auto_ids,
     site_slug_rule,
 )
 from pipeline.post import POST_MEMO, Post, inline_children
@@ -109,7 +110,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
     heads = tuple(h for h in heads if h.heading.line not in raw and h.heading.in_kramdown)
     yield from _near_duplicates(post, heads, md024, opts)
     yield from _repeated_paragraphs(post, heads)
-    if len(heads) > 1:
+    if len(heads) > 1 and (opts.get("slugs") or site_auto_ids(post) is not None):  # auto_ids: false: no generated ids
         yield from _anchor_collisions(post, heads, opts.get("slugs") or (site_slug_rule(post),))
     yield from _title_repeats(post, heads)
     yield from _multiple_spaces(post, heads)
@@ -477,7 +478,7 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
     for head in heads:
         repeat = head.norm in norms  # a second "Setup" is HD001's; its id is setup-1, not setup
         norms.add(head.norm)
-        generated = [(name, slug(head.heading.id_text)) for name, slug in sluggers] if head.heading.explicit_id is None else []
+        generated = [(name, slug(_id_source(head, name))) for name, slug in sluggers] if head.heading.explicit_id is None else []
         if repeat:
             # its suffixed id (setup-1) can clash with an earlier heading's ("Setup 1", {#setup-1})
             # or a later one's: Jekyll then writes one id twice
@@ -493,7 +494,7 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
             continue
         used.update(generated)
         ids = [(name, anchor) for name, slug in sluggers
-               if (anchor := head.heading.explicit_id or slug(head.heading.id_text)) and not _fallback_id(head, anchor)]
+               if (anchor := head.heading.explicit_id or slug(_id_source(head, name))) and not _fallback_id(head, anchor)]
         clash = next(((name, anchor) for name, anchor in ids
                       if (name, anchor) in seen and seen[name, anchor].norm != head.norm), None)
         if clash:
@@ -504,6 +505,12 @@ def _anchor_collisions(post: Post, heads: Sequence[_Head], rules: Iterable[str])
                            f"({', '.join(names)} ids)")
         for key in ids:
             seen.setdefault(key, head)
+
+
+def _id_source(head: _Head, rule: str) -> str:
+    """What the rule's ids are made from: kramdown's own input reads the source text, markup
+    and all; GFM's the rendered text (markdown.Heading.source_text, .id_text)."""
+    return head.heading.source_text if rule == "kramdown" else head.heading.id_text
 
 
 def _fallback_id(head: _Head, anchor: str) -> bool:

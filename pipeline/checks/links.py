@@ -261,7 +261,32 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
             yield _finding(post.display_path, link, "LK010", res.problem)
         elif res.target is Target.SAME_POST and _option(ctx, "check_anchors"):
             yield from _anchor_findings(post.display_path, link, anchors(post), res.fragment or "", "this post")
+        elif res.target in (Target.POST_URL, Target.LIQUID_LINK):
+            yield from _baseurl_twice(post, link, res)
     yield from _link_texts(post, ctx)
+
+
+# A link destination (inline, <a href/src>, a reference definition) that starts with
+# {{ site.baseurl }} (after {{ site.url }} or not) right before a {% post_url %} / {% link %} tag.
+_BASEURL_BEFORE_TAG = re.compile(
+    r"""(?:\]\(<?|\b(?:href|src)\s*=\s*["']?|^ {0,3}\[[^\]]+\]:[ \t]*)"""
+    r"""(?:\{\{-?\s*site\.url\s*-?\}\})?(\{\{-?\s*site\.baseurl\s*-?\}\}/?)$""")
+
+
+def _baseurl_twice(post: Post, link: Link, res: Resolved) -> Iterator[Finding]:
+    """LK003 for {{ site.baseurl }}{% post_url x %}: since Jekyll 4 the tag's URL starts with
+    the baseurl, so the link asks for /blog/blog/... (harmless only without a baseurl)."""
+    if link.line > len(post.lines):
+        return
+    m = _BASEURL_BEFORE_TAG.search(post.lines[link.line - 1][: link.col - 1])
+    site = jekyll.nearest_site(post.path.resolve()) if m else None
+    if m is None or site is None or not site.baseurl:
+        return
+    tag = "post_url" if res.target is Target.POST_URL else "link"
+    doubled = site.baseurl + ("/" if m.group(1).endswith("/") else "") + site.baseurl + "/..."
+    yield _finding(post.display_path, (link.line, m.start(1) + 1), "LK003",
+                   f"{{% {tag} %}} already starts with the site's baseurl {site.baseurl} (Jekyll 4), so "
+                   f"'{m.group(1)}' before it makes {doubled}, which the site does not have: remove it")
 
 
 def _link_texts(post: Post, ctx: Context) -> Iterator[Finding]:
@@ -376,11 +401,19 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
 
 
 def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) -> str | None:
-    """The post's URL on the built site: for a Jekyll post (under _posts/ of a folder with a
-    site config) whose permalink can be worked out; else None."""
-    if "_posts" not in resolved.parts or not post.ok or site is None:
-        return None  # a page (posts/x.md) is published at its own path: relative links hold
-    return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site)
+    """The file's URL on the built site, against which its relative links resolve: a Jekyll
+    post's (under _posts/ of a folder with a site config) or a page's (front matter, outside
+    `_` folders) whose permalink can be worked out; else None (judged from the source folder)."""
+    if not post.ok or site is None:
+        return None
+    if "_posts" in resolved.parts:
+        return jekyll.post_url(resolved, post.front_matter, post.name_date, post.slug, site)
+    if post.fm_format is None and not site.renders_plain_markdown:
+        return None  # copied as it is: its links are never rendered
+    return jekyll.page_url(resolved, post.front_matter, site)
+
+
+_POST_URL_NAME = re.compile(r"^(?:.+/)*(\d+)-(\d+)-(\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
 
 
 class _SiteIndex:
@@ -426,6 +459,26 @@ class _SiteIndex:
                 return self.facts(resolved)
         return None
 
+    def deprecated_post_url(self, name: str) -> LinkFacts | None:
+        """The post Jekyll still finds for a post_url name that matches no post's file name,
+        by its deprecated matching (PostComparer#deprecated_equality, with a warning): the same
+        slug on the same day, however the date is written ('2020-1-2-b' for 2020-01-02-b.md)."""
+        m = _POST_URL_NAME.match(name.strip().lstrip("/"))
+        if m is None:
+            return None
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+        for paths in self.by_name.values():
+            for resolved in paths:
+                if parse_name(Path(resolved))[1] != m.group(4) or "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
+                    continue
+                facts = self.facts(resolved)
+                if facts is not None and facts.date == day:
+                    return facts
+        return None
+
     def root_for(self, post: LinkFacts) -> Path:
         folder = os.path.dirname(post.resolved)
         root = self._roots.get(folder)
@@ -459,11 +512,12 @@ class _SiteIndex:
             for candidate in candidates:
                 if candidate.exists() and not (published and (self._unpublished(root, candidate) or self._moved(root, candidate, rel)
                                                               or self.folder_url(root, candidate, rel) is not None
+                                                              or self.elsewhere(root, candidate, rel) is not None
                                                               or candidate is not target and _copied_as_is(candidate))):
                     return candidate
         if absolute and published:
             page = self._permalinks(root).get(_page_key(rel))
-            if page is not None:
+            if page is not None and _same_url("/" + rel, self._site_pages(root).written[page]):
                 return page
         if absolute and published:
             return self._post_at(rel)  # a post permalink such as /2019/01/02/hello.html (or .../node.js)
@@ -541,8 +595,16 @@ class _SiteIndex:
 
     def permalink_of(self, post: LinkFacts, page: Path) -> str | None:
         """The permalink a page declares, as written in its front matter, if it declares one."""
-        key = self._declared_map(self.root_for(post)).get(page)
-        return None if key is None else "/" + key + ("/" if not Path(key).suffix else "")
+        return self._site_pages(self.root_for(post)).written.get(page)
+
+    def elsewhere(self, root: Path, page: Path, rel: str) -> str | None:
+        """The URL a page without a permalink of its own is served at, when URL path `rel`
+        misses it (about.md is at /about.html under the date style: /about/ is a 404)."""
+        if page.suffix.lower() not in _PAGE_FILES or page in self._declared_map(root) or not _has_front_matter(page):
+            return None
+        site = jekyll.nearest_site(root / "_")
+        url = jekyll.page_url(page, {}, site) if site is not None else None
+        return url if url is not None and not _same_url("/" + rel, url) else None
 
     def folder_url(self, root: Path, page: Path, rel: str) -> str | None:
         """The URL a page is served at when URL path `rel` (about.html) misses it because the
@@ -551,7 +613,7 @@ class _SiteIndex:
         if not rel.lower().endswith((".html", ".htm")) or page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
             return None
         site = jekyll.nearest_site(root / "_")
-        style = site.permalink if site is not None else "date"
+        style = site.page_style if site is not None else "date"  # pages follow the site's style, not the posts' own
         if not (style == "pretty" or (style not in jekyll.STYLES and style.endswith("/"))):
             return None
         if page.stem == "index" or page in self._declared_map(root) or not _has_front_matter(page):
@@ -567,8 +629,8 @@ class _SiteIndex:
         is not at /about.html)?"""
         if page.suffix.lower() not in (".md", ".markdown", ".html", ".htm"):
             return False  # a static file is served where it lies
-        key = self._declared_map(root).get(page)
-        return key is not None and key != _page_key(rel)
+        written = self._site_pages(root).written.get(page)
+        return written is not None and not _same_url("/" + rel, written)
 
     def _declared_map(self, root: Path) -> dict[Path, str]:
         declared = self._declared.get(root)
@@ -691,6 +753,7 @@ class _Pages:
 
     permalinks: dict[str, Path]
     hidden: frozenset[str]  # realpaths
+    written: dict[Path, str]  # each such page's permalink as written, from the root ('/about', '/team/')
 
 
 def _site_pages(root: Path) -> _Pages:
@@ -699,6 +762,7 @@ def _site_pages(root: Path) -> _Pages:
 
     found: dict[str, Path] = {}
     hidden: set[str] = set()
+    written: dict[Path, str] = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(("_", ".")) and d not in _NOT_SITE]
         for name in files:
@@ -716,9 +780,10 @@ def _site_pages(root: Path) -> _Pages:
             permalink = data.get("permalink")
             if isinstance(permalink, str) and permalink.strip() and ":" not in permalink:  # not a template
                 found.setdefault(_page_key(permalink), path)
+                written.setdefault(path, "/" + re.sub(r"/{2,}", "/", permalink.strip()).lstrip("/"))
                 if permalink.strip().endswith("/"):  # written as /about/index.html, which a link may name
                     found.setdefault(_page_key(permalink.strip().strip("/") + "/index.html"), path)
-    return _Pages(found, frozenset(hidden))
+    return _Pages(found, frozenset(hidden), written)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -769,6 +834,12 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
     target: LinkFacts | None = None
     if res.target is Target.POST_URL:
         target = index.post_url(res.value)
+        if target is None and (target := index.deprecated_post_url(res.value)) is not None:
+            parts = Path(target.resolved).parts
+            name = "/".join((*parts[len(parts) - parts[::-1].index("_posts") : -1], Path(target.resolved).stem))
+            yield _finding(post.path, link, "LK002", f"post_url '{res.value}' names no post's file: Jekyll finds "
+                           f"{name} only by its deprecated matching (slug and day) and warns; write "
+                           f"{{% post_url {name} %}}", Severity.WARNING)
         if target is None:
             yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
@@ -795,6 +866,12 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 yield _finding(post.path, link, "LK003", outside)
                 return
         file = None
+        if res.target is Target.LIQUID_LINK:
+            named = _from_collections_dir(index.site_of(post), res.value)
+            if isinstance(named, str):
+                yield _finding(post.path, link, "LK003", named)
+                return
+            file = named
         if not absolute and post.url is not None and not res.value.lower().endswith((".md", ".markdown")):
             # As a browser resolves it: against the post's URL (links to .md files are
             # rewritten by jekyll-relative-links, so those are judged as in the source).
@@ -807,12 +884,18 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
             source = index.path(post, res.value, True) if res.target is Target.PATH and absolute else None
             moved = index.permalink_of(post, source) if source is not None else None
             served = index.folder_url(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
+            elsewhere = index.elsewhere(index.root_for(post), source, res.value.lstrip("/")) if source is not None else None
             if moved is not None:
                 message = f"'{res.value}' is not on the built site: that page sets `permalink: {moved}`, so link to it there"
             elif served is not None:
                 base = index.baseurl(post)
                 message = (f"'{res.value}' is not on the built site: the site's permalink style ends in '/', so that "
                            f"page is served at {base}{served}; link to it there")
+            elif elsewhere is not None:
+                # jekyll serve answers /about/ with about.html; GitHub Pages does not
+                local = " (jekyll serve answers it too, GitHub Pages does not)" if res.value.endswith("/") else ""
+                message = (f"'{res.value}' is not on the built site{local}: that page is served at "
+                           f"{index.baseurl(post)}{elsewhere}; link to it there")
             elif source is not None and _copied_as_is(source):
                 shown = source.relative_to(index.root_for(post)).as_posix() if source.is_relative_to(index.root_for(post)) else source.name
                 message = (f"'{res.value}' is not on the built site: '{shown}' has no front matter, so Jekyll copies it "
@@ -833,6 +916,8 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
         target = index.facts(os.path.realpath(file))
         if res.target is Target.LIQUID_LINK:  # the tag matches a document's exact relative path, or the build stops
             stops = ("a folder, not a file" if file.is_dir() else
+                     f"no file: the tag takes a file's own path, such as '{_shown(file, index.root_for(post))}'"
+                     if res.value.endswith("/") or file.name != posixpath.basename(res.value) else
                      "a page or post with a leading '/' (the tag takes the path from the site folder as it is)"
                      if res.value.startswith("/") and _has_front_matter(file) else
                      f"a post Jekyll {left}" if target is not None and (left := _left_out(target)) else "")
@@ -841,6 +926,24 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                 return
     if target is not None and res.fragment is not None and _option(ctx, "check_anchors"):
         yield from _anchor_findings(post.path, link, target.anchors if target.ok else None, res.fragment, f"'{Path(target.resolved).name}'")
+
+
+def _from_collections_dir(site: jekyll.SiteConfig | None, value: str) -> Path | str | None:
+    """Under `collections_dir`, {% link %} names a document (_posts/x.md) by its path from that
+    folder, as Jekyll's Document#relative_path has it: the file so named, or the LK003 message
+    for one named from the site folder (coll/_posts/x.md, which stops the build)."""
+    if site is None or not site.collections_dir:
+        return None
+    first, _, rest = value.strip("/").partition("/")
+    if first == site.collections_dir and rest.startswith("_"):
+        return (f"{{% link {value} %}} names no document: under collections_dir: {site.collections_dir} a document "
+                f"is named from that folder ('{rest}'), and Jekyll stops the build")
+    candidate = site.collections / value
+    return candidate if first.startswith("_") and candidate.is_file() else None
+
+
+def _shown(file: Path, root: Path) -> str:
+    return file.relative_to(root).as_posix() if file.is_relative_to(root) else file.name
 
 
 def _why_hidden(value: str) -> str:
@@ -888,8 +991,11 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     root = index.root_for(post)
     here = Path(post.resolved).parent
     bases = [here.relative_to(root).as_posix()] if here.is_relative_to(root) else []
-    rooted = next((r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))) for b in [*bases, ""])
-                   if index.path(post, r, absolute=True, published=True) is not None), "")
+    slash = "/" if value.endswith("/") else ""
+    # a page is named by the URL Jekyll gives it (/intro/ for `permalink: /intro/`), else as found from the root
+    rooted = _page_url_of(source, index.site_of(post)) or next(
+        (r for r in (posixpath.normpath(posixpath.join("/", b, unquote(value))).rstrip("/") + slash or "/" for b in [*bases, ""])
+         if index.path(post, r, absolute=True, published=True) is not None), "")
     target = index.facts(os.path.realpath(source)) if not rooted else None
     if rooted:
         better = f"; link to '{{{{ '{rooted}' | relative_url }}}}'" if base else f"; link to '{rooted}'"
@@ -900,8 +1006,22 @@ def _on_the_built_site(post: LinkFacts, value: str, index: _SiteIndex) -> tuple[
     else:
         shown = os.path.relpath(os.path.normpath(source), root) if source.is_relative_to(root) else source
         better = f" (Jekyll does not publish '{shown}' at all)"
-    return None, (f"'{value}' works from the source folder, but the post is published at {base}{post.url}, so "
+    kind = "post" if "_posts" in Path(post.resolved).parts else "page"
+    return None, (f"'{value}' works from the source folder, but the {kind} is published at {base}{post.url}, so "
                   f"the browser asks for {full}, which the site does not have{better}")
+
+
+def _page_url_of(file: Path, site: jekyll.SiteConfig | None) -> str | None:
+    """The URL Jekyll serves the page `file` at (None: a post, a static file, or not known here)."""
+    if site is None or "_posts" in file.parts or file.suffix.lower() not in _PAGE_FILES or not _has_front_matter(file):
+        return None
+    from pipeline.frontmatter_parse import split_front_matter
+
+    try:
+        text = file.read_bytes()[: 1 << 20].decode("utf-8", "replace")
+    except OSError:
+        return None
+    return jekyll.page_url(file, split_front_matter(tuple(text.replace("\r\n", "\n").split("\n"))).data, site)
 
 
 def _external(uses: Mapping[str, list[tuple[LinkFacts, Link]]], ctx: Context, client: LinkClient | None) -> Iterator[Finding]:

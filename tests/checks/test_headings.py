@@ -87,6 +87,20 @@ def test_by_default_the_ids_are_the_ones_the_site_builds(tmp_path: Path, config:
     assert [f.code for f in _check(read_post(path))] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # kramdown's own input makes ids from the source: #installhttpsatest and #install (Jekyll 4.3)
+    ("## [Install](https://a.test)\n\n## Install\n", []),
+    ("## Part 1 -- Setup\n\n## Part 1  Setup\n", []),  # part-1----setup and part-1--setup
+    ("## Setup: *now*\n\n## Setup now\n", ["HD004"]),  # both #setup-now: ':' and '*' are dropped
+])
+def test_kramdown_input_ids_are_made_from_the_source_text(tmp_path: Path, text: str, expected: list[str]) -> None:
+    (tmp_path / "_config.yml").write_text("kramdown:\n  input: kramdown\n", encoding="utf-8")
+    (tmp_path / "_posts").mkdir()
+    path = tmp_path / "_posts" / "2020-01-01-a.md"
+    path.write_text(text, encoding="utf-8")
+    assert [f.code for f in _check(read_post(path)) if f.code == "HD004"] == expected
+
+
 def test_findings_name_the_earlier_twin() -> None:
     [finding] = _check(_post(FRONT + "\n## Intro\n\ntext\n\n## Intro\n"))
     assert (finding.line, finding.related_line, finding.severity) == (10, 6, Severity.ERROR)

@@ -53,9 +53,33 @@ SAME_POST = [
     ("explicit heading ids", "## Hello {#hello .big}\n\n## Num {#1abc}\n\n## Multi {: #multi-ial}\n\n## V {#v1.2}\n\n"
      "[a](#hello) [b](#hello-hello-big) [c](#1abc) [d](#num-1abc) [e](#multi--multi-ial) [f](#v1.2)", [(13, 5), (13, 39)]),
     ("an indented ATX line is text to kramdown", " ## Text here\n\n- a\n\n  ## In a list\n\n[a](#text-here) [b](#in-a-list)", [(11, 5)]),
+    # kramdown strips a list item's own indent (marker and spaces) from its lines: indented past it,
+    # '## x' is paragraph text, rendered with its hashes (Jekyll 4.3); so in a quote after '> '
+    ("ATX indented past its list item", ("[a](#four) [b](#sub) [c](#wide) [d](#quoted) [e](#deep) [f](#right)\n\n"
+     "- Item\n\n    ## Four\n\n1. Step\n\n    ## Sub\n\n1.  Wide\n\n    ## Wide\n\n> ## Quoted\n>\n>  ## Indented\n\n"
+     "- a\n  - b\n\n      ## Deep\n\n    ## Right\n"), [(5, 5), (5, 16), (5, 50)]),
     # a heading right under a span element's line: HTML text to CommonMark, a heading to kramdown
     ("heading under an html line", "[s](#summary) [r](#raw) [d](#draft)\n\n<img src=\"a.png\">\n## Summary\n\n"
      "<div>\n## Raw\n</div>\n\n<!--\n## Draft\n-->\n", [(5, 19), (5, 29)]),
+    # a block element's inside is raw text to kramdown: no heading there, no id (Jekyll 4.3)
+    ("heading inside a raw div", "[a](#raw-inside) [b](#kept)\n\n<div>\n\n## Raw inside\n\n</div>\n\n## Kept\n", [(5, 5)]),
+    # inside markdown="1" kramdown builds the heading, but GFM's ids skip HTML elements: the id is
+    # kramdown's own rule, numbered apart from the rest (Jekyll 4.3: step-two, setup, setup-1)
+    ("heading inside markdown=1 under GFM", ("[a](#step-two) [b](#2-step-two) [c](#setup) [d](#setup-1) [e](#setup-2)\n\n"
+     "## Setup\n\n<details markdown=\"1\">\n<summary>S</summary>\n\n## 2. Step two\n\n## Setup\n\n</details>\n\n## Setup\n"),
+     [(5, 20), (5, 63)]),
+    ("heading glued inside markdown=1", "[a](#glued) [b](#9-glued)\n\n<section markdown=\"1\">\n## 9 Glued\n</section>\n", [(5, 17)]),
+    # a lone {% if %} line is blank once Liquid has run, and a block IAL after a boundary belongs to
+    # the next block: kramdown's heading is the line above the underline (Jekyll 4.3)
+    ("setext under a liquid line", ("[a](#setext-two) [b](#text-setext-two)\n\nText\n{% if true %}\nSetext two\n----------\n"
+     "{% endif %}\n"), [(5, 22)]),
+    ("setext under an IAL", "[a](#setext-under-ial)\n\n{: .cls}\nSetext under IAL\n================\n", []),
+    ("setext under an IAL id", "[a](#pre2) [b](#setext-with-id)\n\n{: #pre2}\nSetext with id\n==============\n", [(5, 16)]),
+    ("setext under liquid and an IAL id", "[a](#liq)\n\n{% if true %}\n{: #liq}\nSetext\n======\n{% endif %}\n", []),
+    ("liquid lines and suffixes", "[a](#setup-1)\n\n{% assign x = 1 %}\n## Setup\n\n{% assign y = 2 %}\nSetup\n-----\n", []),
+    ("setext under a paragraph and its IAL", "[a](#setext-three)\n\nPara\n{: #para}\nSetext three\n------------\n", [(5, 5)]),
+    ("atx under an IAL id", "[a](#pre) [b](#heading)\n\n{: #pre}\n## Heading\n", [(5, 15)]),
+    ("atx under a paragraph and its IAL", "[a](#para) [b](#atx-here)\n\nPara\n{: #para}\n## ATX here\n", []),
     # raw HTML: any element's id (quoted or not), an <a>'s name; data-id and an input's name are no target
     ("html ids", "[a](#box) [b](#q) [c](#old)\n\n<div id=box></div>\n<p ID='q'>x</p>\n<a href=\"/\" name=\"old\">o</a>\n", []),
     ("html look-alikes", "[a](#ghost) [b](#ghost2)\n\n<div data-id=\"ghost\"></div>\n<input name=\"ghost2\">\n",
@@ -133,6 +157,8 @@ def test_a_heading_in_a_highlight_block_makes_no_id(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("heading", "anchor"), [
     ("# dequal [![CI](b.svg)](a)", "dequal-"),  # the badge leaves a space, Jekyll's id keeps it as '-'
     ("## A[^1] note", "a-note"),  # a footnote mark in the middle adds nothing either
+    # kramdown's typography: '<< ' and ' >>' are guillemets with a no-break space, both dropped
+    ("## C++ << operator", "c-operator"), ("## Bash >> append", "bash-append"), ("## x -- y << z", "x--y-z"),
 ])
 def test_ids_of_headings_with_badges_and_footnote_marks(tmp_path: Path, heading: str, anchor: str) -> None:
     text = f"{heading}\n\n[the section](#{anchor})\n\n[^1]: A note.\n"
@@ -148,3 +174,54 @@ def test_heading_ids_follow_the_sites_kramdown_input(tmp_path: Path, config: str
     text = "## 1. Numbered\n\n## \U0001f680 Launch day\n\n[a](#numbered) [b](#launch-day) [c](#1-numbered) [d](#-launch-day)\n"
     found = lk004(tmp_path, {"2020-01-01-a.md": text}, config)
     assert [(line, col) for _, line, col in found] == missing
+
+
+# Under `input: kramdown` the id is made from the heading's source text, markup and all
+# (auto_id_stripping is GFM's alone): ids Jekyll 4.3 built from these headings.
+KRAMDOWN_INPUT_IDS = [
+    ("## Part 1 -- Setup", "part-1----setup"),
+    ("## It's \"quoted\" -- and... more", "its-quoted----and-more"),
+    ("## `code` and *emph* [link](http://x)", "code-and-emph-linkhttpx"),
+    ("## Logo ![alt text](a.png) here", "logo-alt-textapng-here"),
+    ("## Notes[^1]\n\n[^1]: note", "notes1"),
+    ("## Escaped \\# hash \\*star\\*", "escaped--hash-star"),
+    ("## <span>Inline</span> html", "spaninlinespan-html"),
+    ("## Caf&eacute; &amp; bar", "cafeacute-amp-bar"),
+    ("Setext *one*\n============", "setext-one"),
+    ("## Hello {#hi}", "hi"),
+]
+
+
+@pytest.mark.parametrize(("heading", "anchor"), KRAMDOWN_INPUT_IDS, ids=[h for h, _ in KRAMDOWN_INPUT_IDS])
+def test_kramdown_input_ids_come_from_the_source_text(tmp_path: Path, heading: str, anchor: str) -> None:
+    text = f"[the section](#{anchor})\n\n{heading}\n"
+    assert lk004(tmp_path, {"2020-01-01-a.md": text}, "kramdown:\n  input: kramdown\n") == []
+    from pipeline.markdown import heading_ids
+    from pipeline.post import read_post
+
+    assert [kram for kram, _ in heading_ids(read_post(tmp_path / "_posts" / "2020-01-01-a.md"))] == [anchor]
+
+
+# kramdown's auto_ids and auto_id_prefix in _config.yml (Jekyll 4.3: auto_ids: false builds no
+# heading id but {#named}; auto_id_prefix: h- builds #h-setup, #h-setup-1 and #markdown-toc-h-setup)
+@pytest.mark.parametrize(("config", "missing"), [
+    ("title: site\n", [(5, 17), (5, 31), (5, 47)]),
+    ("kramdown:\n  auto_ids: false\n", [(5, 5), (5, 17), (5, 31), (5, 47)]),
+    ("kramdown:\n  auto_id_prefix: h-\n", [(5, 5)]),
+])
+def test_kramdown_auto_id_options(tmp_path: Path, config: str, missing: list[tuple[int, int]]) -> None:
+    text = ("[a](#setup) [b](#h-setup) [c](#h-setup-1) [d](#markdown-toc-h-setup) [e](#named)\n\n"
+            "* toc\n{:toc}\n\n## Setup\n\n## Setup\n\n## Named {#named}\n")
+    assert [(line, col) for _, line, col in lk004(tmp_path, {"2020-01-01-a.md": text}, config)] == missing
+
+
+def test_no_auto_ids_no_generated_id_collision(tmp_path: Path) -> None:
+    from pipeline.checks import headings
+    from pipeline.post import read_post
+
+    (tmp_path / "_config.yml").write_text("kramdown:\n  auto_ids: false\n")
+    path = tmp_path / "_posts" / "2020-01-01-a.md"
+    path.parent.mkdir()
+    path.write_text(FM + "## C++ tips\n\n## C tips\n")
+    options = {name: opt.default for name, opt in headings.OPTIONS.items()}
+    assert [f.code for f in headings.check(read_post(path), Context(options=options, root=tmp_path))] == []

@@ -132,7 +132,7 @@ RULE_CASES = [
     ("LK012 relative link to a post's URL", "[o](../02/other.html) [p](2020-01-02-other.md)", []),
     ("LK012 relative page link", "[a](../../../about.html) [b](../about.html)", [(5, 30, "LK012")]),
     ("LK003 liquid link missing", "{% link assets/missing.pdf %}", [(5, 1, "LK003")]),
-    ("LK003 liquid link found", "{% link about.md %} [a](/about/) [b](/about.html)", []),
+    ("LK003 liquid link found", "{% link about.md %} [a](/about) [b](/about.html)", []),
     ("LK003 post permalink", "[b](/2020/01/02/other.html)", []),
     # hard-wrapped prose: a link text may run over a line break, not over a blank line
     ("wrapped link texts", "See the [full\nguide](#nowhere), [ref\nlink][nolabel] and [click\nhere](#top).\n\n[not\n\nlink](#nope)",
@@ -509,3 +509,89 @@ def test_the_exclude_hint_is_a_pattern_for_that_link_alone(tmp_path: Path) -> No
     ctx = context(tmp_path, offline=True, exclude=[pattern])
     again = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.line, f.col) for f in found] == [(5, 5), (5, 40)] and [(f.line, f.col) for f in again] == [(5, 40)]
+
+
+# Jekyll 4's {% post_url %} and {% link %} already start with the site's baseurl, so
+# {{ site.baseurl }} before one writes it twice (Jekyll 4.3 with baseurl: /blog renders
+# /blog/blog/2020/01/02/b.html for each of these); without a baseurl it is harmless.
+BASEURL_BEFORE_TAG = [
+    ("baseurl: /blog\n", "[a]({{site.baseurl}}{% post_url 2020-01-02-b %})", [(5, 5, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.url }}{{ site.baseurl }}{% link _posts/2020-01-02-b.md %})", [(5, 19, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.baseurl }}/{% post_url 2020-01-02-b %})", [(5, 5, "LK003")]),
+    ("baseurl: /blog\n", "<a href=\"{{- site.baseurl -}}{% post_url 2020-01-02-b %}\">b</a>", [(5, 10, "LK003")]),
+    ("baseurl: /blog\n", "[b]: {{ site.baseurl }}{% post_url 2020-01-02-b %}\n\n[the b post][b]", [(5, 6, "LK003")]),
+    ("baseurl: /blog\n", "[a]({{ site.url }}{% post_url 2020-01-02-b %}) [b]({% post_url 2020-01-02-b %})", []),
+    ("title: t\n", "[a]({{ site.baseurl }}{% post_url 2020-01-02-b %})", []),
+    ("baseurl: /blog\n", "`{{ site.baseurl }}{% post_url 2020-01-02-b %}`", []),  # code: not rendered as a link... nor checked
+]
+
+
+@pytest.mark.parametrize(("config", "markdown", "expected"), BASEURL_BEFORE_TAG, ids=[m for _, m, _ in BASEURL_BEFORE_TAG])
+def test_site_baseurl_before_a_link_tag_doubles_it(tmp_path: Path, config: str, markdown: str,
+                                                   expected: list[tuple[int, int, str]]) -> None:
+    posts = write_site(tmp_path, {"_posts/2020-01-02-b.md": FM + "b\n", "_posts/2020-01-01-a.md": FM + markdown + "\n"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = [f for post in posts for f in links.check(post, ctx)]
+    found += links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient())
+    assert [(f.line, f.col, f.code) for f in found if f.code != "LK011"] == expected
+    assert all("/blog/blog/" in f.message or "/blog//blog/" in f.message for f in found if f.code == "LK003")
+
+
+# {% link %} compares its argument with each file's own path, as it is: the URL forms a
+# path link may take name no file, and Jekyll 4.3 stops the build ("Could not find document").
+@pytest.mark.parametrize(("tag", "named"), [
+    ("about.html", "about.md"), ("about", "about.md"), ("about/", "about.md"),
+    ("_posts/2020-01-02-b", "_posts/2020-01-02-b.md"), ("_posts/2020-01-02-b.html", "_posts/2020-01-02-b.md"),
+    ("docs/index.html", "docs/index.md"),
+    ("about.md", None), ("_posts/2020-01-02-b.md", None), ("assets/x.png", None), ("/assets/x.png", None),
+])
+def test_a_link_tag_names_the_file_itself(tmp_path: Path, tag: str, named: str | None) -> None:
+    files = {"about.md": FM + "a\n", "docs/index.md": FM + "d\n", "assets/x.png": "png", "_posts/2020-01-02-b.md": FM + "b\n",
+             "_posts/2022-02-02-p.md": FM + f"[the page]({{% link {tag} %}})\n"}
+    posts = write_site(tmp_path, files)
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [f.code for f in found] == ([] if named is None else ["LK003"])
+    assert all(f"'{named}'" in f.message and "the build stops" in f.message for f in found), [f.message for f in found]
+
+
+# With collections_dir, a document's relative_path (what {% link %} compares) starts below
+# that folder: Jekyll 4.3 with `collections_dir: coll` renders {% link _posts/2020-01-02-b.md %}
+# and stops on {% link coll/_posts/2020-01-02-b.md %} ("Could not find document").
+@pytest.mark.parametrize(("tag", "codes"), [
+    ("_posts/2020-01-02-b.md", []),
+    ("coll/_posts/2020-01-02-b.md", ["LK003"]),
+    ("_posts/2020-01-09-none.md", ["LK003"]),
+    ("about.md", []),  # a page is named from the site folder
+])
+def test_link_tag_names_a_document_from_the_collections_dir(tmp_path: Path, tag: str, codes: list[str]) -> None:
+    posts = write_site(tmp_path, {"about.md": FM + "a\n"})
+    (tmp_path / "_config.yml").write_text("collections_dir: coll\n", encoding="utf-8")
+    for name, text in {"coll/_posts/2020-01-02-b.md": FM + "b\n",
+                       "coll/_posts/2020-01-01-a.md": FM + f"[the post]({{% link {tag} %}})\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        posts.append(load_post(tmp_path / name, text.encode()))
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [f.code for f in found] == codes
+    assert all("'_posts/2020-01-02-b.md'" in f.message for f in found if "coll/" in tag)
+
+
+# Jekyll 4.3 still finds a post_url whose name matches no post's file name by its deprecated
+# matching (same slug, same day) and builds, with a "Deprecation: ... did not match a post
+# using the new matching method" warning; a name that matches neither stops the build.
+@pytest.mark.parametrize(("tag", "found"), [
+    ("{% post_url 2020-1-2-b %}", [("LK002", Severity.WARNING)]),
+    ("{% post_url 2020-01-2-b %}#sec", [("LK002", Severity.WARNING)]),
+    ("{% post_url 2020-1-3-b %}", [("LK002", Severity.ERROR)]),  # another day
+    ("{% post_url 2020-1-2-c %}", [("LK002", Severity.ERROR)]),  # another slug
+    ("{% post_url 2020-1-2-b %}#nope", [("LK002", Severity.WARNING), ("LK004", Severity.ERROR)]),
+])
+def test_post_url_by_jekylls_deprecated_matching(tmp_path: Path, tag: str, found: list[tuple[str, Severity]]) -> None:
+    posts = write_site(tmp_path, {"_posts/2020-01-02-b.md": FM + "## Sec\n", "_posts/2020-03-03-a.md": FM + f"[the post]({tag})\n"})
+    ctx = context(tmp_path, offline=True)
+    result = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
+    assert [(f.code, f.severity) for f in result] == found
+    assert all("{% post_url 2020-01-02-b %}" in f.message for f in result if f.severity is Severity.WARNING)

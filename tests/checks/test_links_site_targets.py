@@ -13,6 +13,7 @@ from test_links import (  # tests/checks is on sys.path (pytest's rootdir insert
 )
 
 from pipeline.checks import links
+from pipeline.post import load_post
 
 POSTS_WITH_OWN_URLS = {
     "_posts/2020-01-01-unpub.md": "---\ntitle: U\npublished: false\n---\nhi\n",  # at no URL
@@ -98,8 +99,9 @@ PAGE_LINKS = "[a](/about.html) [b](/docs/guide.html) [c](/static.html) [d](/docs
     [
         ("permalink: pretty\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
         ("permalink: /:year/:title/\n", {"/about.html": "/about/", "/docs/guide.html": "/docs/guide/"}),
-        ("permalink: date\n", {}),
-        ("permalink: /:year/:title:output_ext\n", {}),
+        # about.md is at /about.html: GitHub Pages answers /about, never /about/ (jekyll serve does)
+        ("permalink: date\n", {"/about/": "/about.html"}),
+        ("permalink: /:year/:title:output_ext\n", {"/about/": "/about.html"}),
     ],
 )
 def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config: str, expected: dict[str, str]) -> None:
@@ -109,7 +111,7 @@ def test_pages_under_a_permalink_style_ending_in_a_slash(tmp_path: Path, config:
     (tmp_path / "_config.yml").write_text(config)
     ctx = context(tmp_path, offline=True)
     found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
-    moved = {f.message.split("'")[1]: f.message for f in found if "permalink style" in f.message}
+    moved = {f.message.split("'")[1]: f.message for f in found if "served at" in f.message}
     assert {url: m.rsplit("served at ", 1)[1].split(";")[0] for url, m in moved.items()} == expected
     assert len(found) == len(expected) and all(f.code == "LK003" for f in found)
 
@@ -141,3 +143,99 @@ def test_pages_at_the_files_jekyll_writes(tmp_path: Path, extra: dict[str, str],
     files = {**WRITTEN_PAGES, **extra, "_posts/2020-03-03-main.md": FM + markdown + "\n"}
     assert [(line, col, code) for name, line, col, code in lint(tmp_path, files, offline=True)
             if name == "2020-03-03-main.md"] == expected
+
+
+LINKED_PAGES = {
+    "about.md": "---\ntitle: About\npermalink: /about/\n---\n",
+    "docs/guide.md": "---\ntitle: Guide\nlayout: page\n---\n",
+    "docs/index.md": "---\ntitle: Docs\nlayout: page\n---\n",
+    "docs/intro.md": "---\ntitle: Intro\npermalink: /intro/\n---\n",
+    "docs/plain.md": "---\ntitle: Plain\nlayout: page\n---\n",
+    "docs/img/x.png": "png",
+    "_posts/2020-01-01-a.md": FM + "text\n",
+}
+
+
+# A page's relative links resolve against the URL Jekyll gives the page, as a post's do
+# (each checked with Jekyll 4.3: which href of the built page reaches a file).
+@pytest.mark.parametrize(("config", "page", "markdown", "expected"), [
+    # about.md is served at /about/: ../ climbs to the site's root
+    ("title: t\n", "about.md", "[p](../2020/01/01/a.html) [g](../docs/guide.html) [s](docs/guide.md)", []),
+    ("title: t\n", "about.md", "[g](docs/guide.html)", [(5, 5, "LK012")]),  # /about/docs/guide.html
+    # docs/guide.md is at /docs/guide.html; intro.md sets permalink: /intro/
+    ("title: t\n", "docs/guide.md", "[i](../intro/) [x](img/x.png) [a](../about/) [p](plain.html)", []),
+    ("title: t\n", "docs/guide.md", "[i](intro.html)", [(5, 5, "LK012")]),
+    # permalink: pretty puts docs/guide.md at /docs/guide/, docs/index.md stays at /docs/
+    ("permalink: pretty\n", "docs/guide.md", "[p](../plain/) [x](../img/x.png) [d](../)", []),
+    ("permalink: pretty\n", "docs/guide.md", "[p](plain.html) [x](img/x.png)", [(5, 5, "LK012"), (5, 21, "LK012")]),
+    ("permalink: pretty\n", "docs/index.md", "[g](guide/) [x](img/x.png)", []),
+    ("permalink: pretty\n", "docs/index.md", "[g](guide.html)", [(5, 5, "LK012")]),
+    # a permalink `defaults` may give pages is not modelled: the source folder decides, as before
+    ("defaults:\n  - scope: {path: docs}\n    values: {permalink: /:basename/}\n", "docs/guide.md", "[x](img/x.png)", []),
+    ("defaults:\n  - scope: {path: blog}\n    values: {permalink: /:basename/}\n", "docs/guide.md", "[i](intro.html)",
+     [(5, 5, "LK012")]),  # ... but one scoped elsewhere leaves the page at its URL
+])
+def test_relative_links_of_a_page_resolve_against_its_url(tmp_path: Path, config: str, page: str, markdown: str,
+                                                          expected: list[tuple[int, int, str]]) -> None:
+    files = dict(LINKED_PAGES)
+    files[page] = files[page] + markdown + "\n"
+    write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    facts = {}
+    for name in files:
+        if name.endswith(".md"):
+            post = load_post(tmp_path / name, (tmp_path / name).read_bytes())
+            facts[post.display_path] = links.collect(post, ctx) if name == page else links.summarize(links.collect(post, ctx))
+    found = links.check_site(facts, ctx)
+    assert [(f.line, f.col, f.code) for f in found] == expected
+
+
+@pytest.mark.parametrize(("config", "page", "markdown", "advice"), [
+    ("title: t\n", "docs/guide.md", "[i](intro.html)", "/docs/intro.html, which the site does not have; link to '/intro/'"),
+    ("permalink: pretty\n", "docs/guide.md", "[p](plain.html)", "link to '/docs/plain/'"),
+    ("permalink: pretty\n", "docs/guide.md", "[a](../about/)", "/docs/about/, which the site does not have; link to '/about/'"),
+    ("permalink: pretty\n", "docs/guide.md", "[x](img/x.png)", "link to '/docs/img/x.png'"),
+])
+def test_a_page_link_that_misses_names_the_url_that_works(tmp_path: Path, config: str, page: str, markdown: str,
+                                                          advice: str) -> None:
+    files = dict(LINKED_PAGES)
+    files[page] = files[page] + markdown + "\n"
+    write_site(tmp_path, files)
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    post = load_post(tmp_path / page, (tmp_path / page).read_bytes())
+    (found,) = links.check_site({post.display_path: links.collect(post, ctx)}, ctx)
+    assert found.message.endswith(advice), found.message
+    assert "but the page is published at" in found.message
+
+
+FORMED_PAGES = {
+    "about.md": "---\ntitle: About\npermalink: /about\n---\n",  # written as about.html
+    "team.md": "---\ntitle: Team\npermalink: /team/\n---\n",  # written as team/index.html
+    "faq.md": "---\ntitle: FAQ\npermalink: /faq.html\n---\n",  # written as faq.html
+    "plain.md": "---\ntitle: Plain\n---\n",  # at /plain.html (or /plain/ under pretty)
+}
+
+
+# The URL forms a server answers for a page, by how its URL ends (Jekyll 4.3 wrote the files
+# named above; a server answers /x for x.html and /x for x/index.html, never /x/ for x.html
+# nor /x.html for x/index.html)
+@pytest.mark.parametrize(("config", "markdown", "expected"), [
+    ("title: t\n", ("[a](/about) [b](/about.html) [c](/team/) [d](/team) [e](/team/index.html) [f](/faq.html) [g](/faq)"
+                    " [h](/plain.html) [i](/plain)"), []),
+    ("title: t\n", "[a](/about/) [b](/team.html) [c](/faq/) [d](/plain/)", [(5, 5, "LK003"), (5, 18, "LK003"), (5, 34, "LK003"),
+                                                                            (5, 45, "LK003")]),
+    ("permalink: pretty\n", "[a](/plain/) [b](/plain) [c](/about.html)", []),
+    # the posts' own permalink (collections.posts) is no page style: pages stay at /plain.html
+    ("collections:\n  posts:\n    permalink: /:title/\n", "[a](/plain.html)", []),
+    ("collections:\n  posts:\n    permalink: /:title/\n", "[a](/plain/)", [(5, 5, "LK003")]),
+])
+def test_a_page_answers_at_the_url_forms_of_its_permalink(tmp_path: Path, config: str, markdown: str,
+                                                          expected: list[tuple[int, int, str]]) -> None:
+    posts = write_site(tmp_path, {**FORMED_PAGES, "_posts/2020-01-01-m.md": FM + markdown + "\n"})
+    (tmp_path / "_config.yml").write_text(config, encoding="utf-8")
+    ctx = context(tmp_path, offline=True)
+    found = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx))
+    assert [(f.line, f.col, f.code) for f in found] == expected
+    assert all("that page is served at" in f.message or "sets `permalink:" in f.message for f in found), [f.message for f in found]
