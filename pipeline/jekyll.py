@@ -176,7 +176,8 @@ def _read_config(config: Path, _stamp: tuple[int, int]) -> SiteConfig:
     if not isinstance(data, dict):
         return SiteConfig(config.parent)
     defaults = []
-    for entry in data.get("defaults") or []:
+    entries = data.get("defaults")
+    for entry in entries if isinstance(entries, list) else ():  # Jekyll builds on `defaults: 5` as if none
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), dict):
             continue
         scope = entry.get("scope") if isinstance(entry.get("scope"), dict) else {}

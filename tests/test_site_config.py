@@ -76,6 +76,14 @@ def test_collections_dir_and_defaults_as_jekyll_reads_them(tmp_path: Path) -> No
     assert config.baseurl == "/b"
 
 
+@pytest.mark.parametrize("value", ["5", "{a: 1}", "text", "[5, {values: 3}, {values: {author: me}}]"])
+def test_defaults_jekyll_builds_on_are_read_without_a_crash(tmp_path: Path, value: str) -> None:
+    """Jekyll 4.3 builds with `defaults: 5` (no defaults) and skips entries that are not mappings with `values`."""
+    config = site(tmp_path, f"defaults: {value}\n")
+    expected = {"author"} if "author" in value else set()
+    assert set(config.post_defaults(tmp_path / "_posts" / "2020-01-01-a.md")) == expected
+
+
 # Posts and what Debian's Jekyll 4.3 built for them (checked by hand, and by the test below).
 JEKYLL_CASES = {
     "blog/_posts/2020-03-04-a.md": ("---\ncategories: [News, tech]\ncategory: Rust\n---\nx\n", "/blog/news/tech/rust/2020/03/04/a.html"),
