@@ -45,6 +45,7 @@ def _config(args: argparse.Namespace) -> Config:
     for key in ("select", "ignore", "extend-select", "extend-ignore"):
         _check_codes(config.rule_codes.get(key, ()), known, config.where(key))
     _check_codes(config.severity, known, config.where("severity"))
+    _check_codes(config.rule_codes.get("per-file-ignores", ()), known, config.where("per-file-ignores"))
     return config.with_cli(args.select, args.ignore, args.extend_select, args.extend_ignore)
 
 

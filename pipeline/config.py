@@ -32,6 +32,7 @@ TOP_LEVEL: Mapping[str, Option] = MappingProxyType(
         "severity": Option({}, dict, "rule code -> 'error' | 'warning' overrides"),
         "cache_dir": Option(".pipeline_cache", str, "where caches live, relative to the config file"),
         "exclude": Option([], list, "glob patterns of files not to lint"),
+        "per-file-ignores": Option({}, dict, "glob pattern -> codes or prefixes not reported in the files it matches"),
     }
 )
 # Sections that are not checkers but still configurable: name -> module with OPTIONS.
@@ -54,6 +55,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)
     cache_dir: Path = Path(".pipeline_cache")
     exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, code prefixes), as ruff's
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     rule_codes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # the file's select, ignore, extend-* as written
     key_lines: Mapping[str, int] = field(default_factory=dict)  # line of each top-level key in the file
@@ -359,6 +361,18 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
         if "" in codes[key]:  # the empty prefix matches every rule: `ignore = [""]` would hide them all
             raise _at(ConfigError(f"{top_where}: '{key}' has an empty rule code; give codes or prefixes such as 'FM' or 'HD001'"),
                       key)
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    for pattern, written in values["per-file-ignores"].items():
+        listed = [written] if isinstance(written, str) else written
+        if not isinstance(listed, list) or not all(isinstance(c, str) for c in listed):
+            raise _at(ConfigError(f"{top_where}: 'per-file-ignores' of {pattern!r} must be a list of rule codes"),
+                      "per-file-ignores", pattern)
+        prefixes = tuple(c.strip().upper() for c in listed)
+        if "" in prefixes or not prefixes:  # the empty prefix would hide every rule in those files
+            raise _at(ConfigError(f"{top_where}: 'per-file-ignores' of {pattern!r} needs rule codes or prefixes such as 'SP' or 'FM013'"),
+                      "per-file-ignores", pattern)
+        per_file.append((pattern, prefixes))
+    codes["per-file-ignores"] = tuple(c for _, prefixes in per_file for c in prefixes)
     return Config(
         root=root,
         source=source,
@@ -369,6 +383,7 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
         severity=severity,
         cache_dir=root / values["cache_dir"],
         exclude=tuple(values["exclude"]),
+        per_file_ignores=tuple(per_file),
         sections=validated,
         rule_codes=codes,
     )

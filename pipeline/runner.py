@@ -599,12 +599,24 @@ def _severity_for(code: str, overrides: Mapping[str, Severity]) -> Severity | No
     return None if best is None else overrides[best]
 
 
+def _ignored_in(path: str, config: Config) -> tuple[str, ...]:
+    """The code prefixes `per-file-ignores` hides in the file at `path` (patterns read as `exclude`'s)."""
+    return tuple(c for pattern, codes in config.per_file_ignores if _excluded(Path(path), (pattern,), config.root) for c in codes)
+
+
 def filter_findings(findings: Iterable[Finding], suppressions: Mapping[str, Suppressions], config: Config, decision: Decision) -> list[Finding]:
-    """Selection, inline suppression and severity overrides, in that order; sorted, unique."""
+    """Selection, per-file ignores, inline suppression and severity overrides, in that order; sorted, unique."""
     kept: dict[tuple[object, ...], Finding] = {}
+    per_file: dict[str, tuple[str, ...]] = {}
     for f in findings:
         if not decision.enabled(f.code):
             continue
+        if config.per_file_ignores:
+            ignored = per_file.get(f.path)
+            if ignored is None:
+                ignored = per_file[f.path] = _ignored_in(f.path, config)
+            if f.code.startswith(ignored):
+                continue
         sup = suppressions.get(f.path)
         if sup is not None and sup.hides(f):
             continue

@@ -4,6 +4,7 @@
     <!-- pipeline-enable HD001 -->          on again (no codes: everything)
     <!-- pipeline-disable-next-line LK -->  only the next line
     <!-- pipeline-disable-line SP001 -->    only this line
+    <!-- pipeline-disable-file FM013 -->    the whole file, front matter and line 1 included
 
 Codes are prefixes as in --select (`SP`, `SP0`, `SP001`, in any case; none at all means
 every code). The directive word ends at a space or at `-->`: `pipeline-disable-next-lines`
@@ -15,7 +16,9 @@ as in markdownlint. A directive overrides everything said before about the longe
 prefixes under it, so the latest covering directive is also the most specific one still
 standing: after `disable SP` then `enable SP001`, SP001 is reported and SP002 hidden; a
 later `disable SP` (or `disable`) hides SP001 again. The one-line forms hide their codes on
-their line on top of that, wherever on the line they sit; no enable undoes them.
+their line on top of that, wherever on the line they sit; no enable undoes them. Nor does
+one undo `disable-file`, which hides its codes on every line (as markdownlint's), the
+only way to hide a finding on the `---` line, such as FM013's file name.
 
 A directive is an HTML comment of the post, not text that shows one: a post documenting
 the tool must not switch its own checks off. So one in code is ignored (fenced and
@@ -42,7 +45,7 @@ if TYPE_CHECKING:
 # The directive word ends at a space or the comment's end (as in markdownlint): a typo such as
 # `disable-next-lines` is no directive, not `disable` with codes. [^<>]: an unclosed comment
 # stops at the next <.
-PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable|enable)(?=\s|-->)([^<>]*?)-->")
+PRAGMA = re.compile(r"<!--\s*pipeline-(disable-next-line|disable-line|disable-file|disable|enable)(?=\s|-->)([^<>]*?)-->")
 ALL = ""  # the empty prefix matches every code
 _CODE_BLOCKS = frozenset({"fence", "code_block"})
 _VALUE_START = ":-[{,?="  # a quote opens a string only where a value starts (YAML, TOML)
@@ -59,8 +62,11 @@ class Suppressions:
 
     by_line: Mapping[int, frozenset[str]]
     enabled: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    whole_file: tuple[str, ...] = ()  # prefixes `disable-file` hides on every line
 
     def hides(self, finding: Finding) -> bool:
+        if self.whole_file and finding.code.startswith(self.whole_file):
+            return True
         off = self.by_line.get(finding.line)
         if not off:
             return False
@@ -162,10 +168,13 @@ def parse_suppressions(lines: Sequence[str], tokens: Sequence[Token] = (), body_
     state: dict[str, bool] = {}
     current = (_NONE, _NONE)  # shared by the lines of a run, so a long block pickles small
     extra: dict[int, list[str]] = {}
+    whole_file: set[str] = set()
     for number, text in enumerate(directive_text(lines, tokens, body_start_line), start=1):
         if "pipeline-" in text:
             for kind, arg in PRAGMA.findall(text):
-                if kind in ("disable", "enable"):
+                if kind == "disable-file":
+                    whole_file.update(_codes(arg))
+                elif kind in ("disable", "enable"):
                     for code in _codes(arg):
                         _apply(state, code, kind == "disable")
                     current = _split(state)
@@ -181,4 +190,4 @@ def parse_suppressions(lines: Sequence[str], tokens: Sequence[Token] = (), body_
             by_line[number] = here[0]
             if here[1]:
                 enabled[number] = here[1]
-    return Suppressions(by_line, enabled)
+    return Suppressions(by_line, enabled, tuple(sorted(whole_file)))

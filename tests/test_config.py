@@ -156,11 +156,14 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
          "pipeline.toml:2: 'posts_root' blog/_post is not a folder"),
         ("pyproject.toml", "[tool.pipeline]\nposts_root = 'pyproject.toml'\n",
          "pyproject.toml:2 [tool.pipeline]: 'posts_root' pyproject.toml is not a folder"),
+        ("pipeline.toml", "[per-file-ignores]\n'a/*' = ['SP']\n'b/*' = 3\n", "pipeline.toml:3: 'per-file-ignores' of 'b/*' must be a list of rule codes"),
+        ("pipeline.toml", "paths = ['a']\nper-file-ignores = {'x.md' = ['']}\n", "pipeline.toml:2: 'per-file-ignores' of 'x.md' needs rule codes"),
+        ("pipeline.toml", "per-file-ignores = {'x.md' = []}\n", "pipeline.toml:1: 'per-file-ignores' of 'x.md' needs rule codes"),
     ],
     ids=["unknown-key", "pyproject-wrong-type", "section-item-type", "inline-severity", "severity-table", "dotted-key",
          "pyproject-section", "section-not-table", "section-prepare-error", "section-error-without-key",
          "empty-code", "after-a-multi-line-array", "quoted-key", "pipeline-toml-in-pyproject-layout", "bounds",
-         "posts-root-missing", "posts-root-a-file"],
+         "posts-root-missing", "posts-root-a-file", "per-file-not-a-list", "per-file-empty-code", "per-file-no-codes"],
 )
 def test_bad_config_names_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
     """A bad value named the file and key but no line ('pipeline.toml [links]: ...'): in a
@@ -280,3 +283,37 @@ def test_severity_of_an_unknown_code_is_an_error(tmp_path: Path, monkeypatch: py
     err = io.StringIO()
     code = cli.main(["lint", "--select", "FM", "2020-01-02-x.md"], stdout=io.StringIO(), stderr=err)
     assert code == 2 and "unknown rule code or prefix 'XX001'" in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("config", "args", "expected"),
+    [
+        ("[per-file-ignores]\n'2020-01-02-*' = ['FM012']\n", ["2020-01-02-x.md"], "All clear: 1 file checked.\n"),
+        ("[per-file-ignores]\n'2020-01-02-*' = 'fm'\n", ["2020-01-02-x.md"], "All clear: 1 file checked.\n"),  # one string, any case
+        ("[per-file-ignores]\n'2021-*' = ['FM012']\n", ["2020-01-02-x.md"], "FM012"),  # another file
+        ("[per-file-ignores]\n'2020-01-02-x.md' = ['HD']\n", ["2020-01-02-x.md"], "FM012"),  # other codes
+        ("[per-file-ignores]\n'sub/*' = ['FM012']\n", ["{tmp}/sub/2020-01-02-x.md"], "All clear: 1 file checked.\n"),  # from the config's folder
+    ],
+    ids=["code", "prefix-as-one-string", "other-file", "other-codes", "read-from-config-folder"],
+)
+def test_per_file_ignores_hide_codes_in_the_files_they_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, args: list[str], expected: str
+) -> None:
+    """ruff's per-file-ignores: a glob (name, path given, or path from the config's folder) -> codes."""
+    write(tmp_path / "pipeline.toml", config)
+    folder = tmp_path / "sub" if "sub" in args[0] else tmp_path
+    folder.mkdir(exist_ok=True)
+    post(folder, "title: x\nlayout: post\ndate: 2020-01-03\n")
+    monkeypatch.chdir(tmp_path / "sub" if "sub" in args[0] else tmp_path)
+    out = io.StringIO()
+    cli.main(["lint", "--select", "FM", *[a.format(tmp=tmp_path) for a in args]], stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == expected if expected.startswith("All") else expected in out.getvalue()
+
+
+def test_per_file_ignores_of_an_unknown_code_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "pipeline.toml", "[per-file-ignores]\n'*' = ['SPOO1']\n")
+    post(tmp_path, "title: x\nlayout: post\n")
+    err = io.StringIO()
+    code = cli.main(["lint", "--select", "FM", "2020-01-02-x.md"], stdout=io.StringIO(), stderr=err)
+    assert code == 2 and "pipeline.toml:1: unknown rule code or prefix 'SPOO1'" in err.getvalue()

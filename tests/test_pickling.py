@@ -25,7 +25,7 @@ SAMPLES = [
     SpellFacts("a.md", False, frozenset({"Keras"}), Packed.counts({"a": 1}), "kerasify", 7,
                Packed.words([(2, ProseWord("Keras", 1, 1, True))]), ((1, "text"),), ((4, 7, 17),), ((2, 8, 20),), 5, (3,)),
     SpellSummary(False, Packed.counts({"a": 1}), "kerasify"),
-    Suppressions({3: frozenset({"SP001"})}),
+    Suppressions({3: frozenset({"SP001"})}, {3: frozenset({"SP0011"})}, ("FM013",)),
     FileResult("a.md", (Finding("a.md", 1, 1, "X", Severity.ERROR, "m"),), {"k": 1},
                Suppressions({1: frozenset({"HD"})}), {"title": "T"}, "abc"),
 ]

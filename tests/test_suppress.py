@@ -289,3 +289,29 @@ def test_codes_in_any_case_and_misspelt_directives(directive: str, hidden: list[
     with codes '-next-lines' and 'SP001', hiding SP001 for the rest of the file."""
     sup = parse_suppressions([directive, "line 2", "line 3"])
     assert [n for n in (1, 2, 3) if hides(sup, n, "SP001")] == hidden
+
+
+@pytest.mark.parametrize(
+    ("lines", "line", "code", "hidden"),
+    [
+        (["---", "title: x", "---", "<!-- pipeline-disable-file FM013 -->"], 1, "FM013", True),  # the --- line
+        (["---", "title: x", "---", "<!-- pipeline-disable-file FM013 -->"], 1, "FM012", False),
+        (["---", "title: x", "---", "<!-- pipeline-disable-file fm -->", "<!-- pipeline-enable FM -->"], 2, "FM012", True),
+        (["a", "b", "<!-- pipeline-disable-file -->"], 1, "SP001", True),  # no codes: every code
+        (["```", "<!-- pipeline-disable-file FM013 -->", "```"], 1, "FM013", False),  # code shows it, does not run it
+        (["<!-- pipeline-disable-files FM013 -->"], 1, "FM013", False),  # a typo is no directive
+    ],
+    ids=["dash-line", "other-code", "no-enable-undoes-it", "every-code", "in-code", "misspelt"],
+)
+def test_disable_file_hides_its_codes_on_every_line(lines: list[str], line: int, code: str, hidden: bool) -> None:
+    """FM013 (the file name) sits on line 1, the `---`, where no comment can go: markdownlint's
+    `disable-file` form is the one inline way to hide it."""
+    post = load_post(Path("x.md"), "\n".join(lines).encode())
+    assert hides(parse_suppressions(post.lines, post.tokens, post.body_start_line), line, code) is hidden
+
+
+def test_disable_file_end_to_end(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("---\ntitle: x\nlayout: post\n---\n<!-- pipeline-disable-file FM013 -->\nBody\n", encoding="utf-8")
+    out = io.StringIO()
+    cli.main(["lint", "--select", "FM", "--no-cache", str(tmp_path / "notes.md")], stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == "All clear: 1 file checked.\n"
