@@ -152,6 +152,8 @@ def decode(path: Path, data: bytes) -> tuple[str | None, Finding | None]:
     """Decode UTF-8 (a BOM is allowed); binary or undecodable bytes become one FM finding."""
     nul = data.find(b"\x00")
     if nul >= 0:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows editors' "Unicode": Jekyll reads it as bytes
+            return None, _finding(path, 1, "FM002", "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8")
         line = data.count(b"\n", 0, nul) + 1
         return None, _finding(path, line, "FM002", "file contains NUL bytes: binary, not a text post")
     try:

@@ -169,3 +169,18 @@ def test_symlink_loops_are_a_finding_in_every_checker(tmp_path: Path, monkeypatc
         "_posts/2020-01-03-b.md:1:1: FM001 symbolic link loop\n"
         "Found 3 errors and 0 warnings in 3 of 3 files.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        ("---\ntitle: A\n---\nx\n".encode("utf-16"), 1, "file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8"),
+        ("---\ntitle: A\n---\nx\n".encode("utf-16-be").join([b"\xfe\xff", b""]), 1, "file is UTF-16"),
+        (b"---\ntitle: A\n---\n\x00binary", 4, "file contains NUL bytes: binary, not a text post"),
+    ],
+    ids=["utf-16-le", "utf-16-be", "nul"],
+)
+def test_a_utf16_post_is_named_as_such(data: bytes, line: int, message: str) -> None:
+    """Windows editors save "Unicode" as UTF-16; calling that binary left the user guessing."""
+    (finding,) = load_post(NAME, data).load_findings
+    assert (finding.code, finding.line) == ("FM002", line) and finding.message.startswith(message)
