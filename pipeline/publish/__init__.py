@@ -1,8 +1,8 @@
 """`pipeline publish`: checked posts -> a Jekyll `_posts/` tree in DIR, replaced atomically.
 
 pelican's split: read (the lint run), organise (`plan`), write (`writer`). DIR belongs
-to the publisher: it holds `_posts/YYYY-MM-DD-slug.md` and `manifest.json`, and
-nothing else survives a run. A Jekyll site reads it with `collections_dir: <DIR>` in
+to the publisher: it holds `_posts/YYYY-MM-DD-slug.md` (`blog/_posts/...` for a post under
+a category folder) and `manifest.json`, and nothing else survives a run. A Jekyll site reads it with `collections_dir: <DIR>` in
 its `_config.yml` (and `exclude: [<DIR>/manifest.json]`).
 """
 

@@ -120,15 +120,16 @@ def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
     return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway"
 
 
-def published_path(source: Path, date: str, slug: str, dated: bool) -> str:
-    """Where the copy goes in DIR: the source's name and extension, and its folders inside
-    `_posts`, kept, so `{% link _posts/2019/x.markdown %}` finds it and Jekyll converts
-    (or copies) it as it did the source; an undated draft gets its date in front."""
+def published_path(source: Path, date: str, slug: str, dated: bool, folders: Sequence[str] = ()) -> str:
+    """Where the copy goes in DIR: the source's name and extension, its folders inside
+    `_posts`, and the site's `folders` above its `_posts` (or `_drafts`: blog/_posts), kept,
+    so `{% link blog/_posts/2019/x.markdown %}` finds it and Jekyll converts (or copies) it
+    as it did the source; an undated draft gets its date in front."""
     parts = source.parts
     inside = parts[len(parts) - 1 - parts[::-1].index("_posts") + 1 :] if "_posts" in parts[:-1] else (source.name,)
     if not dated:
         inside = (*inside[:-1], f"{date}-{slug}{source.suffix}")
-    return "/".join(("_posts", *inside))
+    return "/".join((*folders, "_posts", *inside))
 
 
 def _entry(relpath: str, data: bytes, fm: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -179,7 +180,8 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
                 and not any(_within(f, d) for d in deleted)]
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
-    relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name)
+    relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name,
+                             folders=jekyll.folder_categories(post.path.resolve()))
     # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
     # (its excerpt is the whole post), and {% capture %} counts the CRs.
     data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")

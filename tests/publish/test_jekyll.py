@@ -202,3 +202,51 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
     nested = before["misc/2020/01/09/nested.html"]
     assert "2020-06-01 14:00:00 -0400" in nested and "45000" in nested  # Psych's Time (UTC, shown in the zone), 12:30
     assert built(site) == before
+
+
+def _build(site: Path, dest: Path, *flags: str) -> dict[str, str]:
+    run = subprocess.run([str(JEKYLL), "build", "--safe", *flags, "-s", str(site), "-d", str(dest)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and "Error" not in run.stdout + run.stderr, run.stdout + run.stderr
+    return {p.relative_to(dest).as_posix(): p.read_text(encoding="utf-8") for p in sorted(dest.rglob("*.html"))}
+
+
+def _source_and_published(tmp_path: Path, posts: dict[str, str], config: str, *flags: str,
+                          layout: str = PAGE_LAYOUT) -> tuple[dict[str, str], dict[str, str], str, int]:
+    """Jekyll's pages of the sources, of the published tree (through `collections_dir`), the
+    publish report and its exit code."""
+    src = tmp_path / "src"
+    write_tree(src, posts)
+    site = tmp_path / "site"
+    for folder, extra in ((src, ""), (site, "collections_dir: published\nexclude: [published/manifest.json]\n")):
+        (folder / "_layouts").mkdir(parents=True, exist_ok=True)
+        (folder / "_layouts" / "page.html").write_text(layout, encoding="utf-8")
+        (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
+    before = _build(src, tmp_path / "out-src", *flags)
+    out = io.StringIO()
+    code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline",
+                     "--select", "FM", "--ignore", "FM009", *flags], stdout=out, stderr=out)
+    return before, _build(site, tmp_path / "out-site", *flags), out.getvalue(), code
+
+
+RELATIVE_LAYOUT = PAGE_LAYOUT + '<path data-path="{{ page.relative_path }}" data-dir="{{ page.dir }}"></path>\n'
+SITE = "timezone: UTC\ndisable_disk_cache: true\ndefaults: [{scope: {path: ''}, values: {layout: page}}]\n"
+
+
+def test_a_post_under_a_category_folder_keeps_its_place(tmp_path: Path) -> None:
+    """blog/_posts/x.md is blog/_posts/x.md in the published tree too: `{% link blog/_posts/x.md %}`
+    finds it (in DIR/_posts Jekyll stopped the build: 'Could not find document'),
+    `{% post_url blog/x %}` matches it without the deprecated slug-and-date fallback, and
+    page.relative_path is the same."""
+    posts = {
+        "blog/_posts/2020-01-06-bp.md": "---\ntitle: B\n---\nb\n",
+        "blog/_drafts/bd.md": "---\ntitle: D\ndate: 2020-01-08\n---\nd\n",
+        "_posts/2020-01-07-l.md": "---\ntitle: L\n---\n[a]({% post_url blog/2020-01-06-bp %}) "
+                                  "[b]({% link blog/_posts/2020-01-06-bp.md %})\n",
+    }
+    before, after, report, code = _source_and_published(tmp_path, posts, SITE, "--drafts", layout=RELATIVE_LAYOUT)
+    assert code == 0, report
+    assert "-> blog/_posts/2020-01-06-bp.md" in report and "-> blog/_posts/2020-01-08-bd.md" in report
+    assert 'href="/blog/2020/01/06/bp.html"' in before["2020/01/07/l.html"]
+    assert after == {k: v.replace('data-path="blog/_drafts/bd.md"', 'data-path="blog/_posts/2020-01-08-bd.md"')
+                             .replace('data-dir="/blog/_drafts/"', 'data-dir="/blog/_posts/"') for k, v in before.items()}
