@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -97,6 +98,26 @@ def _modified(post: Post) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(mtime).astimezone()
 
 
+_INCLUDE_RELATIVE = re.compile(r"\{%-?\s*include_relative\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
+
+
+def _beside(post: Post) -> str | None:
+    """Why the published copy would stop Jekyll's build by reading a file beside it, or None.
+
+    `{% include_relative %}` reads from the post's own folder (code included: Liquid runs
+    before Markdown; not in raw or comment blocks), and the published tree holds posts only."""
+    if "include_relative" not in post.body:
+        return None
+    from pipeline.links_extract import liquid_text
+
+    m = _INCLUDE_RELATIVE.search(liquid_text(post.body))
+    if m is None:
+        return None
+    line = post.body_start_line + post.body.count("\n", 0, m.start())
+    return (f"line {line}: its {{% include_relative {m.group(1)} %}} reads a file beside the post, which the published tree "
+            "does not hold, and Jekyll would stop the build of the published site")
+
+
 def check_slug(slug: str | None) -> str | None:
     """Why a slug cannot be a file name inside the output folder, or None when it can.
 
@@ -160,6 +181,9 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")
+    beside = _beside(post)
+    if beside:
+        return Held(source, f"cannot be published: {beside}")
     if post.name_date is None and not draft and "_posts" in post.path.parts[:-1]:
         # Jekyll reads no post from it: a dated copy would add a post the site never had
         return Held(source, "cannot be published: Jekyll skips a file in _posts whose name has no YYYY-MM-DD- date")

@@ -345,10 +345,24 @@ def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: 
     (b"Just text.\n", "no front matter (FM003): Jekyll would build it with no title or layout; add a --- block"),
     (b"---\ntitle: [x\n---\nBody\n", "its front matter cannot be read"),
     (b"---\ntitle: x\n\x00\n---\n", "file contains NUL bytes: binary, not a text post"),
+    # Jekyll reads the file beside the post, which the published tree does not hold: the build stops
+    (b"---\ntitle: x\n---\n```\n{% include_relative code/ex.py %}\n```\n",
+     "line 5: its {% include_relative code/ex.py %} reads a file beside the post, which the published tree does "
+     "not hold, and Jekyll would stop the build of the published site"),
+    (b"---\ntitle: x\n---\n{%- include_relative {{ page.inc }} -%}\n",
+     "line 4: its {% include_relative {{ page.inc }} %} reads a file beside the post, which the published tree does "
+     "not hold, and Jekyll would stop the build of the published site"),
 ])
 def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
     post = load_post(Path("2020-01-02-x.md"), data)
     assert getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None) == f"cannot be published: {reason}"
+
+
+@pytest.mark.parametrize("body", ["{% raw %}{% include_relative x.md %}{% endraw %}",
+                                  "{% comment %}{% include_relative x.md %}{% endcomment %}", "{% include x.html %}"])
+def test_an_include_relative_liquid_never_runs_holds_nothing_back(body: str) -> None:
+    post = load_post(Path("2020-01-02-x.md"), f"---\ntitle: x\n---\n{body}\n".encode())
+    assert getattr(plan_post(post, [], PlanOptions()), "relpath", None) == "_posts/2020-01-02-x.md"
 
 
 def test_folder_categories_are_kept_in_front_matter(tmp_path: Path) -> None:
