@@ -138,7 +138,9 @@ def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
     shown = ", ".join(f"{f.code} at {f.line}:{f.col}" for f in blocking[:3])
     more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
     plural = "s" if len(blocking) != 1 else ""
-    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway"
+    # then each one as lint reports it: the codes alone do not say what to change
+    detail = "".join(f"\n    {f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in blocking)
+    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway{detail}"
 
 
 def published_path(source: Path, date: str, slug: str, dated: bool, folders: Sequence[str] = ()) -> str:

@@ -124,6 +124,8 @@ def test_threshold_warning_holds_back_posts_with_warnings(work: Path) -> None:
                     stdout=out, stderr=io.StringIO())
     assert code == 1
     assert "1 error or warning finding (FM012 at 4:1)" in out.getvalue()
+    # each finding that holds it back as lint reports it: file:line:col, code and message
+    assert "\n    in/2020-01-02-late.md:4:1: FM012 " in out.getvalue()
 
 
 def test_finding_fixed_by_its_safe_fix_does_not_hold_the_post_back(work: Path) -> None:
