@@ -118,6 +118,20 @@ def _beside(post: Post) -> str | None:
             "does not hold, and Jekyll would stop the build of the published site")
 
 
+def _not_a_post(post: Post) -> str | None:
+    """Why Jekyll never reads this file as a post of its site, or None: outside `_posts` and
+    `_drafts`, a folder starting with '_' holds a collection's documents (`_recipes`) or
+    nothing Jekyll builds. (A dated file outside a site, such as posts/, is a post to publish.)"""
+    path = post.path.resolve()
+    site = jekyll.nearest_site(path)
+    if site is None or {"_posts", "_drafts"} & set(path.parts[:-1]) or not path.is_relative_to(site.root):
+        return None
+    hidden = next((p for p in path.relative_to(site.root).parts[:-1] if p.startswith("_")), None)
+    if hidden is None:
+        return None
+    return f"it is under {hidden}/, which Jekyll reads as a collection or skips, never as posts; posts go in _posts/"
+
+
 def check_slug(slug: str | None) -> str | None:
     """Why a slug cannot be a file name inside the output folder, or None when it can.
 
@@ -183,7 +197,7 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")
-    beside = _beside(post)
+    beside = _not_a_post(post) or _beside(post)
     if beside:
         return Held(source, f"cannot be published: {beside}")
     if post.name_date is None and not draft and "_posts" in post.path.parts[:-1]:
