@@ -111,8 +111,9 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site"
     site.mkdir()
-    (site / "_config.yml").write_text("timezone: UTC\ncollections_dir: published\nexclude: [published/manifest.json]\n"
-                                      "disable_disk_cache: true\n", encoding="utf-8")
+    # the same site, reading the published tree (as the README sets it up)
+    (site / "_config.yml").write_text((src / "_config.yml").read_text(encoding="utf-8")
+                                      + "collections_dir: published\nexclude: [published/manifest.json]\n", encoding="utf-8")
     sources = [str(src / rel) for rel in posts]
     code = cli.main(["publish", *sources, "--out", "site/published", "--no-cache", "--offline", "--select", "FM",
                      "--ignore", "FM009"], stdout=io.StringIO(), stderr=io.StringIO())
@@ -250,3 +251,25 @@ def test_a_post_under_a_category_folder_keeps_its_place(tmp_path: Path) -> None:
     assert 'href="/blog/2020/01/06/bp.html"' in before["2020/01/07/l.html"]
     assert after == {k: v.replace('data-path="blog/_drafts/bd.md"', 'data-path="blog/_posts/2020-01-08-bd.md"')
                              .replace('data-dir="/blog/_drafts/"', 'data-dir="/blog/_posts/"') for k, v in before.items()}
+
+
+def test_defaults_that_apply_to_the_copy_too_are_not_rewritten_into_it(tmp_path: Path) -> None:
+    """A post keeps its place under DIR, so `defaults` scoped to `_posts` or `blog` give the copy
+    what they gave the source. Written into it, their values went through PyYAML and lost
+    Psych's reading: `1,000` in _config.yml became the text '1,000', and a mapping deep-merged
+    with the post's own was re-written whole (a Time became text, 12:30 became 750, oFF text)."""
+    config = ("timezone: UTC\ndisable_disk_cache: true\ndefaults:\n"
+              "  - {scope: {path: ''}, values: {layout: page}}\n"
+              "  - scope: {path: _posts}\n    values:\n      extra: 1,000\n      author: {site: S}\n"
+              "  - scope: {path: blog}\n    values:\n      extra: 2,000\n")
+    posts = {
+        "_posts/2020-01-01-a.md": "---\ntitle: A\nauthor:\n  name: N\n  when: 2020-01-02 10:00:00\n  t: 12:30\n"
+                                  "  flag: oFF\n---\na\n",
+        "blog/_posts/2020-01-02-b.md": "---\ntitle: B\n---\nb\n",
+    }
+    layout = PAGE_LAYOUT + "<x>{{ page.author | inspect | xml_escape }} {{ page.extra | inspect }}</x>\n"
+    before, after, report, code = _source_and_published(tmp_path, posts, config, layout=layout)
+    assert code == 0, report
+    assert "2020-01-02 10:00:00 +0000" in before["2020/01/01/a.html"] and "45000" in before["2020/01/01/a.html"]
+    assert "1000" in before["2020/01/01/a.html"] and "2000" in before["blog/2020/01/02/b.html"]
+    assert after == before

@@ -415,8 +415,13 @@ def test_path_defaults_are_deep_merged_and_unpublished_posts_held(tmp_path: Path
         (tmp_path / rel).parent.mkdir(parents=True)
         (tmp_path / rel).write_text("---\ntitle: X\nauthor: {name: Z}\n---\nbody\n", encoding="utf-8")
     blog = read_post(tmp_path / "blog/_posts/2020-01-02-x.md")
-    assert normalize(blog, ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
+    # published as blog/_posts/2020-01-02-x.md, where the same default applies: nothing written
+    assert normalize(blog, ()).front_matter["author"] == {"name": "Z"}
     assert is_draft(blog) is None
+    draft = tmp_path / "blog/_drafts/y.md"  # moves to blog/_posts: its defaults go with it
+    draft.parent.mkdir(parents=True)
+    draft.write_text("---\ntitle: Y\ndate: 2020-01-03\nauthor: {name: Z}\n---\nbody\n", encoding="utf-8")
+    assert normalize(read_post(draft), ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
     assert is_draft(read_post(tmp_path / "notes/_posts/2020-01-02-n.md")) == "draft (published: false)"
 
 
