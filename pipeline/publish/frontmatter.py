@@ -85,7 +85,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
             raise FrontMatterError(f"date {text!r} cannot be parsed; Jekyll would stop the whole build")
         fm["date"] = text
     first = [k for k in key_order if k in fm]
-    rest = sorted((k for k in fm if k not in key_order), key=lambda k: (k.casefold(), k))
+    rest = sorted((k for k in fm if k not in key_order), key=lambda k: (str(k).casefold(), str(k)))  # defaults may give 2020: x
     return {k: fm[k] for k in (*first, *rest)}
 
 

@@ -467,3 +467,17 @@ def test_an_undated_file_in_posts_is_never_published(tmp_path: Path) -> None:
     elsewhere.parent.mkdir()
     elsewhere.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     assert getattr(plan_post(load_post(elsewhere, elsewhere.read_bytes()), [], PlanOptions()), "relpath", "") == "_posts/2020-01-02-hello.md"
+
+
+def test_a_key_that_is_not_text_in_the_sites_defaults_is_written_as_it_reads(tmp_path: Path) -> None:
+    """`values: {2020: yes}` in a draft's defaults is the Integer key 2020 to Psych as to PyYAML:
+    sorting the keys by name crashed publish ('int' object has no attribute 'casefold')."""
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import normalize
+
+    (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {path: _drafts}\n    values: {layout: post, 2020: yes}\n",
+                                          encoding="utf-8")
+    draft = tmp_path / "_drafts" / "a.md"
+    draft.parent.mkdir()
+    draft.write_text("---\ntitle: A\ndate: 2020-01-01\nzed: 1\n---\na\n", encoding="utf-8")
+    assert normalize(read_post(draft), ()).text == "---\nlayout: post\ntitle: A\ndate: 2020-01-01\n2020: true\nzed: 1\n---\na\n"
