@@ -152,9 +152,12 @@ def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
     shown = ", ".join(f"{f.code} at {f.line}:{f.col}" for f in blocking[:3])
     more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
     plural = "s" if len(blocking) != 1 else ""
-    # then each one as lint reports it: the codes alone do not say what to change
-    detail = "".join(f"\n    {f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in blocking)
-    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway{detail}"
+    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway{_detail(blocking)}"
+
+
+def _detail(findings: Sequence[Finding]) -> str:
+    """Each finding on its own line as lint reports it: a code alone does not say what to change."""
+    return "".join(f"\n    {f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in findings)
 
 
 def published_path(source: Path, date: str, slug: str, dated: bool, folders: Sequence[str] = ()) -> str:
@@ -193,7 +196,10 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
         return Held(source, f"{draft}; --drafts publishes it")
     unreadable = _unreadable(post)
     if unreadable:
-        return Held(source, f"cannot be published: {unreadable}")
+        # the errors in the front matter say where and why (Psych refuses ':happy', a bad indent)
+        why = [f for f in findings if f.severity is Severity.ERROR and f.line <= post.fm_end_line] if post.ok \
+            else list(post.load_findings[:1])
+        return Held(source, f"cannot be published: {unreadable}{_detail(why)}")
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")

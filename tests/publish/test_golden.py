@@ -174,3 +174,15 @@ def test_a_post_edited_during_the_check_is_held_back(work: Path, monkeypatch: py
         "site: 1 published, 1 held back (written)",
     ]
     assert sorted(tree(work / "site")) == ["_posts/2021-08-09-a.md", "manifest.json"]
+
+
+def test_unreadable_front_matter_says_where_and_why(work: Path) -> None:
+    """'its front matter cannot be read' alone did not say which line Psych refuses, nor why."""
+    (work / "in").mkdir()
+    (work / "in" / "2020-01-02-sym.md").write_text("---\ntitle: T\nlayout: post\nmood: :happy\n---\nBody.\n", encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM", "--force"],
+                    stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert "held back  in/2020-01-02-sym.md: cannot be published: its front matter cannot be read\n" \
+           "    in/2020-01-02-sym.md:4:7: FM005 ':happy' is a Ruby symbol" in out.getvalue()

@@ -355,7 +355,10 @@ def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: 
 ])
 def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
     post = load_post(Path("2020-01-02-x.md"), data)
-    assert getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None) == f"cannot be published: {reason}"
+    held = str(getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None))
+    assert held.split("\n")[0] == f"cannot be published: {reason}"
+    for line in held.split("\n")[1:]:  # a file that cannot be read says where, as lint does
+        assert line.startswith("    2020-01-02-x.md:") and reason in line
 
 
 @pytest.mark.parametrize("body", ["{% raw %}{% include_relative x.md %}{% endraw %}",
