@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -265,26 +265,67 @@ def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
                 yield link.kind.value, res.value.strip("/")  # Jekyll drops a leading '/' in both tags
 
 
+_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
+_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
+    """Does a `{% post_url %}` or `{% link %}` name find its post in the published tree?
+
+    A link names the post's path from the collections folder, which is its path in DIR; one
+    to a site page or file is not the publisher's to check. A post_url matches as Jekyll's
+    PostComparer does: `_posts/PATH DATE-SLUG.ext` or `PATH_posts/DATE-SLUG.ext`, else the
+    deprecated match by slug and day (the day of the name or of the front matter's date)."""
+    outs = list(outputs)
+    relpaths = {o.relpath for o in outs}
+    days_slugs = set()
+    for o in outs:
+        name = o.relpath.rsplit("/", 1)[-1]
+        for day in {name[:10], *_DAY.findall(str(o.entry.get("date", ""))[:10])}:
+            days_slugs.add((day, o.entry.get("slug")))
+
+    def found(tag: str, name: str) -> bool:
+        if tag == "link":
+            return not {"_posts", "_drafts"} & set(name.split("/")[:-1]) or name in relpaths
+        m = _POST_NAME.match(name)
+        if m is None:
+            return True  # Jekyll refuses the name itself, in the sources too (lint reports it)
+        path, date, slug = re.escape(m.group(1) or ""), re.escape(m.group(2)), re.escape(m.group(3))
+        named = re.compile(rf"_posts/{path}{date}-{slug}\.[^.]+|{path}_posts/?{date}-{slug}\.[^.]+")
+        if any(named.match(r) for r in relpaths):
+            return True
+        try:
+            day = dt.date(*map(int, m.group(2).split("-"))).isoformat()
+        except ValueError:
+            return True
+        return (day, m.group(3)) in days_slugs
+    return found
+
+
 def _hold_dependents(outputs: dict[str, Output], held: list[Held], posts: Sequence[Post]) -> None:
-    """Hold back each post whose `{% post_url %}` or `{% link %}` names a post held back:
+    """Hold back each post whose `{% post_url %}` or `{% link %}` names a post held back, or
+    one the run does not publish at all (some posts given, a link to a draft, which moves):
     Jekyll stops the whole build of the published site on a tag whose post is missing."""
     by_source = {post.display_path: post for post in posts}
     names = {source: _tag_names(post) for source, post in by_source.items()}
     missing = {name: h.source for h in held if h.source in names for name in names[h.source]}
-    changed = bool(missing)
-    while changed:
+    # Liquid runs in the body, never in the front matter; each body is read once
+    tags = {key: targets for key, out in outputs.items()
+            if "{%" in by_source[out.source].body and (targets := list(_liquid_targets(by_source[out.source].body)))}
+    changed = True
+    while changed:  # a post held back may leave others naming it: again until none is
         changed = False
-        for key, out in list(outputs.items()):
-            text = by_source[out.source].body  # Liquid runs in the body, never in the front matter
-            if "{%" not in text:
-                continue
-            hit = next(((tag, name) for tag, name in _liquid_targets(text) if name in missing), None)
+        found = _published(outputs.values())
+        for key in [k for k in tags if k in outputs]:
+            hit = next(((tag, name, f"names {missing[name]}, which is held back") if name in missing
+                        else (tag, name, "names no post of the published tree")
+                        for tag, name in tags[key] if name in missing or not found(tag, name)), None)
             if hit is None:
                 continue
-            tag, name = hit
-            held.append(Held(out.source, f"cannot be published: its {{% {tag} {name} %}} names {missing[name]}, which "
-                                         "is held back, and Jekyll would stop the build of the published site"))
-            del outputs[key]
+            out = outputs.pop(key)
+            tag, name, why = hit
+            held.append(Held(out.source, f"cannot be published: its {{% {tag} {name} %}} {why}, "
+                                         "and Jekyll would stop the build of the published site"))
             missing.update(dict.fromkeys(names.get(out.source, ()), out.source))
             changed = True
 

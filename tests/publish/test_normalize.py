@@ -459,6 +459,42 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
     assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
 
 
+def test_a_post_whose_jekyll_tags_name_a_post_the_run_does_not_publish_is_held(tmp_path: Path) -> None:
+    """Publishing some posts only (one file, one folder): a post_url or a link tag to a post
+    outside the run stopped the published site's build ('Could not find post
+    "2020-01-01-hello" in tag post_url'), as does a link to a draft, which moves to _posts.
+    Names Jekyll also matches stay published: a bare date-slug names a post in any folder."""
+    from pipeline.publish.plan import plan
+
+    (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
+    texts = {
+        "_posts/2020-01-02-a.md": "[x]({% post_url 2019-01-01-elsewhere %})\n",
+        "_posts/2020-01-03-b.md": "[x]({% link _posts/2019-01-01-elsewhere.md %})\n",
+        "_posts/2020-01-04-c.md": "[x]({% link _drafts/d.md %})\n",
+        # the name's own folders, none (the deprecated match by slug and day) or other ones
+        "_posts/2020-01-05-ok.md": "[x]({% post_url 2020/2020-01-06-deep %}) [y]({% post_url 2020-01-06-deep %}) "
+                                   "[y]({% post_url x/2020-01-06-deep %}) [y]({% post_url 2020-02-02-dated %}) "
+                                   "[z]({% link _posts/2020/2020-01-06-deep.md %}) [p]({% link about.md %})\n",
+        "_posts/2020/2020-01-06-deep.md": "deep\n",
+        "_posts/2020-02-01-dated.md": "date: 2020-02-02 10:00:00\n---\ndated\n",
+        "_drafts/d.md": "date: 2020-02-02\n---\ndraft\n",
+    }
+    posts = []
+    for rel, body in texts.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\ntitle: T\nlayout: post\n" + (body if "---" in body else "---\n" + body), encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    result = plan(posts, [], PlanOptions(drafts=True))
+    assert sorted(Path(o.source).name for o in result.outputs) == ["2020-01-05-ok.md", "2020-01-06-deep.md",
+                                                                   "2020-02-01-dated.md", "d.md"]
+    reasons = {Path(h.source).name: h.reason for h in result.held}
+    assert reasons["2020-01-02-a.md"] == ("cannot be published: its {% post_url 2019-01-01-elsewhere %} names no post "
+                                          "of the published tree, and Jekyll would stop the build of the published site")
+    assert reasons["2020-01-03-b.md"].startswith("cannot be published: its {% link _posts/2019-01-01-elsewhere.md %} names no ")
+    assert reasons["2020-01-04-c.md"].startswith("cannot be published: its {% link _drafts/d.md %} names no ")
+
+
 def test_an_undated_file_in_posts_is_never_published(tmp_path: Path) -> None:
     """Jekyll reads no post from _posts/hello.md: --force must not turn it into a dated one."""
     source = tmp_path / "_posts" / "hello.md"
