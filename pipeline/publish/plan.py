@@ -8,6 +8,7 @@ would break the Jekyll build or the output folder (nothing overrides those).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -160,6 +161,26 @@ def _detail(findings: Sequence[Finding]) -> str:
     return "".join(f"\n    {f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in findings)
 
 
+def _folders_above_posts(path: Path) -> list[str]:
+    """The folders between the site's collections folder and the post's `_posts` (or
+    `_drafts`). Outside a site, a published tree (its manifest is ours) is one: its
+    blog/_posts/x.md stays there when the published tree is published again."""
+    folders = jekyll.folder_categories(path)
+    parts = path.parts[:-1]
+    if folders or jekyll.nearest_site(path) is not None or "_posts" not in parts:
+        return folders
+    at = parts.index("_posts")
+    root = next((i for i in range(at, max(at - 6, 0), -1) if _published_tree(Path(*parts[:i]))), None)
+    return list(parts[root:at]) if root is not None else []
+
+
+@functools.lru_cache(maxsize=64)
+def _published_tree(folder: Path) -> bool:
+    from pipeline.publish.writer import is_ours
+
+    return is_ours(folder)
+
+
 def published_path(source: Path, date: str, slug: str, dated: bool, folders: Sequence[str] = ()) -> str:
     """Where the copy goes in DIR: the source's name and extension, its folders inside
     `_posts`, and the site's `folders` above its `_posts` (or `_drafts`: blog/_posts), kept,
@@ -227,7 +248,7 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
     relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name,
-                             folders=jekyll.folder_categories(post.path.resolve()))
+                             folders=_folders_above_posts(post.path.resolve()))
     # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
     # (its excerpt is the whole post), and {% capture %} counts the CRs.
     data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")

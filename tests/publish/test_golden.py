@@ -186,3 +186,20 @@ def test_unreadable_front_matter_says_where_and_why(work: Path) -> None:
     assert code == 1
     assert "held back  in/2020-01-02-sym.md: cannot be published: its front matter cannot be read\n" \
            "    in/2020-01-02-sym.md:4:7: FM005 ':happy' is a Ruby symbol" in out.getvalue()
+
+
+def test_publishing_the_published_tree_changes_nothing(work: Path) -> None:
+    """DIR has no _config.yml of its own: its manifest marks where the site's folders start,
+    so blog/_posts/x.md stays there (flattened, the link tag naming it held the linker back)."""
+    (work / "src" / "blog" / "_posts").mkdir(parents=True)
+    (work / "src" / "_posts").mkdir()
+    (work / "src" / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    (work / "src" / "blog" / "_posts" / "2020-01-02-x.md").write_text("---\ntitle: X\n---\nx\n", encoding="utf-8")
+    (work / "src" / "_posts" / "2020-01-03-y.md").write_text(
+        "---\ntitle: Y\n---\n[x]({% link blog/_posts/2020-01-02-x.md %})\n", encoding="utf-8")
+    args = ["--no-cache", "--offline", "--select", "FM", "--ignore", "FM009"]
+    assert cli.main(["publish", "src", "--out", "one", *args], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert sorted(tree(work / "one")) == ["_posts/2020-01-03-y.md", "blog/_posts/2020-01-02-x.md", "manifest.json"]
+    out = io.StringIO()
+    assert cli.main(["publish", "one", "--out", "two", *args], stdout=out, stderr=out) == 0, out.getvalue()
+    assert tree(work / "two") == tree(work / "one")
