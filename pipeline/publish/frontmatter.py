@@ -48,11 +48,12 @@ def _date_text(value: Any) -> str:
 
 def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, key_order: Sequence[str],
                            default_layout: str = "", drop_published: bool = False,
-                           folder_categories: Sequence[str] = ()) -> dict[str, Any]:
+                           folder_categories: Sequence[str] = (), unpublished_by_defaults: bool = False) -> dict[str, Any]:
     """Ordered front matter: `key_order` keys first, then the rest alphabetically.
 
-    `folder_categories` are the folders above the source's `_posts`: the published post
-    lies in DIR/_posts, so they are written into `categories` to keep its URL.
+    `folder_categories` are the folders above the source's `_posts`: they are written into
+    `categories` too, so the URL holds wherever the copy lies. `unpublished_by_defaults`: the
+    site's `defaults` give the post `published: false`, which `drop_published` overrides.
     Raises FrontMatterError when there is no usable date, since Jekyll stops the whole
     build on a post whose date it cannot parse.
     """
@@ -74,6 +75,8 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
         fm["layout"] = default_layout
     if drop_published and fm.get("published") is False:
         del fm["published"]  # published on purpose with --drafts: Jekyll would skip it otherwise
+    if drop_published and unpublished_by_defaults:
+        fm["published"] = True  # the copy's place gives it the same defaults: only its own value wins
     date = fm.get("date")
     if date is None or date == "":
         if name_date is None:

@@ -220,7 +220,8 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     # What the source's place gave it (path-scoped defaults, folder categories) is written
     # into the copy when its place under DIR does not give it the same: same layout, same URL.
     data = normalize_front_matter(jekyll.deep_merge(_defaults_to_write(source), fm.data), post.name_date, options.key_order,
-                                  options.default_layout, options.drop_published, jekyll.folder_categories(source))
+                                  options.default_layout, options.drop_published, jekyll.folder_categories(source),
+                                  jekyll.defaults_for(source).get("published") is False)
     if fm.format == "yaml":  # keys the normaliser left as they were keep the source's own lines
         kept = source_blocks("\n".join(lines[1 : fm.end_line - 1]), fm.data)
         written = kept.written(data, lambda k, v: k not in _REWRITTEN and k in fm.data and v == fm.data[k])

@@ -273,3 +273,28 @@ def test_defaults_that_apply_to_the_copy_too_are_not_rewritten_into_it(tmp_path:
     assert "2020-01-02 10:00:00 +0000" in before["2020/01/01/a.html"] and "45000" in before["2020/01/01/a.html"]
     assert "1000" in before["2020/01/01/a.html"] and "2000" in before["blog/2020/01/02/b.html"]
     assert after == before
+
+
+def test_a_post_unpublished_by_defaults_is_published_with_drafts(tmp_path: Path) -> None:
+    """--drafts publishes a post that `defaults` unpublish: its copy stays under notes/_posts,
+    where the same default applies again, so dropping the key was not enough (Jekyll left
+    the copy out); `published: true` is written. Compared with `jekyll build --unpublished`."""
+    config = ("timezone: UTC\ndisable_disk_cache: true\ndefaults:\n  - {scope: {path: ''}, values: {layout: page}}\n"
+              "  - scope: {path: notes}\n    values: {published: false}\n")
+    posts = {"notes/_posts/2020-01-02-n.md": "---\ntitle: N\n---\nn\n",
+             "_posts/2020-01-03-own.md": "---\ntitle: O\npublished: false\n---\no\n",
+             "_posts/2020-01-04-p.md": "---\ntitle: P\n---\np\n"}
+    src = tmp_path / "src"
+    write_tree(src, posts)
+    site = tmp_path / "site"
+    for folder, extra in ((src, ""), (site, "collections_dir: published\nexclude: [published/manifest.json]\n")):
+        (folder / "_layouts").mkdir(parents=True, exist_ok=True)
+        (folder / "_layouts" / "page.html").write_text(PAGE_LAYOUT, encoding="utf-8")
+        (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
+    before = _build(src, tmp_path / "out-src", "--unpublished")
+    out = io.StringIO()
+    code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline", "--drafts",
+                     "--select", "FM", "--ignore", "FM009"], stdout=out, stderr=out)
+    assert code == 0, out.getvalue()
+    assert sorted(before) == ["2020/01/03/own.html", "2020/01/04/p.html", "notes/2020/01/02/n.html"]
+    assert _build(site, tmp_path / "out-site") == before
