@@ -203,3 +203,23 @@ def test_publishing_the_published_tree_changes_nothing(work: Path) -> None:
     out = io.StringIO()
     assert cli.main(["publish", "one", "--out", "two", *args], stdout=out, stderr=out) == 0, out.getvalue()
     assert tree(work / "two") == tree(work / "one")
+
+
+def test_a_post_publish_cannot_read_is_listed_not_lost(work: Path) -> None:
+    """Jekyll builds every dated file in _posts (2020-01-02-old.html, a .txt) as a post; publish
+    checks Markdown only, and the published site silently lost them (exit 0). They are held
+    back by name now; a file Jekyll skips (.#, ~, _, undated) is not."""
+    posts = work / "in" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2020-01-01-new.md").write_text("---\ntitle: New\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    for name in ("2020-01-02-old.html", "2020-01-03-notes.txt", "2020-01-04-x.md~", "_2020-01-05-y.html", "readme.html"):
+        (posts / name).write_text("---\ntitle: Old\n---\n<p>old</p>\n", encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=out)
+    assert code == 1
+    assert out.getvalue().count("held back  ") == 2
+    assert ("held back  in/_posts/2020-01-02-old.html: cannot be published: Jekyll builds it as a post, but publish "
+            "checks Markdown posts only (.md, .markdown, .mkdown, .mkdn, .mkd, .mdown, .mdwn); the published site "
+            "would lose it\n") in out.getvalue()
+    assert "held back  in/_posts/2020-01-03-notes.txt: " in out.getvalue()
+    assert sorted(tree(work / "site")) == ["_posts/2020-01-01-new.md", "manifest.json"]
