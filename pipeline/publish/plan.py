@@ -249,6 +249,10 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
         return Held(source, _finding_reason(blocking, opts.threshold))
     relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name,
                              folders=_folders_above_posts(post.path.resolve()))
+    undecodable = next((c for c in relpath if "\udc80" <= c <= "\udcff"), None)  # os.fsdecode's stand-ins
+    if undecodable is not None:
+        return Held(source, f"cannot be published: its file name is not UTF-8 (byte 0x{ord(undecodable) - 0xDC00:02x}); "
+                            "Jekyll would stop the build ('invalid byte sequence in UTF-8'): rename it")
     # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
     # (its excerpt is the whole post), and {% capture %} counts the CRs.
     data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")

@@ -223,3 +223,17 @@ def test_a_post_publish_cannot_read_is_listed_not_lost(work: Path) -> None:
             "would lose it\n") in out.getvalue()
     assert "held back  in/_posts/2020-01-03-notes.txt: " in out.getvalue()
     assert sorted(tree(work / "site")) == ["_posts/2020-01-01-new.md", "manifest.json"]
+
+
+def test_a_file_name_that_is_not_utf8_is_held_back(work: Path) -> None:
+    """Jekyll stops the build on it ('invalid byte sequence in UTF-8' in EntryFilter); publish
+    crashed writing the manifest (UnicodeEncodeError: surrogates not allowed)."""
+    (work / "in").mkdir()
+    name = os.fsdecode(b"2020-01-01-caf\xe9.md")
+    (work / "in" / name).write_text("---\ntitle: T\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    (work / "in" / "2020-01-02-ok.md").write_text("---\ntitle: T\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=err)
+    assert code == 1, err.getvalue()
+    assert "cannot be published: its file name is not UTF-8 (byte 0xe9)" in out.getvalue()
+    assert sorted(tree(work / "site")) == ["_posts/2020-01-02-ok.md", "manifest.json"]
