@@ -120,14 +120,16 @@ def _beside(post: Post) -> str | None:
 
 
 def _not_a_post(post: Post) -> str | None:
-    """Why Jekyll never reads this file as a post of its site, or None: outside `_posts` and
-    `_drafts`, a folder starting with '_' holds a collection's documents (`_recipes`) or
-    nothing Jekyll builds. (A dated file outside a site, such as posts/, is a post to publish.)"""
+    """Why Jekyll never reads this file as a post of its site, or None: a folder starting
+    with '_' other than `_posts` and `_drafts` holds a collection's documents (`_recipes`)
+    or nothing Jekyll builds (`_private/_posts`, `_posts/_old`: EntryFilter skips them).
+    (A dated file outside a site, such as posts/, is a post to publish.)"""
     path = post.path.resolve()
     site = jekyll.nearest_site(path)
-    if site is None or {"_posts", "_drafts"} & set(path.parts[:-1]) or not path.is_relative_to(site.root):
+    if site is None or not path.is_relative_to(site.collections):
         return None
-    hidden = next((p for p in path.relative_to(site.root).parts[:-1] if p.startswith("_")), None)
+    hidden = next((p for p in path.relative_to(site.collections).parts[:-1]
+                   if p.startswith("_") and p not in ("_posts", "_drafts")), None)
     if hidden is None:
         return None
     return f"it is under {hidden}/, which Jekyll reads as a collection or skips, never as posts; posts go in _posts/"

@@ -368,7 +368,8 @@ def test_an_include_relative_liquid_never_runs_holds_nothing_back(body: str) -> 
     assert getattr(plan_post(post, [], PlanOptions()), "relpath", None) == "_posts/2020-01-02-x.md"
 
 
-@pytest.mark.parametrize("rel", ["_recipes/2020-01-05-apple.md", "_notes/old/2020-01-05-apple.md"])
+@pytest.mark.parametrize("rel", ["_recipes/2020-01-05-apple.md", "_notes/old/2020-01-05-apple.md",
+                                 "_private/_posts/2020-01-05-apple.md", "_posts/_old/2020-01-05-apple.md"])
 def test_a_file_jekyll_never_reads_as_a_post_is_not_published_as_one(tmp_path: Path, rel: str) -> None:
     """A dated file in a collection folder (or another '_' folder) of a site is a collection
     document to Jekyll, or nothing: published into _posts it became a post the site never had."""
@@ -376,7 +377,7 @@ def test_a_file_jekyll_never_reads_as_a_post_is_not_published_as_one(tmp_path: P
     source = tmp_path / rel
     source.parent.mkdir(parents=True)
     source.write_text("---\ntitle: R\nlayout: post\n---\nr\n", encoding="utf-8")
-    folder = rel.split("/")[0]
+    folder = next(p for p in rel.split("/") if p.startswith("_") and p != "_posts")
     held = plan_post(load_post(source, source.read_bytes()), [], PlanOptions(force=True, drafts=True))
     assert getattr(held, "reason", None) == (
         f"cannot be published: it is under {folder}/, which Jekyll reads as a collection or skips, never as posts; "
