@@ -87,6 +87,8 @@ def _unread_posts(given: Sequence[Path], read: set[Path], exclude: Sequence[str]
             parts = Path(folder).relative_to(root).parts
             if "_posts" not in parts and not (drafts and "_drafts" in parts):
                 continue
+            if any(p.startswith("_") and p not in ("_posts", "_drafts") for p in parts):
+                continue  # _posts/_old, _private/_posts: Jekyll skips them
             for name in sorted(files):
                 path = Path(folder, name)
                 if (os.path.splitext(name)[1].lower() in POST_EXTS or name.startswith((".", "_", "#")) or name.endswith("~")

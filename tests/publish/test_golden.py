@@ -212,7 +212,9 @@ def test_a_post_publish_cannot_read_is_listed_not_lost(work: Path) -> None:
     posts = work / "in" / "_posts"
     posts.mkdir(parents=True)
     (posts / "2020-01-01-new.md").write_text("---\ntitle: New\nlayout: post\n---\nBody.\n", encoding="utf-8")
-    for name in ("2020-01-02-old.html", "2020-01-03-notes.txt", "2020-01-04-x.md~", "_2020-01-05-y.html", "readme.html"):
+    (posts / "_old").mkdir()
+    for name in ("2020-01-02-old.html", "2020-01-03-notes.txt", "2020-01-04-x.md~", "_2020-01-05-y.html", "readme.html",
+                 "_old/2020-01-06-z.html"):
         (posts / name).write_text("---\ntitle: Old\n---\n<p>old</p>\n", encoding="utf-8")
     out = io.StringIO()
     code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=out)
