@@ -219,9 +219,12 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
         body = clean_whitespace(body, excerpt_separator(jekyll.deep_merge(jekyll.defaults_for(source), fm.data), source))
     # What the source's place gave it (path-scoped defaults, folder categories) is written
     # into the copy when its place under DIR does not give it the same: same layout, same URL.
+    site_defaults = jekyll.defaults_for(source)
+    # default_layout is for a post with no layout at all, not one the site's defaults give it
+    layout = "" if site_defaults.get("layout") else options.default_layout
     data = normalize_front_matter(jekyll.deep_merge(_defaults_to_write(source), fm.data), post.name_date, options.key_order,
-                                  options.default_layout, options.drop_published, jekyll.folder_categories(source),
-                                  jekyll.defaults_for(source).get("published") is False)
+                                  layout, options.drop_published, jekyll.folder_categories(source),
+                                  site_defaults.get("published") is False)
     if fm.format == "yaml":  # keys the normaliser left as they were keep the source's own lines
         kept = source_blocks("\n".join(lines[1 : fm.end_line - 1]), fm.data)
         written = kept.written(data, lambda k, v: k not in _REWRITTEN and k in fm.data and v == fm.data[k])

@@ -521,3 +521,23 @@ def test_a_key_that_is_not_text_in_the_sites_defaults_is_written_as_it_reads(tmp
     draft.parent.mkdir()
     draft.write_text("---\ntitle: A\ndate: 2020-01-01\nzed: 1\n---\na\n", encoding="utf-8")
     assert normalize(read_post(draft), ()).text == "---\nlayout: post\ntitle: A\ndate: 2020-01-01\n2020: true\nzed: 1\n---\na\n"
+
+
+def test_default_layout_never_replaces_the_layout_the_sites_defaults_give(tmp_path: Path) -> None:
+    """[publish] default_layout is for posts with no layout at all: one that the site's
+    `defaults` give (layout: article) was replaced, and Jekyll built the copy with another."""
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import NormalizeOptions, normalize
+
+    (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {type: posts}\n    values: {layout: article}\n",
+                                          encoding="utf-8")
+    source = tmp_path / "_posts" / "2020-01-02-x.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: X\n---\nbody\n", encoding="utf-8")
+    options = NormalizeOptions(default_layout="post")
+    assert "layout" not in normalize(read_post(source), (), options).front_matter
+    bare = tmp_path / "elsewhere" / "2020-01-02-y.md"
+    bare.parent.mkdir()
+    bare.write_text("---\ntitle: Y\n---\nbody\n", encoding="utf-8")
+    (tmp_path / "elsewhere" / "_config.yml").write_text("title: other\n", encoding="utf-8")
+    assert normalize(read_post(bare), (), options).front_matter["layout"] == "post"
