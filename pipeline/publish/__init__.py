@@ -78,7 +78,7 @@ def _unread_posts(given: Sequence[Path], read: set[Path], exclude: Sequence[str]
     the published site would lose them without a word."""
     from pipeline.runner import POST_EXTS, SKIP_DIRS, _excluded
 
-    found = []
+    found: list[str] = []
     for root in given:
         if not root.is_dir():
             continue

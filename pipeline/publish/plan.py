@@ -220,9 +220,9 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     unreadable = _unreadable(post)
     if unreadable:
         # the errors in the front matter say where and why (Psych refuses ':happy', a bad indent)
-        why = [f for f in findings if f.severity is Severity.ERROR and f.line <= post.fm_end_line] if post.ok \
+        located = [f for f in findings if f.severity is Severity.ERROR and f.line <= post.fm_end_line] if post.ok \
             else list(post.load_findings[:1])
-        return Held(source, f"cannot be published: {unreadable}{_detail(why)}")
+        return Held(source, f"cannot be published: {unreadable}{_detail(located)}")
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")
@@ -305,9 +305,11 @@ def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
     deprecated match by slug and day (the day of the name or of the front matter's date)."""
     outs = list(outputs)
     relpaths = {o.relpath for o in outs}
-    days_slugs = set()
+    by_stem: dict[str, list[str]] = {}  # a post_url's DATE-SLUG is the file name without its extension
+    days_slugs: set[tuple[str, Any]] = set()
     for o in outs:
         name = o.relpath.rsplit("/", 1)[-1]
+        by_stem.setdefault(name.rsplit(".", 1)[0], []).append(o.relpath)
         for day in {name[:10], *_DAY.findall(str(o.entry.get("date", ""))[:10])}:
             days_slugs.add((day, o.entry.get("slug")))
 
@@ -319,7 +321,7 @@ def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
             return True  # Jekyll refuses the name itself, in the sources too (lint reports it)
         path, date, slug = re.escape(m.group(1) or ""), re.escape(m.group(2)), re.escape(m.group(3))
         named = re.compile(rf"_posts/{path}{date}-{slug}\.[^.]+|{path}_posts/?{date}-{slug}\.[^.]+")
-        if any(named.match(r) for r in relpaths):
+        if any(named.match(r) for r in by_stem.get(f"{m.group(2)}-{m.group(3)}", ())):
             return True
         try:
             day = dt.date(*map(int, m.group(2).split("-"))).isoformat()

@@ -347,11 +347,11 @@ def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: 
     (b"---\ntitle: x\n\x00\n---\n", "file contains NUL bytes: binary, not a text post"),
     # Jekyll reads the file beside the post, which the published tree does not hold: the build stops
     (b"---\ntitle: x\n---\n```\n{% include_relative code/ex.py %}\n```\n",
-     "line 5: its {% include_relative code/ex.py %} reads a file beside the post, which the published tree does "
-     "not hold, and Jekyll would stop the build of the published site"),
+     ("line 5: its {% include_relative code/ex.py %} reads a file beside the post, which the published tree does "
+      "not hold, and Jekyll would stop the build of the published site")),
     (b"---\ntitle: x\n---\n{%- include_relative {{ page.inc }} -%}\n",
-     "line 4: its {% include_relative {{ page.inc }} %} reads a file beside the post, which the published tree does "
-     "not hold, and Jekyll would stop the build of the published site"),
+     ("line 4: its {% include_relative {{ page.inc }} %} reads a file beside the post, which the published tree does "
+      "not hold, and Jekyll would stop the build of the published site")),
 ])
 def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
     post = load_post(Path("2020-01-02-x.md"), data)
