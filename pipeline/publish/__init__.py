@@ -84,17 +84,18 @@ def _unread_posts(given: Sequence[Path], read: set[Path], exclude: Sequence[str]
             continue
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-            parts = Path(folder).relative_to(root).parts
-            if "_posts" not in parts and not (drafts and "_drafts" in parts):
+            parts = Path(folder).resolve().parts  # the folder given may be _posts itself
+            magic = next((i for i, p in enumerate(parts) if p == "_posts" or (drafts and p == "_drafts")), None)
+            if magic is None:
                 continue
-            if any(p.startswith("_") and p not in ("_posts", "_drafts") for p in parts):
-                continue  # _posts/_old, _private/_posts: Jekyll skips them
+            if any(p.startswith("_") for p in parts[magic + 1 :]):
+                continue  # _posts/_old: Jekyll skips it
             for name in sorted(files):
                 path = Path(folder, name)
                 if (os.path.splitext(name)[1].lower() in POST_EXTS or name.startswith((".", "_", "#")) or name.endswith("~")
                         or path in read or (exclude and _excluded(path, exclude))):
                     continue
-                if "_posts" in parts and not _JEKYLL_POST_NAME.match(name):
+                if parts[magic] == "_posts" and not _JEKYLL_POST_NAME.match(name):
                     continue  # Jekyll reads no post from it
                 found.append(path.as_posix())
     return found

@@ -225,6 +225,9 @@ def test_a_post_publish_cannot_read_is_listed_not_lost(work: Path) -> None:
             "would lose it\n") in out.getvalue()
     assert "held back  in/_posts/2020-01-03-notes.txt: " in out.getvalue()
     assert sorted(tree(work / "site")) == ["_posts/2020-01-01-new.md", "manifest.json"]
+    out = io.StringIO()  # the _posts folder given itself
+    code = cli.main(["publish", "in/_posts", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=out)
+    assert (code, out.getvalue().count("held back  ")) == (1, 2)
 
 
 def test_a_file_name_that_is_not_utf8_is_held_back(work: Path) -> None:
