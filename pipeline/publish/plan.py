@@ -46,6 +46,10 @@ class Output:
     data: bytes
     entry: dict[str, Any]
     fixes: int
+    # what Jekyll's fallback match for a `{% post_url %}` compares: the post's day (front
+    # matter first, in the site's zone) and its slug (a `slug:` key first)
+    day: str = ""
+    slug: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +262,10 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
     # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
     # (its excerpt is the whole post), and {% capture %} counts the CRs.
     data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")
+    day = jekyll.post_date(result.front_matter, post.name_date, jekyll.nearest_site(post.path.resolve()))
+    slug = result.front_matter.get("slug")
     return Output(source, relpath, data, _entry(relpath, data, dict(result.front_matter), str(post.slug)),
-                  len(result.applied))
+                  len(result.applied), day.isoformat() if day else "", str(slug) if slug else str(post.slug))
 
 
 def _tag_names(post: Post) -> set[str]:
@@ -293,7 +299,6 @@ def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
 
 
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
-_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
 def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
@@ -302,16 +307,14 @@ def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
     A link names the post's path from the collections folder, which is its path in DIR; one
     to a site page or file is not the publisher's to check. A post_url matches as Jekyll's
     PostComparer does: `_posts/PATH DATE-SLUG.ext` or `PATH_posts/DATE-SLUG.ext`, else the
-    deprecated match by slug and day (the day of the name or of the front matter's date)."""
+    deprecated match by the post's slug and day (front matter first, not the file name's)."""
     outs = list(outputs)
     relpaths = {o.relpath for o in outs}
     by_stem: dict[str, list[str]] = {}  # a post_url's DATE-SLUG is the file name without its extension
-    days_slugs: set[tuple[str, Any]] = set()
+    days_slugs = {(o.day, o.slug) for o in outs}
     for o in outs:
         name = o.relpath.rsplit("/", 1)[-1]
         by_stem.setdefault(name.rsplit(".", 1)[0], []).append(o.relpath)
-        for day in {name[:10], *_DAY.findall(str(o.entry.get("date", ""))[:10])}:
-            days_slugs.add((day, o.entry.get("slug")))
 
     def found(tag: str, name: str) -> bool:
         if tag == "link":

@@ -541,3 +541,28 @@ def test_default_layout_never_replaces_the_layout_the_sites_defaults_give(tmp_pa
     bare.write_text("---\ntitle: Y\n---\nbody\n", encoding="utf-8")
     (tmp_path / "elsewhere" / "_config.yml").write_text("title: other\n", encoding="utf-8")
     assert normalize(read_post(bare), (), options).front_matter["layout"] == "post"
+
+
+def test_a_post_url_matched_by_slug_and_day_uses_the_posts_own_date(tmp_path: Path) -> None:
+    """Jekyll's fallback match for `{% post_url 2020-07-27-x %}` compares the slug and the
+    post's date (front matter first: 2020-02-03), not its file name: the name matched no
+    post, and Jekyll stopped the published build ('Could not find post'). A `slug:` key is
+    the slug that fallback compares."""
+    from pipeline.publish.plan import plan
+
+    (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
+    texts = {
+        "blog/_posts/2020-07-27-x.md": "date: 2020-02-03\n",
+        "blog/_posts/2020-07-28-z.md": "slug: zed\n",
+        "_posts/2020-08-01-y.md": "---\n[x]({% post_url 2020-07-27-x %})\n",
+        "_posts/2020-08-02-w.md": "---\n[x]({% post_url 2020-02-03-x %}) [z]({% post_url 2020-07-28-zed %})\n",
+    }
+    posts = []
+    for rel, text in texts.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\ntitle: T\nlayout: post\n" + (text if "---" in text else text + "---\nbody\n"), encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    result = plan(posts, [], PlanOptions())
+    assert sorted(Path(o.source).name for o in result.outputs) == ["2020-07-27-x.md", "2020-07-28-z.md", "2020-08-02-w.md"]
+    assert [Path(h.source).name for h in result.held] == ["2020-08-01-y.md"]
