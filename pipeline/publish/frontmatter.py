@@ -38,6 +38,11 @@ def _as_list(value: Any, split: bool) -> list[Any]:
     return [value]
 
 
+def _ruby_text(value: Any) -> str:
+    """A category as Jekyll makes it text (Ruby's to_s): true, not Python's True."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _date_text(value: Any) -> str:
     if isinstance(value, dt.datetime):  # a fraction of a second orders a day's posts: kept when there is one
         return value.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if value.microsecond else "") + " %z").strip()
@@ -67,7 +72,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
             merged = items or plural_items  # the singular wins over the plural...
             if plural == "categories":  # ...but categories also keep the plural, after the folders
                 # as text, as Jekyll keeps them (a number would stand beside its own text: 2020, "2020")
-                merged = list(dict.fromkeys(str(c) for c in (*folder_categories, *plural_items, *merged)))
+                merged = list(dict.fromkeys(_ruby_text(c) for c in (*folder_categories, *plural_items, *merged)))
             fm[plural] = merged
     if isinstance(fm.get("title"), str):
         fm["title"] = fm["title"].strip()

@@ -566,3 +566,12 @@ def test_a_post_url_matched_by_slug_and_day_uses_the_posts_own_date(tmp_path: Pa
     result = plan(posts, [], PlanOptions())
     assert sorted(Path(o.source).name for o in result.outputs) == ["2020-07-27-x.md", "2020-07-28-z.md", "2020-08-02-w.md"]
     assert [Path(h.source).name for h in result.held] == ["2020-08-01-y.md"]
+
+
+@pytest.mark.parametrize(("value", "text"), [(True, "true"), (False, "false"), (2020, "2020"), (1.5, "1.5"),
+                                             (dt.date(2020, 1, 2), "2020-01-02"), ("Web Dev", "Web Dev")])
+def test_categories_become_text_as_ruby_writes_it(value: object, text: str) -> None:
+    """Jekyll turns each category into text with Ruby's to_s: `categories: [yes]` is the
+    category "true" (--force published Python's "True", another category and URL part)."""
+    fm = normalize_front_matter({"categories": [value]}, dt.date(2020, 1, 2), ())
+    assert fm["categories"] == [text]
