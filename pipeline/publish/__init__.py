@@ -1,8 +1,8 @@
 """`pipeline publish`: checked posts -> a Jekyll `_posts/` tree in DIR, replaced atomically.
 
 pelican's split: read (the lint run), organise (`plan`), write (`writer`). DIR belongs
-to the publisher: it holds `_posts/YYYY-MM-DD-slug.md` and `manifest.json`, and
-nothing else survives a run. A Jekyll site reads it with `collections_dir: <DIR>` in
+to the publisher: it holds `_posts/YYYY-MM-DD-slug.md` (`blog/_posts/...` for a post under
+a category folder) and `manifest.json`, and nothing else survives a run. A Jekyll site reads it with `collections_dir: <DIR>` in
 its `_config.yml` (and `exclude: [<DIR>/manifest.json]`).
 """
 
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -60,11 +61,44 @@ def _plan_options(section: Mapping[str, Any], args: argparse.Namespace) -> Any:
     )
 
 
+def _given(config: Config, args: argparse.Namespace) -> list[Path]:
+    return [Path(p) for p in getattr(args, "paths", None) or ()] or [config.root / p for p in config.paths]
+
+
 def _sources(result: RunResult, config: Config, args: argparse.Namespace) -> list[Path]:
-    given = [Path(p) for p in getattr(args, "paths", None) or ()]
-    if not given:
-        given = [config.root / p for p in config.paths]
-    return [*given, *result.files]
+    return [*_given(config, args), *result.files]
+
+
+_JEKYLL_POST_NAME = re.compile(r"^\d{2,4}-\d{1,2}-\d{1,2}-[^/]*\.[^.]+$")  # Document::DATE_FILENAME_MATCHER
+
+
+def _unread_posts(given: Sequence[Path], read: set[Path], exclude: Sequence[str], drafts: bool) -> list[str]:
+    """Files in the given folders' `_posts` (and `_drafts`, with --drafts) that Jekyll builds as
+    posts but the lint run did not read (2020-01-02-old.html, a .txt): held back by name, or
+    the published site would lose them without a word."""
+    from pipeline.runner import POST_EXTS, SKIP_DIRS, _excluded
+
+    found: list[str] = []
+    for root in given:
+        if not root.is_dir():
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+            parts = Path(folder).resolve().parts  # the folder given may be _posts itself
+            magic = next((i for i, p in enumerate(parts) if p == "_posts" or (drafts and p == "_drafts")), None)
+            if magic is None:
+                continue
+            if any(p.startswith("_") for p in parts[magic + 1 :]):
+                continue  # _posts/_old: Jekyll skips it
+            for name in sorted(files):
+                path = Path(folder, name)
+                if (os.path.splitext(name)[1].lower() in POST_EXTS or name.startswith((".", "_", "#")) or name.endswith("~")
+                        or path in read or (exclude and _excluded(path, exclude))):
+                    continue
+                if parts[magic] == "_posts" and not _JEKYLL_POST_NAME.match(name):
+                    continue  # Jekyll reads no post from it
+                found.append(path.as_posix())
+    return found
 
 
 def run_publish(
@@ -93,6 +127,11 @@ def run_publish(
     if edited:
         late = tuple(Held(p, "changed while it was being checked; run publish again") for p in sorted(edited))
         decided = Plan(decided.outputs, decided.held + late)
+    unread = tuple(Held(p, "cannot be published: Jekyll builds it as a post, but publish checks Markdown posts only "
+                           "(.md, .markdown, .mkdown, .mkdn, .mkd, .mdown, .mdwn); the published site would lose it")
+                   for p in _unread_posts(_given(config, args), set(result.files), config.exclude, drafts=bool(getattr(args, "drafts", False))))
+    if unread:
+        decided = Plan(decided.outputs, decided.held + unread)
     files = {o.relpath: o.data for o in decided.outputs}
     files[writer.MANIFEST] = writer.manifest_text(o.entry for o in decided.outputs).encode("utf-8")
     changed = writer.write_site(files, out_dir)

@@ -38,6 +38,11 @@ def _as_list(value: Any, split: bool) -> list[Any]:
     return [value]
 
 
+def _ruby_text(value: Any) -> str:
+    """A category as Jekyll makes it text (Ruby's to_s): true, not Python's True."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _date_text(value: Any) -> str:
     if isinstance(value, dt.datetime):  # a fraction of a second orders a day's posts: kept when there is one
         return value.strftime("%Y-%m-%d %H:%M:%S" + (".%f" if value.microsecond else "") + " %z").strip()
@@ -48,11 +53,12 @@ def _date_text(value: Any) -> str:
 
 def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, key_order: Sequence[str],
                            default_layout: str = "", drop_published: bool = False,
-                           folder_categories: Sequence[str] = ()) -> dict[str, Any]:
+                           folder_categories: Sequence[str] = (), unpublished_by_defaults: bool = False) -> dict[str, Any]:
     """Ordered front matter: `key_order` keys first, then the rest alphabetically.
 
-    `folder_categories` are the folders above the source's `_posts`: the published post
-    lies in DIR/_posts, so they are written into `categories` to keep its URL.
+    `folder_categories` are the folders above the source's `_posts`: they are written into
+    `categories` too, so the URL holds wherever the copy lies. `unpublished_by_defaults`: the
+    site's `defaults` give the post `published: false`, which `drop_published` overrides.
     Raises FrontMatterError when there is no usable date, since Jekyll stops the whole
     build on a post whose date it cannot parse.
     """
@@ -66,7 +72,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
             merged = items or plural_items  # the singular wins over the plural...
             if plural == "categories":  # ...but categories also keep the plural, after the folders
                 # as text, as Jekyll keeps them (a number would stand beside its own text: 2020, "2020")
-                merged = list(dict.fromkeys(str(c) for c in (*folder_categories, *plural_items, *merged)))
+                merged = list(dict.fromkeys(_ruby_text(c) for c in (*folder_categories, *plural_items, *merged)))
             fm[plural] = merged
     if isinstance(fm.get("title"), str):
         fm["title"] = fm["title"].strip()
@@ -74,6 +80,8 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
         fm["layout"] = default_layout
     if drop_published and fm.get("published") is False:
         del fm["published"]  # published on purpose with --drafts: Jekyll would skip it otherwise
+    if drop_published and unpublished_by_defaults:
+        fm["published"] = True  # the copy's place gives it the same defaults: only its own value wins
     date = fm.get("date")
     if date is None or date == "":
         if name_date is None:
@@ -85,7 +93,7 @@ def normalize_front_matter(data: Mapping[str, Any], name_date: dt.date | None, k
             raise FrontMatterError(f"date {text!r} cannot be parsed; Jekyll would stop the whole build")
         fm["date"] = text
     first = [k for k in key_order if k in fm]
-    rest = sorted((k for k in fm if k not in key_order), key=lambda k: (k.casefold(), k))
+    rest = sorted((k for k in fm if k not in key_order), key=lambda k: (str(k).casefold(), str(k)))  # defaults may give 2020: x
     return {k: fm[k] for k in (*first, *rest)}
 
 

@@ -186,6 +186,25 @@ def _config_data(config: Path, _stamp: tuple[int, int]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _defaults_to_write(source: Path) -> dict[str, Any]:
+    """The values of path-scoped `defaults` to write into the copy: none when every entry
+    that gives the source values gives them to the copy too, in its place under DIR (a post
+    keeps its path from the collections folder: blog/_posts/x.md), since written they go
+    through PyYAML and lose Psych's reading (`1,000` is 1000 to Jekyll, a mapping merged with
+    the post's own is re-written whole); all of them otherwise (a draft moves to _posts)."""
+    values = jekyll.path_defaults(source)
+    site = jekyll.nearest_site(source)
+    if not values or site is None or not source.is_relative_to(site.collections):
+        return values
+    rel = source.relative_to(site.collections).as_posix()
+    parts = rel.split("/")
+    if "_drafts" in parts or parts.count("_posts") != 1:
+        return values  # not published at the same path
+    scoped = [d for d in site.defaults if d.path.strip("/") and d.applies_to_post(rel, site.collections_dir)]
+    # the published site's collections folder is DIR: a scope is read as written there
+    return {} if all(d.applies_to_post(rel) for d in scoped) else values
+
+
 def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = NormalizeOptions()) -> Normalized:
     """The published text of a post. Raises FrontMatterError when Jekyll could not build it."""
     fixed = apply_fixes(post.raw, fixes)
@@ -199,9 +218,13 @@ def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = Norm
     if options.strip_whitespace:
         body = clean_whitespace(body, excerpt_separator(jekyll.deep_merge(jekyll.defaults_for(source), fm.data), source))
     # What the source's place gave it (path-scoped defaults, folder categories) is written
-    # into the copy, whose place under DIR/_posts gives it nothing: same layout, same URL.
-    data = normalize_front_matter(jekyll.deep_merge(jekyll.path_defaults(source), fm.data), post.name_date, options.key_order,
-                                  options.default_layout, options.drop_published, jekyll.folder_categories(source))
+    # into the copy when its place under DIR does not give it the same: same layout, same URL.
+    site_defaults = jekyll.defaults_for(source)
+    # default_layout is for a post with no layout at all, not one the site's defaults give it
+    layout = "" if site_defaults.get("layout") else options.default_layout
+    data = normalize_front_matter(jekyll.deep_merge(_defaults_to_write(source), fm.data), post.name_date, options.key_order,
+                                  layout, options.drop_published, jekyll.folder_categories(source),
+                                  site_defaults.get("published") is False)
     if fm.format == "yaml":  # keys the normaliser left as they were keep the source's own lines
         kept = source_blocks("\n".join(lines[1 : fm.end_line - 1]), fm.data)
         written = kept.written(data, lambda k, v: k not in _REWRITTEN and k in fm.data and v == fm.data[k])

@@ -8,8 +8,10 @@ would break the Jekyll build or the output folder (nothing overrides those).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,10 @@ class Output:
     data: bytes
     entry: dict[str, Any]
     fixes: int
+    # what Jekyll's fallback match for a `{% post_url %}` compares: the post's day (front
+    # matter first, in the site's zone) and its slug (a `slug:` key first)
+    day: str = ""
+    slug: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,42 @@ def _modified(post: Post) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(mtime).astimezone()
 
 
+_INCLUDE_RELATIVE = re.compile(r"\{%-?\s*include_relative\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
+
+
+def _beside(post: Post) -> str | None:
+    """Why the published copy would stop Jekyll's build by reading a file beside it, or None.
+
+    `{% include_relative %}` reads from the post's own folder (code included: Liquid runs
+    before Markdown; not in raw or comment blocks), and the published tree holds posts only."""
+    if "include_relative" not in post.body:
+        return None
+    from pipeline.links_extract import liquid_text
+
+    m = _INCLUDE_RELATIVE.search(liquid_text(post.body))
+    if m is None:
+        return None
+    line = post.body_start_line + post.body.count("\n", 0, m.start())
+    return (f"line {line}: its {{% include_relative {m.group(1)} %}} reads a file beside the post, which the published tree "
+            "does not hold, and Jekyll would stop the build of the published site")
+
+
+def _not_a_post(post: Post) -> str | None:
+    """Why Jekyll never reads this file as a post of its site, or None: a folder starting
+    with '_' other than `_posts` and `_drafts` holds a collection's documents (`_recipes`)
+    or nothing Jekyll builds (`_private/_posts`, `_posts/_old`: EntryFilter skips them).
+    (A dated file outside a site, such as posts/, is a post to publish.)"""
+    path = post.path.resolve()
+    site = jekyll.nearest_site(path)
+    if site is None or not path.is_relative_to(site.collections):
+        return None
+    hidden = next((p for p in path.relative_to(site.collections).parts[:-1]
+                   if p.startswith("_") and p not in ("_posts", "_drafts")), None)
+    if hidden is None:
+        return None
+    return f"it is under {hidden}/, which Jekyll reads as a collection or skips, never as posts; posts go in _posts/"
+
+
 def check_slug(slug: str | None) -> str | None:
     """Why a slug cannot be a file name inside the output folder, or None when it can.
 
@@ -117,18 +159,44 @@ def _finding_reason(blocking: Sequence[Finding], threshold: Severity) -> str:
     shown = ", ".join(f"{f.code} at {f.line}:{f.col}" for f in blocking[:3])
     more = f" and {len(blocking) - 3} more" if len(blocking) > 3 else ""
     plural = "s" if len(blocking) != 1 else ""
-    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway"
+    return f"{len(blocking)} {level} finding{plural} ({shown}{more}); --force publishes it anyway{_detail(blocking)}"
 
 
-def published_path(source: Path, date: str, slug: str, dated: bool) -> str:
-    """Where the copy goes in DIR: the source's name and extension, and its folders inside
-    `_posts`, kept, so `{% link _posts/2019/x.markdown %}` finds it and Jekyll converts
-    (or copies) it as it did the source; an undated draft gets its date in front."""
+def _detail(findings: Sequence[Finding]) -> str:
+    """Each finding on its own line as lint reports it: a code alone does not say what to change."""
+    return "".join(f"\n    {f.path}:{f.line}:{f.col}: {f.code} {f.message}" for f in findings)
+
+
+def _folders_above_posts(path: Path) -> list[str]:
+    """The folders between the site's collections folder and the post's `_posts` (or
+    `_drafts`). Outside a site, a published tree (its manifest is ours) is one: its
+    blog/_posts/x.md stays there when the published tree is published again."""
+    folders = jekyll.folder_categories(path)
+    parts = path.parts[:-1]
+    if folders or jekyll.nearest_site(path) is not None or "_posts" not in parts:
+        return folders
+    at = parts.index("_posts")
+    root = next((i for i in range(at, max(at - 6, 0), -1) if _published_tree(Path(*parts[:i]))), None)
+    return list(parts[root:at]) if root is not None else []
+
+
+@functools.lru_cache(maxsize=64)
+def _published_tree(folder: Path) -> bool:
+    from pipeline.publish.writer import is_ours
+
+    return is_ours(folder)
+
+
+def published_path(source: Path, date: str, slug: str, dated: bool, folders: Sequence[str] = ()) -> str:
+    """Where the copy goes in DIR: the source's name and extension, its folders inside
+    `_posts`, and the site's `folders` above its `_posts` (or `_drafts`: blog/_posts), kept,
+    so `{% link blog/_posts/2019/x.markdown %}` finds it and Jekyll converts (or copies) it
+    as it did the source; an undated draft gets its date in front."""
     parts = source.parts
     inside = parts[len(parts) - 1 - parts[::-1].index("_posts") + 1 :] if "_posts" in parts[:-1] else (source.name,)
     if not dated:
         inside = (*inside[:-1], f"{date}-{slug}{source.suffix}")
-    return "/".join(("_posts", *inside))
+    return "/".join((*folders, "_posts", *inside))
 
 
 def _entry(relpath: str, data: bytes, fm: dict[str, Any], slug: str) -> dict[str, Any]:
@@ -155,10 +223,16 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
         return Held(source, f"{draft}; --drafts publishes it")
     unreadable = _unreadable(post)
     if unreadable:
-        return Held(source, f"cannot be published: {unreadable}")
+        # the errors in the front matter say where and why (Psych refuses ':happy', a bad indent)
+        located = [f for f in findings if f.severity is Severity.ERROR and f.line <= post.fm_end_line] if post.ok \
+            else list(post.load_findings[:1])
+        return Held(source, f"cannot be published: {unreadable}{_detail(located)}")
     why = check_slug(post.slug)
     if why:
         return Held(source, f"cannot be published: {why}")
+    beside = _not_a_post(post) or _beside(post)
+    if beside:
+        return Held(source, f"cannot be published: {beside}")
     if post.name_date is None and not draft and "_posts" in post.path.parts[:-1]:
         # Jekyll reads no post from it: a dated copy would add a post the site never had
         return Held(source, "cannot be published: Jekyll skips a file in _posts whose name has no YYYY-MM-DD- date")
@@ -179,12 +253,19 @@ def plan_post(post: Post, findings: Sequence[Finding], opts: PlanOptions) -> Out
                 and not any(_within(f, d) for d in deleted)]
     if blocking and not opts.force:
         return Held(source, _finding_reason(blocking, opts.threshold))
-    relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name)
+    relpath = published_path(post.path, result.date.isoformat(), str(post.slug), dated=dated_name,
+                             folders=_folders_above_posts(post.path.resolve()))
+    undecodable = next((c for c in relpath if "\udc80" <= c <= "\udcff"), None)  # os.fsdecode's stand-ins
+    if undecodable is not None:
+        return Held(source, f"cannot be published: its file name is not UTF-8 (byte 0x{ord(undecodable) - 0xDC00:02x}); "
+                            "Jekyll would stop the build ('invalid byte sequence in UTF-8'): rename it")
     # A CRLF post stays CRLF: Jekyll's default excerpt separator "\n\n" never matches in it
     # (its excerpt is the whole post), and {% capture %} counts the CRs.
     data = (result.text.replace("\n", "\r\n") if post.crlf else result.text).encode("utf-8")
+    day = jekyll.post_date(result.front_matter, post.name_date, jekyll.nearest_site(post.path.resolve()))
+    slug = result.front_matter.get("slug")
     return Output(source, relpath, data, _entry(relpath, data, dict(result.front_matter), str(post.slug)),
-                  len(result.applied))
+                  len(result.applied), day.isoformat() if day else "", str(slug) if slug else str(post.slug))
 
 
 def _tag_names(post: Post) -> set[str]:
@@ -217,26 +298,66 @@ def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
                 yield link.kind.value, res.value.strip("/")  # Jekyll drops a leading '/' in both tags
 
 
+_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
+
+
+def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
+    """Does a `{% post_url %}` or `{% link %}` name find its post in the published tree?
+
+    A link names the post's path from the collections folder, which is its path in DIR; one
+    to a site page or file is not the publisher's to check. A post_url matches as Jekyll's
+    PostComparer does: `_posts/PATH DATE-SLUG.ext` or `PATH_posts/DATE-SLUG.ext`, else the
+    deprecated match by the post's slug and day (front matter first, not the file name's)."""
+    outs = list(outputs)
+    relpaths = {o.relpath for o in outs}
+    by_stem: dict[str, list[str]] = {}  # a post_url's DATE-SLUG is the file name without its extension
+    days_slugs = {(o.day, o.slug) for o in outs}
+    for o in outs:
+        name = o.relpath.rsplit("/", 1)[-1]
+        by_stem.setdefault(name.rsplit(".", 1)[0], []).append(o.relpath)
+
+    def found(tag: str, name: str) -> bool:
+        if tag == "link":
+            return not {"_posts", "_drafts"} & set(name.split("/")[:-1]) or name in relpaths
+        m = _POST_NAME.match(name)
+        if m is None:
+            return True  # Jekyll refuses the name itself, in the sources too (lint reports it)
+        path, date, slug = re.escape(m.group(1) or ""), re.escape(m.group(2)), re.escape(m.group(3))
+        named = re.compile(rf"_posts/{path}{date}-{slug}\.[^.]+|{path}_posts/?{date}-{slug}\.[^.]+")
+        if any(named.match(r) for r in by_stem.get(f"{m.group(2)}-{m.group(3)}", ())):
+            return True
+        try:
+            day = dt.date(*map(int, m.group(2).split("-"))).isoformat()
+        except ValueError:
+            return True
+        return (day, m.group(3)) in days_slugs
+    return found
+
+
 def _hold_dependents(outputs: dict[str, Output], held: list[Held], posts: Sequence[Post]) -> None:
-    """Hold back each post whose `{% post_url %}` or `{% link %}` names a post held back:
+    """Hold back each post whose `{% post_url %}` or `{% link %}` names a post held back, or
+    one the run does not publish at all (some posts given, a link to a draft, which moves):
     Jekyll stops the whole build of the published site on a tag whose post is missing."""
     by_source = {post.display_path: post for post in posts}
     names = {source: _tag_names(post) for source, post in by_source.items()}
     missing = {name: h.source for h in held if h.source in names for name in names[h.source]}
-    changed = bool(missing)
-    while changed:
+    # Liquid runs in the body, never in the front matter; each body is read once
+    tags = {key: targets for key, out in outputs.items()
+            if "{%" in by_source[out.source].body and (targets := list(_liquid_targets(by_source[out.source].body)))}
+    changed = True
+    while changed:  # a post held back may leave others naming it: again until none is
         changed = False
-        for key, out in list(outputs.items()):
-            text = by_source[out.source].body  # Liquid runs in the body, never in the front matter
-            if "{%" not in text:
-                continue
-            hit = next(((tag, name) for tag, name in _liquid_targets(text) if name in missing), None)
+        found = _published(outputs.values())
+        for key in [k for k in tags if k in outputs]:
+            hit = next(((tag, name, f"names {missing[name]}, which is held back") if name in missing
+                        else (tag, name, "names no post of the published tree")
+                        for tag, name in tags[key] if name in missing or not found(tag, name)), None)
             if hit is None:
                 continue
-            tag, name = hit
-            held.append(Held(out.source, f"cannot be published: its {{% {tag} {name} %}} names {missing[name]}, which "
-                                         "is held back, and Jekyll would stop the build of the published site"))
-            del outputs[key]
+            out = outputs.pop(key)
+            tag, name, why = hit
+            held.append(Held(out.source, f"cannot be published: its {{% {tag} {name} %}} {why}, "
+                                         "and Jekyll would stop the build of the published site"))
             missing.update(dict.fromkeys(names.get(out.source, ()), out.source))
             changed = True
 

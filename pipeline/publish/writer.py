@@ -46,7 +46,8 @@ def manifest_text(entries: Iterable[Mapping[str, Any]]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _is_ours(out: Path) -> bool:
+def is_ours(out: Path) -> bool:
+    """Did pipeline publish write this folder (its manifest.json says so)?"""
     try:
         doc = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -69,7 +70,7 @@ def check_out_dir(out: Path, sources: Iterable[Path]) -> None:
                              "would read the published copies as sources; choose a folder outside it")
     if out.exists() and not out.is_dir():
         raise PathError(f"--out {out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not _is_ours(out):
+    if out.is_dir() and any(out.iterdir()) and not is_ours(out):
         raise PathError(f"--out {out}: refusing to replace a folder that pipeline publish did not write "
                         f"(no {MANIFEST} of ours); choose a new or empty folder")
 

@@ -124,6 +124,8 @@ def test_threshold_warning_holds_back_posts_with_warnings(work: Path) -> None:
                     stdout=out, stderr=io.StringIO())
     assert code == 1
     assert "1 error or warning finding (FM012 at 4:1)" in out.getvalue()
+    # each finding that holds it back as lint reports it: file:line:col, code and message
+    assert "\n    in/2020-01-02-late.md:4:1: FM012 " in out.getvalue()
 
 
 def test_finding_fixed_by_its_safe_fix_does_not_hold_the_post_back(work: Path) -> None:
@@ -172,3 +174,71 @@ def test_a_post_edited_during_the_check_is_held_back(work: Path, monkeypatch: py
         "site: 1 published, 1 held back (written)",
     ]
     assert sorted(tree(work / "site")) == ["_posts/2021-08-09-a.md", "manifest.json"]
+
+
+def test_unreadable_front_matter_says_where_and_why(work: Path) -> None:
+    """'its front matter cannot be read' alone did not say which line Psych refuses, nor why."""
+    (work / "in").mkdir()
+    (work / "in" / "2020-01-02-sym.md").write_text("---\ntitle: T\nlayout: post\nmood: :happy\n---\nBody.\n", encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM", "--force"],
+                    stdout=out, stderr=io.StringIO())
+    assert code == 1
+    assert "held back  in/2020-01-02-sym.md: cannot be published: its front matter cannot be read\n" \
+           "    in/2020-01-02-sym.md:4:7: FM005 ':happy' is a Ruby symbol" in out.getvalue()
+
+
+def test_publishing_the_published_tree_changes_nothing(work: Path) -> None:
+    """DIR has no _config.yml of its own: its manifest marks where the site's folders start,
+    so blog/_posts/x.md stays there (flattened, the link tag naming it held the linker back)."""
+    (work / "src" / "blog" / "_posts").mkdir(parents=True)
+    (work / "src" / "_posts").mkdir()
+    (work / "src" / "_config.yml").write_text("timezone: UTC\n", encoding="utf-8")
+    (work / "src" / "blog" / "_posts" / "2020-01-02-x.md").write_text("---\ntitle: X\n---\nx\n", encoding="utf-8")
+    (work / "src" / "_posts" / "2020-01-03-y.md").write_text(
+        "---\ntitle: Y\n---\n[x]({% link blog/_posts/2020-01-02-x.md %})\n", encoding="utf-8")
+    args = ["--no-cache", "--offline", "--select", "FM", "--ignore", "FM009"]
+    assert cli.main(["publish", "src", "--out", "one", *args], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert sorted(tree(work / "one")) == ["_posts/2020-01-03-y.md", "blog/_posts/2020-01-02-x.md", "manifest.json"]
+    out = io.StringIO()
+    assert cli.main(["publish", "one", "--out", "two", *args], stdout=out, stderr=out) == 0, out.getvalue()
+    assert tree(work / "two") == tree(work / "one")
+
+
+def test_a_post_publish_cannot_read_is_listed_not_lost(work: Path) -> None:
+    """Jekyll builds every dated file in _posts (2020-01-02-old.html, a .txt) as a post; publish
+    checks Markdown only, and the published site silently lost them (exit 0). They are held
+    back by name now; a file Jekyll skips (.#, ~, _, undated) is not."""
+    posts = work / "in" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2020-01-01-new.md").write_text("---\ntitle: New\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    (posts / "_old").mkdir()
+    for name in ("2020-01-02-old.html", "2020-01-03-notes.txt", "2020-01-04-x.md~", "_2020-01-05-y.html", "readme.html",
+                 "_old/2020-01-06-z.html"):
+        (posts / name).write_text("---\ntitle: Old\n---\n<p>old</p>\n", encoding="utf-8")
+    out = io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=out)
+    assert code == 1
+    assert out.getvalue().count("held back  ") == 2
+    assert ("held back  in/_posts/2020-01-02-old.html: cannot be published: Jekyll builds it as a post, but publish "
+            "checks Markdown posts only (.md, .markdown, .mkdown, .mkdn, .mkd, .mdown, .mdwn); the published site "
+            "would lose it\n") in out.getvalue()
+    assert "held back  in/_posts/2020-01-03-notes.txt: " in out.getvalue()
+    assert sorted(tree(work / "site")) == ["_posts/2020-01-01-new.md", "manifest.json"]
+    out = io.StringIO()  # the _posts folder given itself
+    code = cli.main(["publish", "in/_posts", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=out)
+    assert (code, out.getvalue().count("held back  ")) == (1, 2)
+
+
+def test_a_file_name_that_is_not_utf8_is_held_back(work: Path) -> None:
+    """Jekyll stops the build on it ('invalid byte sequence in UTF-8' in EntryFilter); publish
+    crashed writing the manifest (UnicodeEncodeError: surrogates not allowed)."""
+    (work / "in").mkdir()
+    name = os.fsdecode(b"2020-01-01-caf\xe9.md")
+    (work / "in" / name).write_text("---\ntitle: T\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    (work / "in" / "2020-01-02-ok.md").write_text("---\ntitle: T\nlayout: post\n---\nBody.\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["publish", "in", "--out", "site", "--no-cache", "--offline", "--select", "FM"], stdout=out, stderr=err)
+    assert code == 1, err.getvalue()
+    assert "cannot be published: its file name is not UTF-8 (byte 0xe9)" in out.getvalue()
+    assert sorted(tree(work / "site")) == ["_posts/2020-01-02-ok.md", "manifest.json"]

@@ -111,8 +111,9 @@ def test_published_posts_keep_their_urls(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.chdir(tmp_path)
     site = tmp_path / "site"
     site.mkdir()
-    (site / "_config.yml").write_text("timezone: UTC\ncollections_dir: published\nexclude: [published/manifest.json]\n"
-                                      "disable_disk_cache: true\n", encoding="utf-8")
+    # the same site, reading the published tree (as the README sets it up)
+    (site / "_config.yml").write_text((src / "_config.yml").read_text(encoding="utf-8")
+                                      + "collections_dir: published\nexclude: [published/manifest.json]\n", encoding="utf-8")
     sources = [str(src / rel) for rel in posts]
     code = cli.main(["publish", *sources, "--out", "site/published", "--no-cache", "--offline", "--select", "FM",
                      "--ignore", "FM009"], stdout=io.StringIO(), stderr=io.StringIO())
@@ -202,3 +203,98 @@ def test_published_copies_build_the_same_pages(tmp_path: Path, monkeypatch: pyte
     nested = before["misc/2020/01/09/nested.html"]
     assert "2020-06-01 14:00:00 -0400" in nested and "45000" in nested  # Psych's Time (UTC, shown in the zone), 12:30
     assert built(site) == before
+
+
+def _build(site: Path, dest: Path, *flags: str) -> dict[str, str]:
+    run = subprocess.run([str(JEKYLL), "build", "--safe", *flags, "-s", str(site), "-d", str(dest)],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0 and "Error" not in run.stdout + run.stderr, run.stdout + run.stderr
+    return {p.relative_to(dest).as_posix(): p.read_text(encoding="utf-8") for p in sorted(dest.rglob("*.html"))}
+
+
+def _source_and_published(tmp_path: Path, posts: dict[str, str], config: str, *flags: str,
+                          layout: str = PAGE_LAYOUT) -> tuple[dict[str, str], dict[str, str], str, int]:
+    """Jekyll's pages of the sources, of the published tree (through `collections_dir`), the
+    publish report and its exit code."""
+    src = tmp_path / "src"
+    write_tree(src, posts)
+    site = tmp_path / "site"
+    for folder, extra in ((src, ""), (site, "collections_dir: published\nexclude: [published/manifest.json]\n")):
+        (folder / "_layouts").mkdir(parents=True, exist_ok=True)
+        (folder / "_layouts" / "page.html").write_text(layout, encoding="utf-8")
+        (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
+    before = _build(src, tmp_path / "out-src", *flags)
+    out = io.StringIO()
+    code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline",
+                     "--select", "FM", "--ignore", "FM009", *flags], stdout=out, stderr=out)
+    return before, _build(site, tmp_path / "out-site", *flags), out.getvalue(), code
+
+
+RELATIVE_LAYOUT = PAGE_LAYOUT + '<path data-path="{{ page.relative_path }}" data-dir="{{ page.dir }}"></path>\n'
+SITE = "timezone: UTC\ndisable_disk_cache: true\ndefaults: [{scope: {path: ''}, values: {layout: page}}]\n"
+
+
+def test_a_post_under_a_category_folder_keeps_its_place(tmp_path: Path) -> None:
+    """blog/_posts/x.md is blog/_posts/x.md in the published tree too: `{% link blog/_posts/x.md %}`
+    finds it (in DIR/_posts Jekyll stopped the build: 'Could not find document'),
+    `{% post_url blog/x %}` matches it without the deprecated slug-and-date fallback, and
+    page.relative_path is the same."""
+    posts = {
+        "blog/_posts/2020-01-06-bp.md": "---\ntitle: B\n---\nb\n",
+        "blog/_drafts/bd.md": "---\ntitle: D\ndate: 2020-01-08\n---\nd\n",
+        "_posts/2020-01-07-l.md": "---\ntitle: L\n---\n[a]({% post_url blog/2020-01-06-bp %}) "
+                                  "[b]({% link blog/_posts/2020-01-06-bp.md %})\n",
+    }
+    before, after, report, code = _source_and_published(tmp_path, posts, SITE, "--drafts", layout=RELATIVE_LAYOUT)
+    assert code == 0, report
+    assert "-> blog/_posts/2020-01-06-bp.md" in report and "-> blog/_posts/2020-01-08-bd.md" in report
+    assert 'href="/blog/2020/01/06/bp.html"' in before["2020/01/07/l.html"]
+    assert after == {k: v.replace('data-path="blog/_drafts/bd.md"', 'data-path="blog/_posts/2020-01-08-bd.md"')
+                             .replace('data-dir="/blog/_drafts/"', 'data-dir="/blog/_posts/"') for k, v in before.items()}
+
+
+def test_defaults_that_apply_to_the_copy_too_are_not_rewritten_into_it(tmp_path: Path) -> None:
+    """A post keeps its place under DIR, so `defaults` scoped to `_posts` or `blog` give the copy
+    what they gave the source. Written into it, their values went through PyYAML and lost
+    Psych's reading: `1,000` in _config.yml became the text '1,000', and a mapping deep-merged
+    with the post's own was re-written whole (a Time became text, 12:30 became 750, oFF text)."""
+    config = ("timezone: UTC\ndisable_disk_cache: true\ndefaults:\n"
+              "  - {scope: {path: ''}, values: {layout: page}}\n"
+              "  - scope: {path: _posts}\n    values:\n      extra: 1,000\n      author: {site: S}\n"
+              "  - scope: {path: blog}\n    values:\n      extra: 2,000\n")
+    posts = {
+        "_posts/2020-01-01-a.md": "---\ntitle: A\nauthor:\n  name: N\n  when: 2020-01-02 10:00:00\n  t: 12:30\n"
+                                  "  flag: oFF\n---\na\n",
+        "blog/_posts/2020-01-02-b.md": "---\ntitle: B\n---\nb\n",
+    }
+    layout = PAGE_LAYOUT + "<x>{{ page.author | inspect | xml_escape }} {{ page.extra | inspect }}</x>\n"
+    before, after, report, code = _source_and_published(tmp_path, posts, config, layout=layout)
+    assert code == 0, report
+    assert "2020-01-02 10:00:00 +0000" in before["2020/01/01/a.html"] and "45000" in before["2020/01/01/a.html"]
+    assert "1000" in before["2020/01/01/a.html"] and "2000" in before["blog/2020/01/02/b.html"]
+    assert after == before
+
+
+def test_a_post_unpublished_by_defaults_is_published_with_drafts(tmp_path: Path) -> None:
+    """--drafts publishes a post that `defaults` unpublish: its copy stays under notes/_posts,
+    where the same default applies again, so dropping the key was not enough (Jekyll left
+    the copy out); `published: true` is written. Compared with `jekyll build --unpublished`."""
+    config = ("timezone: UTC\ndisable_disk_cache: true\ndefaults:\n  - {scope: {path: ''}, values: {layout: page}}\n"
+              "  - scope: {path: notes}\n    values: {published: false}\n")
+    posts = {"notes/_posts/2020-01-02-n.md": "---\ntitle: N\n---\nn\n",
+             "_posts/2020-01-03-own.md": "---\ntitle: O\npublished: false\n---\no\n",
+             "_posts/2020-01-04-p.md": "---\ntitle: P\n---\np\n"}
+    src = tmp_path / "src"
+    write_tree(src, posts)
+    site = tmp_path / "site"
+    for folder, extra in ((src, ""), (site, "collections_dir: published\nexclude: [published/manifest.json]\n")):
+        (folder / "_layouts").mkdir(parents=True, exist_ok=True)
+        (folder / "_layouts" / "page.html").write_text(PAGE_LAYOUT, encoding="utf-8")
+        (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
+    before = _build(src, tmp_path / "out-src", "--unpublished")
+    out = io.StringIO()
+    code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline", "--drafts",
+                     "--select", "FM", "--ignore", "FM009"], stdout=out, stderr=out)
+    assert code == 0, out.getvalue()
+    assert sorted(before) == ["2020/01/03/own.html", "2020/01/04/p.html", "notes/2020/01/02/n.html"]
+    assert _build(site, tmp_path / "out-site") == before

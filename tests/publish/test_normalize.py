@@ -345,10 +345,51 @@ def test_an_undated_draft_is_dated_in_the_sites_time_zone(tmp_path: Path, zone: 
     (b"Just text.\n", "no front matter (FM003): Jekyll would build it with no title or layout; add a --- block"),
     (b"---\ntitle: [x\n---\nBody\n", "its front matter cannot be read"),
     (b"---\ntitle: x\n\x00\n---\n", "file contains NUL bytes: binary, not a text post"),
+    # Jekyll reads the file beside the post, which the published tree does not hold: the build stops
+    (b"---\ntitle: x\n---\n```\n{% include_relative code/ex.py %}\n```\n",
+     ("line 5: its {% include_relative code/ex.py %} reads a file beside the post, which the published tree does "
+      "not hold, and Jekyll would stop the build of the published site")),
+    (b"---\ntitle: x\n---\n{%- include_relative {{ page.inc }} -%}\n",
+     ("line 4: its {% include_relative {{ page.inc }} %} reads a file beside the post, which the published tree does "
+      "not hold, and Jekyll would stop the build of the published site")),
 ])
 def test_held_back_reasons_say_what_is_wrong(data: bytes, reason: str) -> None:
     post = load_post(Path("2020-01-02-x.md"), data)
-    assert getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None) == f"cannot be published: {reason}"
+    held = str(getattr(plan_post(post, [], PlanOptions(force=True)), "reason", None))
+    assert held.split("\n")[0] == f"cannot be published: {reason}"
+    for line in held.split("\n")[1:]:  # a file that cannot be read says where, as lint does
+        assert line.startswith("    2020-01-02-x.md:") and reason in line
+
+
+@pytest.mark.parametrize("body", ["{% raw %}{% include_relative x.md %}{% endraw %}",
+                                  "{% comment %}{% include_relative x.md %}{% endcomment %}", "{% include x.html %}"])
+def test_an_include_relative_liquid_never_runs_holds_nothing_back(body: str) -> None:
+    post = load_post(Path("2020-01-02-x.md"), f"---\ntitle: x\n---\n{body}\n".encode())
+    assert getattr(plan_post(post, [], PlanOptions()), "relpath", None) == "_posts/2020-01-02-x.md"
+
+
+@pytest.mark.parametrize("rel", ["_recipes/2020-01-05-apple.md", "_notes/old/2020-01-05-apple.md",
+                                 "_private/_posts/2020-01-05-apple.md", "_posts/_old/2020-01-05-apple.md"])
+def test_a_file_jekyll_never_reads_as_a_post_is_not_published_as_one(tmp_path: Path, rel: str) -> None:
+    """A dated file in a collection folder (or another '_' folder) of a site is a collection
+    document to Jekyll, or nothing: published into _posts it became a post the site never had."""
+    (tmp_path / "_config.yml").write_text("collections:\n  recipes:\n    output: true\n", encoding="utf-8")
+    source = tmp_path / rel
+    source.parent.mkdir(parents=True)
+    source.write_text("---\ntitle: R\nlayout: post\n---\nr\n", encoding="utf-8")
+    folder = next(p for p in rel.split("/") if p.startswith("_") and p != "_posts")
+    held = plan_post(load_post(source, source.read_bytes()), [], PlanOptions(force=True, drafts=True))
+    assert getattr(held, "reason", None) == (
+        f"cannot be published: it is under {folder}/, which Jekyll reads as a collection or skips, never as posts; "
+        "posts go in _posts/")
+
+
+def test_a_dated_file_outside_a_site_is_a_post_to_publish(tmp_path: Path) -> None:
+    source = tmp_path / "posts" / "2020-01-05-apple.md"
+    source.parent.mkdir(parents=True)
+    source.write_text("---\ntitle: R\nlayout: post\n---\nr\n", encoding="utf-8")
+    out = plan_post(load_post(source, source.read_bytes()), [], PlanOptions())
+    assert getattr(out, "relpath", None) == "_posts/2020-01-05-apple.md"
 
 
 def test_folder_categories_are_kept_in_front_matter(tmp_path: Path) -> None:
@@ -378,8 +419,13 @@ def test_path_defaults_are_deep_merged_and_unpublished_posts_held(tmp_path: Path
         (tmp_path / rel).parent.mkdir(parents=True)
         (tmp_path / rel).write_text("---\ntitle: X\nauthor: {name: Z}\n---\nbody\n", encoding="utf-8")
     blog = read_post(tmp_path / "blog/_posts/2020-01-02-x.md")
-    assert normalize(blog, ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
+    # published as blog/_posts/2020-01-02-x.md, where the same default applies: nothing written
+    assert normalize(blog, ()).front_matter["author"] == {"name": "Z"}
     assert is_draft(blog) is None
+    draft = tmp_path / "blog/_drafts/y.md"  # moves to blog/_posts: its defaults go with it
+    draft.parent.mkdir(parents=True)
+    draft.write_text("---\ntitle: Y\ndate: 2020-01-03\nauthor: {name: Z}\n---\nbody\n", encoding="utf-8")
+    assert normalize(read_post(draft), ()).front_matter["author"] == {"name": "Z", "twitter": "tw"}
     assert is_draft(read_post(tmp_path / "notes/_posts/2020-01-02-n.md")) == "draft (published: false)"
 
 
@@ -414,6 +460,42 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
     assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
 
 
+def test_a_post_whose_jekyll_tags_name_a_post_the_run_does_not_publish_is_held(tmp_path: Path) -> None:
+    """Publishing some posts only (one file, one folder): a post_url or a link tag to a post
+    outside the run stopped the published site's build ('Could not find post
+    "2020-01-01-hello" in tag post_url'), as does a link to a draft, which moves to _posts.
+    Names Jekyll also matches stay published: a bare date-slug names a post in any folder."""
+    from pipeline.publish.plan import plan
+
+    (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
+    texts = {
+        "_posts/2020-01-02-a.md": "[x]({% post_url 2019-01-01-elsewhere %})\n",
+        "_posts/2020-01-03-b.md": "[x]({% link _posts/2019-01-01-elsewhere.md %})\n",
+        "_posts/2020-01-04-c.md": "[x]({% link _drafts/d.md %})\n",
+        # the name's own folders, none (the deprecated match by slug and day) or other ones
+        "_posts/2020-01-05-ok.md": "[x]({% post_url 2020/2020-01-06-deep %}) [y]({% post_url 2020-01-06-deep %}) "
+                                   "[y]({% post_url x/2020-01-06-deep %}) [y]({% post_url 2020-02-02-dated %}) "
+                                   "[z]({% link _posts/2020/2020-01-06-deep.md %}) [p]({% link about.md %})\n",
+        "_posts/2020/2020-01-06-deep.md": "deep\n",
+        "_posts/2020-02-01-dated.md": "date: 2020-02-02 10:00:00\n---\ndated\n",
+        "_drafts/d.md": "date: 2020-02-02\n---\ndraft\n",
+    }
+    posts = []
+    for rel, body in texts.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\ntitle: T\nlayout: post\n" + (body if "---" in body else "---\n" + body), encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    result = plan(posts, [], PlanOptions(drafts=True))
+    assert sorted(Path(o.source).name for o in result.outputs) == ["2020-01-05-ok.md", "2020-01-06-deep.md",
+                                                                   "2020-02-01-dated.md", "d.md"]
+    reasons = {Path(h.source).name: h.reason for h in result.held}
+    assert reasons["2020-01-02-a.md"] == ("cannot be published: its {% post_url 2019-01-01-elsewhere %} names no post "
+                                          "of the published tree, and Jekyll would stop the build of the published site")
+    assert reasons["2020-01-03-b.md"].startswith("cannot be published: its {% link _posts/2019-01-01-elsewhere.md %} names no ")
+    assert reasons["2020-01-04-c.md"].startswith("cannot be published: its {% link _drafts/d.md %} names no ")
+
+
 def test_an_undated_file_in_posts_is_never_published(tmp_path: Path) -> None:
     """Jekyll reads no post from _posts/hello.md: --force must not turn it into a dated one."""
     source = tmp_path / "_posts" / "hello.md"
@@ -425,3 +507,71 @@ def test_an_undated_file_in_posts_is_never_published(tmp_path: Path) -> None:
     elsewhere.parent.mkdir()
     elsewhere.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     assert getattr(plan_post(load_post(elsewhere, elsewhere.read_bytes()), [], PlanOptions()), "relpath", "") == "_posts/2020-01-02-hello.md"
+
+
+def test_a_key_that_is_not_text_in_the_sites_defaults_is_written_as_it_reads(tmp_path: Path) -> None:
+    """`values: {2020: yes}` in a draft's defaults is the Integer key 2020 to Psych as to PyYAML:
+    sorting the keys by name crashed publish ('int' object has no attribute 'casefold')."""
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import normalize
+
+    (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {path: _drafts}\n    values: {layout: post, 2020: yes}\n",
+                                          encoding="utf-8")
+    draft = tmp_path / "_drafts" / "a.md"
+    draft.parent.mkdir()
+    draft.write_text("---\ntitle: A\ndate: 2020-01-01\nzed: 1\n---\na\n", encoding="utf-8")
+    assert normalize(read_post(draft), ()).text == "---\nlayout: post\ntitle: A\ndate: 2020-01-01\n2020: true\nzed: 1\n---\na\n"
+
+
+def test_default_layout_never_replaces_the_layout_the_sites_defaults_give(tmp_path: Path) -> None:
+    """[publish] default_layout is for posts with no layout at all: one that the site's
+    `defaults` give (layout: article) was replaced, and Jekyll built the copy with another."""
+    from pipeline.post import read_post
+    from pipeline.publish.normalize import NormalizeOptions, normalize
+
+    (tmp_path / "_config.yml").write_text("defaults:\n  - scope: {type: posts}\n    values: {layout: article}\n",
+                                          encoding="utf-8")
+    source = tmp_path / "_posts" / "2020-01-02-x.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: X\n---\nbody\n", encoding="utf-8")
+    options = NormalizeOptions(default_layout="post")
+    assert "layout" not in normalize(read_post(source), (), options).front_matter
+    bare = tmp_path / "elsewhere" / "2020-01-02-y.md"
+    bare.parent.mkdir()
+    bare.write_text("---\ntitle: Y\n---\nbody\n", encoding="utf-8")
+    (tmp_path / "elsewhere" / "_config.yml").write_text("title: other\n", encoding="utf-8")
+    assert normalize(read_post(bare), (), options).front_matter["layout"] == "post"
+
+
+def test_a_post_url_matched_by_slug_and_day_uses_the_posts_own_date(tmp_path: Path) -> None:
+    """Jekyll's fallback match for `{% post_url 2020-07-27-x %}` compares the slug and the
+    post's date (front matter first: 2020-02-03), not its file name: the name matched no
+    post, and Jekyll stopped the published build ('Could not find post'). A `slug:` key is
+    the slug that fallback compares."""
+    from pipeline.publish.plan import plan
+
+    (tmp_path / "_config.yml").write_text("title: s\n", encoding="utf-8")
+    texts = {
+        "blog/_posts/2020-07-27-x.md": "date: 2020-02-03\n",
+        "blog/_posts/2020-07-28-z.md": "slug: zed\n",
+        "_posts/2020-08-01-y.md": "---\n[x]({% post_url 2020-07-27-x %})\n",
+        "_posts/2020-08-02-w.md": "---\n[x]({% post_url 2020-02-03-x %}) [z]({% post_url 2020-07-28-zed %})\n",
+    }
+    posts = []
+    for rel, text in texts.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\ntitle: T\nlayout: post\n" + (text if "---" in text else text + "---\nbody\n"), encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    result = plan(posts, [], PlanOptions())
+    assert sorted(Path(o.source).name for o in result.outputs) == ["2020-07-27-x.md", "2020-07-28-z.md", "2020-08-02-w.md"]
+    assert [Path(h.source).name for h in result.held] == ["2020-08-01-y.md"]
+
+
+@pytest.mark.parametrize(("value", "text"), [(True, "true"), (False, "false"), (2020, "2020"), (1.5, "1.5"),
+                                             (dt.date(2020, 1, 2), "2020-01-02"), ("Web Dev", "Web Dev")])
+def test_categories_become_text_as_ruby_writes_it(value: object, text: str) -> None:
+    """Jekyll turns each category into text with Ruby's to_s: `categories: [yes]` is the
+    category "true" (--force published Python's "True", another category and URL part)."""
+    fm = normalize_front_matter({"categories": [value]}, dt.date(2020, 1, 2), ())
+    assert fm["categories"] == [text]
