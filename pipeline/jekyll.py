@@ -480,3 +480,17 @@ def default_keys(post: Path) -> frozenset[str]:
     """Keys Jekyll fills in for this post from the nearest config's `defaults`."""
     return frozenset(defaults_for(post))
 
+
+POST_URL_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER: path, date, slug
+
+
+def post_url_pattern(name: str) -> re.Pattern[str] | None:
+    """What Jekyll's PostComparer matches a `{% post_url %}` name against: a post's path from
+    the collections folder, `_posts/PATH DATE-SLUG.ext` or `PATH_posts/DATE-SLUG.ext`; None
+    for a name it refuses. A post found no other way is left to the deprecated matching."""
+    m = POST_URL_NAME.match(name)
+    if m is None:
+        return None
+    path, stem = re.escape(m.group(1) or ""), re.escape(f"{m.group(2)}-{m.group(3)}")
+    return re.compile(rf"_posts/{path}{stem}\.[^.]|{path}_posts/?{stem}\.[^.]")
+

@@ -449,12 +449,22 @@ class _SiteIndex:
 
     def post_url(self, name: str) -> LinkFacts | None:
         """Jekyll's post_url: 'YYYY-MM-DD-slug', optionally with folders, which its matcher
-        takes from either side of `_posts`: 'news/2019-...' is _posts/news/ or news/_posts/."""
+        takes from either side of `_posts`: 'news/2019-...' is _posts/news/ or news/_posts/.
+
+        As PostComparer matches the post's path from the collections folder, a name without
+        folders finds only a post right in the site's `_posts/` (one in `blog/_posts/` or
+        `_posts/2019/` is left to the deprecated matching, by its own date)."""
         *dirs, stem = name.strip("/").split("/")
+        named = jekyll.post_url_pattern(name.strip("/"))
         for resolved in self.by_name.get(stem, ()):
             if "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
                 continue  # post_url never names a draft, nor a post in a folder Jekyll skips: the build stops
-            parents = Path(resolved).parent.parts
+            rel = _collection_path(resolved)
+            if rel is not None:
+                if named is not None and named.match(rel):
+                    return self.facts(resolved)
+                continue
+            parents = Path(resolved).parent.parts  # no site config: where the site starts is unknown
             if not dirs or parents[-len(dirs):] == tuple(dirs) or parents[-len(dirs) - 1 :] == (*dirs, "_posts"):
                 return self.facts(resolved)
         return None
@@ -652,6 +662,28 @@ class _SiteIndex:
         return found
 
 
+def _post_url_name(resolved: str) -> str:
+    """The name a post_url gives a post: its folders on one side of `_posts` (from the
+    collections folder: `blog/_posts/x.md` and `_posts/blog/x.md` are both 'blog/x')."""
+    rel = _collection_path(resolved)
+    parts = Path(rel).parts if rel is not None else Path(resolved).parts
+    at = len(parts) - 1 - parts[::-1].index("_posts")
+    before = parts[:at] if rel is not None else ()
+    return "/".join((*(before or parts[at + 1 : -1]), Path(resolved).stem))
+
+
+def _collection_path(resolved: str) -> str | None:
+    """A post's path from its site's collections folder (Jekyll's Document#relative_path), or
+    None without a site config above it."""
+    site = jekyll.nearest_site(Path(resolved))
+    if site is None:
+        return None
+    try:
+        return Path(resolved).relative_to(site.collections).as_posix()
+    except ValueError:
+        return None
+
+
 def _read_as_post(resolved: str) -> bool:
     """Does Jekyll read this file as a post? Not when a folder on its way from the site's
     collections folder down to `_posts` is one Jekyll skips (`exclude: [archive]`,
@@ -835,8 +867,7 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
     if res.target is Target.POST_URL:
         target = index.post_url(res.value)
         if target is None and (target := index.deprecated_post_url(res.value)) is not None:
-            parts = Path(target.resolved).parts
-            name = "/".join((*parts[len(parts) - parts[::-1].index("_posts") : -1], Path(target.resolved).stem))
+            name = _post_url_name(target.resolved)
             yield _finding(post.path, link, "LK002", f"post_url '{res.value}' names no post's file: Jekyll finds "
                            f"{name} only by its deprecated matching (slug and day) and warns; write "
                            f"{{% post_url {name} %}}", Severity.WARNING)

@@ -298,9 +298,6 @@ def _liquid_targets(text: str) -> Iterator[tuple[str, str]]:
                 yield link.kind.value, res.value.strip("/")  # Jekyll drops a leading '/' in both tags
 
 
-_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
-
-
 def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
     """Does a `{% post_url %}` or `{% link %}` name find its post in the published tree?
 
@@ -319,11 +316,10 @@ def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
     def found(tag: str, name: str) -> bool:
         if tag == "link":
             return not {"_posts", "_drafts"} & set(name.split("/")[:-1]) or name in relpaths
-        m = _POST_NAME.match(name)
-        if m is None:
+        m = jekyll.POST_URL_NAME.match(name)
+        named = jekyll.post_url_pattern(name)
+        if m is None or named is None:
             return True  # Jekyll refuses the name itself, in the sources too (lint reports it)
-        path, date, slug = re.escape(m.group(1) or ""), re.escape(m.group(2)), re.escape(m.group(3))
-        named = re.compile(rf"_posts/{path}{date}-{slug}\.[^.]+|{path}_posts/?{date}-{slug}\.[^.]+")
         if any(named.match(r) for r in by_stem.get(f"{m.group(2)}-{m.group(3)}", ())):
             return True
         try:
