@@ -33,7 +33,7 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import POST_MEMO, Post, inline_children, parse_name
+from pipeline.post import MARKDOWN_EXTS, POST_MEMO, Post, inline_children, parse_name
 from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
@@ -437,6 +437,7 @@ class _SiteIndex:
         self._pages: dict[Path, _Pages] = {}  # by site root: its pages, read once
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
         self._renamed_posts: list[str] | None = None
+        self._other_posts: dict[Path, tuple[str, ...]] = {}  # by collections folder: posts not in Markdown
 
     def facts(self, resolved: str) -> LinkFacts | None:
         found = self._facts.get(resolved)
@@ -488,6 +489,19 @@ class _SiteIndex:
                 if facts is not None and facts.date == day:
                     return facts
         return None
+
+    def unlinted_post(self, linking: LinkFacts, name: str) -> bool:
+        """Does a post_url name a post Jekyll builds that no lint reads, such as an `.html` or
+        `.textile` file in `_posts`? (Its anchors are unknown, so only its being there counts.)"""
+        named = jekyll.post_url_pattern(name.strip("/"))
+        if named is None:
+            return False
+        site = self.site_of(linking)
+        collections = site.collections if site is not None else self.root_for(linking)
+        found = self._other_posts.get(collections)
+        if found is None:
+            found = self._other_posts[collections] = _other_posts(collections)
+        return any(named.match(rel) for rel in found)
 
     def root_for(self, post: LinkFacts) -> Path:
         folder = os.path.dirname(post.resolved)
@@ -660,6 +674,22 @@ class _SiteIndex:
         if found is None:
             found = self._pages[root] = _site_pages(root)
         return found
+
+
+_LINTED_EXTS = MARKDOWN_EXTS - {".txt"}  # what discovery reads as posts
+
+
+def _other_posts(collections: Path) -> tuple[str, ...]:
+    """Paths from the collections folder of the dated files in `_posts` folders that are not
+    Markdown (`_posts/2020-01-02-h.html`): Jekyll builds them as posts; lint reads none."""
+    found = []
+    for folder, dirs, files in os.walk(collections):
+        dirs[:] = [d for d in dirs if d not in _NOT_SITE and (d == "_posts" or not d.startswith(("_", ".")))]
+        rel = Path(folder).relative_to(collections)
+        if "_posts" in rel.parts:
+            found += [(rel / f).as_posix() for f in files
+                      if os.path.splitext(f)[1].lower() not in _LINTED_EXTS and parse_name(Path(f))[0] is not None]
+    return tuple(found)
 
 
 def _post_url_name(resolved: str) -> str:
@@ -872,7 +902,8 @@ def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx
                            f"{name} only by its deprecated matching (slug and day) and warns; write "
                            f"{{% post_url {name} %}}", Severity.WARNING)
         if target is None:
-            yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
+            if not index.unlinted_post(post, res.value):
+                yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
         left_out = _left_out(target)
         if left_out:

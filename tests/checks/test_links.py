@@ -625,3 +625,20 @@ def test_post_url_names_the_path_from_the_collections_folder(
     ctx = context(tmp_path, offline=True)
     result = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts}, ctx, FakeClient()))
     assert [(f.code, f.severity) for f in result if f.code == "LK002"] == found
+
+
+# Jekyll 4.3 builds dated files of any extension in _posts as posts (an .html post is
+# rendered, and {% post_url 2020-01-02-h %} finds it); lint reads only Markdown, so those
+# are looked up on disk. Only being there counts: their anchors are unknown.
+@pytest.mark.parametrize(("files", "tag", "codes"), [
+    ({"_posts/2020-01-02-h.html": FM + "<p>h</p>\n"}, "2020-01-02-h", []),
+    ({"_posts/2020-01-02-h.textile": FM + "h\n"}, "2020-01-02-h", []),
+    ({"_posts/2020-01-02-h.txt": FM + "h\n"}, "2020-01-02-h", []),
+    ({"_posts/2020-01-02-h.html": FM + "<p>h</p>\n"}, "2020-01-02-hh", ["LK002"]),
+    ({"_posts/notes.html": FM + "<p>h</p>\n"}, "notes", ["LK002"]),  # undated: not a post
+    ({"_old/_posts/2020-01-02-h.html": FM + "<p>h</p>\n"}, "2020-01-02-h", ["LK002"]),  # Jekyll skips _old
+    ({"blog/_posts/2020-01-02-h.html": FM + "<p>h</p>\n"}, "blog/2020-01-02-h", []),
+])
+def test_post_url_to_a_post_lint_does_not_read(tmp_path: Path, files: dict[str, str], tag: str, codes: list[str]) -> None:
+    found = lint(tmp_path, {**files, "_posts/2020-03-03-a.md": FM + f"[the post]({{% post_url {tag} %}})\n"}, offline=True)
+    assert [f[3] for f in found] == codes
