@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from pipeline.links_extract import mask
 from pipeline.post import POST_MEMO, Post, _parser, inline_children
-from pipeline.spans import LIQUID_CODE_BLOCKS
+from pipeline.spans import KRAMDOWN_UNREAD, LIQUID_CODE_BLOCKS
 
 # A heading's own id, as Jekyll's kramdown reads it (GFM input or its own): `{#id}` after a
 # blank at the line's end, the id a letter and then word characters, ':', '.' or '-' ('## V
@@ -341,7 +341,8 @@ def _closing_line(lines: Sequence[str], first: int, tag: str) -> int | None:
 
 @functools.lru_cache(maxsize=POST_MEMO)
 def liquid_code_lines(post: Post) -> frozenset[int]:
-    """File lines of `{% highlight %}` and `{% comment %}` blocks, which Jekyll never reads as Markdown.
+    """File lines of `{% highlight %}` and `{% comment %}` blocks and kramdown's `{::comment}` and
+    `{::nomarkdown}`, which Jekyll never reads as Markdown.
 
     A `##  Install` in a highlighted sample is code, not a heading: reporting it is wrong,
     and HD003/HD006's fixes would edit the sample. (`{% raw %}` output is still Markdown.)
@@ -351,6 +352,9 @@ def liquid_code_lines(post: Post) -> frozenset[int]:
     body = post.body
     for start, end in LIQUID_CODE_BLOCKS.finditer(body):
         if "raw" not in body[start : body.find("%}", start)]:
+            lines.update(range(body.count("\n", 0, start) + 1 + offset, body.count("\n", 0, end) + 2 + offset))
+    if "{::" in body:  # kramdown's {::comment} and {::nomarkdown} blocks: no Markdown is read inside
+        for start, end in KRAMDOWN_UNREAD.finditer(body):
             lines.update(range(body.count("\n", 0, start) + 1 + offset, body.count("\n", 0, end) + 2 + offset))
     return frozenset(lines)
 

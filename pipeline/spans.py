@@ -98,6 +98,9 @@ KRAMDOWN_ATTRIBUTES = Lazy(between("{:", "}"))
 # kramdown's comment extension, {::comment}...{:/comment} (or {:/}): rendered as nothing.
 KRAMDOWN_COMMENT = Alternative(re.compile(r"\{::comment\s*\}"), (re.compile(r"\{:/(?:comment)?\}"),))
 KRAMDOWN_COMMENTS = Lazy(KRAMDOWN_COMMENT)
+# kramdown's nomarkdown extension, {::nomarkdown}...{:/nomarkdown} (or {:/}): output as written, never read as Markdown.
+KRAMDOWN_NOMARKDOWN = Alternative(re.compile(r"\{::nomarkdown(?:\s[^}/]*)?\}"), (re.compile(r"\{:/(?:nomarkdown)?\}"),))
+KRAMDOWN_UNREAD = Lazy(KRAMDOWN_COMMENT, KRAMDOWN_NOMARKDOWN)  # blocks kramdown reads no Markdown in
 HTML_COMMENTS = Lazy(between("<!--", "-->"))
 MATH_BLOCKS = Lazy(between("$$", "$$"))
 
