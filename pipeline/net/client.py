@@ -108,6 +108,13 @@ class Stream:
         for base in interleave_hosts(new):
             self._submit(base, frozenset(f for f in self._asked[base] if f is not None))
 
+    def warm(self) -> None:
+        """Import requests and build the session now, starting no thread: a run that forks
+        worker processes calls this once they are started, so the import (45 ms) overlaps
+        their first posts instead of following them."""
+        if self._pool is None:
+            self._run.open()
+
     def _submit(self, base: str, fragments: frozenset[str]) -> None:
         if self._pool is None:
             self._run.open()
