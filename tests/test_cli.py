@@ -529,6 +529,9 @@ if "--straggler" in sys.argv:
         time.sleep(0.3)
         Path("straggler.txt").write_text("done", encoding="utf-8")
     threading.Thread(target=late, name="straggler").start()
+if "--stuck-fetch" in sys.argv:  # a link check thread that would hold the exit for a minute
+    sys.argv.remove("--stuck-fetch")
+    threading.Thread(target=time.sleep, args=(60,), name="linkcheck_0").start()
 sys.argv[0] = "pipeline"
 run()
 """
@@ -563,3 +566,14 @@ def test_a_report_that_cannot_be_flushed_at_exit_still_exits_120(site: Path) -> 
     with open("/dev/full", "w", encoding="utf-8") as full:
         done = _exit_run(site, "lint", "--select", "FM", "--format", "json", "--no-cache", "2020-01-02-binary.md", stdout=full)
     assert done.returncode == 120 and "No space left on device" in done.stderr
+
+
+def test_the_process_exit_does_not_wait_for_a_link_check_thread(site: Path) -> None:
+    """An abandoned fetch (Ctrl-C) or an idle one after the check: nothing to wait for, and
+    the atexit handlers (a LanguageTool server's shutdown) still run."""
+    import time
+
+    began = time.monotonic()
+    done = _exit_run(site, "--stuck-fetch", "lint", "--select", "FM", "--no-cache", ".")
+    assert done.returncode == 1 and done.stderr == "atexit ran\n"
+    assert time.monotonic() - began < 30
