@@ -227,3 +227,32 @@ def test_the_workers_of_a_streamed_run_yield_the_cpu_to_the_process_driving_the_
     env = {**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
     assert int(done.stdout) in (5, 0)  # 0 only where the niceness is already at its ceiling
+
+
+def test_a_parallel_run_with_other_checkers_feeds_a_scouted_post_first(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker first reads one post for the links alone, so its URLs go out before the
+    other checkers' first (slow) use; the findings are those of a one-process run, and every
+    URL is fetched once however often its post is fed."""
+    count = PARALLEL_MIN_FILES + 12
+    posts = _site(tmp_path, server, count)
+    fed: list[frozenset[str]] = []
+    real_feeder = runner._feeder
+
+    def feeder(streams: object) -> object:
+        feed = real_feeder(streams)  # type: ignore[arg-type]
+        return lambda result: (fed.append(frozenset(result.facts)), feed(result))[1]
+
+    monkeypatch.setattr(runner, "_feeder", feeder)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    parallel = run_lint([posts], config, RunOptions(allow_private=True, jobs=2, no_cache=True))
+    hits = dict(server.hits)
+    assert fed[0] == {"links"} and fed.count(frozenset({"links"})) == 2
+    assert len(fed) == count + 2 and all("spelling" in facts for facts in fed if facts != {"links"})
+    assert hits["GET /page.html"] == 1 and all(n == 1 for n in hits.values())
+    server.hits.clear()
+    alone = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
+    assert parallel.findings == alone.findings
+    links_alone = runner._Job(config, RunOptions(), ("pipeline.checks.links",), False)
+    assert runner._scouts(sorted(posts.iterdir()), links_alone, 2) == []  # nothing to scout for
