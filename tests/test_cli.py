@@ -635,3 +635,65 @@ def test_other_commands_write_to_a_legacy_encoding_stdout(project: Path, argv: l
     assert (cli.main(argv, stdout=stream, stderr=err), err.getvalue()) == (0, "")
     stream.flush()
     assert raw.getvalue().decode("ascii")
+
+
+# The process exit (cli.run): the interpreter's teardown is skipped, nothing else is.
+_RUN = """
+import atexit, sys, threading, time
+from pathlib import Path
+from pipeline.cli import run
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+if "--straggler" in sys.argv:
+    sys.argv.remove("--straggler")
+    def late() -> None:
+        time.sleep(0.3)
+        Path("straggler.txt").write_text("done", encoding="utf-8")
+    threading.Thread(target=late, name="straggler").start()
+if "--stuck-fetch" in sys.argv:  # a link check thread that would hold the exit for a minute
+    sys.argv.remove("--stuck-fetch")
+    threading.Thread(target=time.sleep, args=(60,), name="linkcheck_0").start()
+sys.argv[0] = "pipeline"
+run()
+"""
+
+
+def _exit_run(tmp_path: Path, *argv: str, stdout: Any = None) -> Any:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout block-buffered, as in CI
+    env["PYTHONPATH"] = str(REPO)
+    return subprocess.run([sys.executable, "-c", _RUN, *argv], cwd=tmp_path, env=env, text=True,
+                          stdout=stdout if stdout is not None else subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+
+
+def test_the_process_exit_flushes_everything_and_runs_atexit_handlers(site: Path) -> None:
+    for name in range(300):  # a report far bigger than stdout's buffer
+        shutil.copy(site / "2020-01-02-missing-title.md", site / f"2020-01-03-copy-{name}.md")
+    done = _exit_run(site, "lint", "--select", "FM", "--format", "json", "--no-cache", ".")
+    assert done.returncode == 1 and done.stderr == "atexit ran\n"
+    assert len(json.loads(done.stdout)["findings"]) == 5 + 300
+
+
+def test_the_process_exit_waits_for_a_thread_still_working(site: Path) -> None:
+    done = _exit_run(site, "--straggler", "lint", "--select", "FM", "--no-cache", ".")
+    assert done.returncode == 1 and done.stderr.startswith("atexit ran\n")
+    assert (site / "straggler.txt").read_text(encoding="utf-8") == "done"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_that_cannot_be_flushed_at_exit_still_exits_120(site: Path) -> None:
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = _exit_run(site, "lint", "--select", "FM", "--format", "json", "--no-cache", "2020-01-02-binary.md", stdout=full)
+    assert done.returncode == 120 and "No space left on device" in done.stderr
+
+
+def test_the_process_exit_does_not_wait_for_a_link_check_thread(site: Path) -> None:
+    """An abandoned fetch (Ctrl-C) or an idle one after the check: nothing to wait for, and
+    the atexit handlers (a LanguageTool server's shutdown) still run."""
+    import time
+
+    began = time.monotonic()
+    done = _exit_run(site, "--stuck-fetch", "lint", "--select", "FM", "--no-cache", ".")
+    assert done.returncode == 1 and done.stderr == "atexit ran\n"
+    assert time.monotonic() - began < 30

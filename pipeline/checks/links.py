@@ -1152,6 +1152,13 @@ class _Prefetch:
         if urls:
             self._open().add(urls)
 
+    def warm(self) -> None:
+        """Get the client ready (requests imported, session built) before the first URL
+        comes, without starting a thread (the runner calls it once its workers are forked)."""
+        warm = getattr(self._open(), "warm", None)
+        if warm is not None:
+            warm()
+
     def results(self, urls: list[str]) -> Mapping[str, Verdict]:
         stream = self._open()
         stream.add(urls)

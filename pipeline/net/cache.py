@@ -228,6 +228,11 @@ class _CachedStream:
         if missing:
             self._inner.add(missing)
 
+    def warm(self) -> None:
+        warm = getattr(self._inner, "warm", None)
+        if warm is not None:
+            warm()
+
     def results(self) -> dict[str, Verdict]:
         fetched = self._inner.results()
         self._client.store.save(self._client.namespace, fetched.values(), self._client._clock())

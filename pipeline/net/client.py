@@ -108,6 +108,13 @@ class Stream:
         for base in interleave_hosts(new):
             self._submit(base, frozenset(f for f in self._asked[base] if f is not None))
 
+    def warm(self) -> None:
+        """Import requests and build the session now, starting no thread: a run that forks
+        worker processes calls this once they are started, so the import (45 ms) overlaps
+        their first posts instead of following them."""
+        if self._pool is None:
+            self._run.open()
+
     def _submit(self, base: str, fragments: frozenset[str]) -> None:
         if self._pool is None:
             self._run.open()
@@ -137,11 +144,15 @@ class Stream:
 
     def close(self) -> None:
         """After `results`, a clean shutdown; before it (an error, Ctrl-C), the run is
-        abandoned: nothing queued starts, and fetches waiting for their host's turn give up."""
+        abandoned: nothing queued starts, and fetches waiting for their host's turn give up.
+
+        Neither waits for the threads: after `results` they are idle and end on their own
+        (joining 128 of them one by one took 6 ms, after the last response), and the
+        connections they shared are closed here either way."""
         if self._pool is not None:
             if not self._joined:
                 self._gate.stop()
-            self._pool.shutdown(wait=self._joined, cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
         self._run.close()
 
 

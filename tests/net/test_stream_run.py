@@ -109,11 +109,80 @@ def test_a_post_read_here_feeds_its_urls_before_the_other_checkers_run(
 
     real_collect = spelling.collect
     monkeypatch.setattr(spelling, "collect", lambda post, ctx: (events.append("spelling"), real_collect(post, ctx))[1])
+    real_check = links.check
+    monkeypatch.setattr(links, "check", lambda post, ctx: (events.append("links check"), real_check(post, ctx))[1])
     monkeypatch.setattr(links, "stream", stream)
     config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
     result = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
-    assert events[:2] == ["fed", "spelling"]
+    # The links checker's own checks (LK001, LK011 ...) wait until its URLs are out.
+    assert events[:3] == ["fed", "links check", "spelling"]
     assert [f.code for f in result.findings] == []
+
+
+def test_a_parallel_run_readies_the_stream_while_the_workers_read_the_first_posts(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the worker processes are forked this process only waits for their first
+    results: the stream imports requests and builds its session then, not after them."""
+    import sys
+    import threading
+
+    count = PARALLEL_MIN_FILES + 12
+    posts = _site(tmp_path, server, count)
+    events: list[str] = []
+    real_stream, real_pool = links.stream, runner._parallel_map
+
+    def stream(ctx: object) -> links._Prefetch | None:
+        prefetch = real_stream(ctx)  # type: ignore[arg-type]
+        assert prefetch is not None
+        real_warm, real_feed = prefetch.warm, prefetch.feed
+
+        def warm() -> None:
+            real_warm()
+            # ready, and no thread of its own (the pool's own threads may start meanwhile)
+            assert "requests" in sys.modules
+            assert not [t.name for t in threading.enumerate() if t.name.startswith("linkcheck")]
+            events.append("warm")
+
+        monkeypatch.setattr(prefetch, "warm", warm)
+        monkeypatch.setattr(prefetch, "feed", lambda facts: (events.append("fed"), real_feed(facts))[1])
+        return prefetch
+
+    def parallel_map(*args: object, **kwargs: object) -> object:
+        events.append("workers")
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(links, "stream", stream)
+    monkeypatch.setattr(runner, "_parallel_map", parallel_map)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    result = run_lint([posts], config, RunOptions(allow_private=True, jobs=2, no_cache=True))
+    assert events[:3] == ["workers", "warm", "fed"] and events.count("warm") == 1
+    assert sorted(f.path.rsplit("-", 1)[1] for f in result.findings if f.code == "LK005") == sorted(
+        f"{i}.md" for i in range(count) if i % 10 == 3)
+
+
+def test_an_offline_or_one_process_run_never_warms_a_stream(tmp_path: Path, server: ScriptedServer,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a forked run has time to spare: a run in one process readies the client at its
+    first URL, as before, and a run whose posts have no external link never imports requests."""
+    posts = _site(tmp_path, server, 2)
+    warmed: list[int] = []
+    monkeypatch.setattr(links._Prefetch, "warm", lambda self: warmed.append(1))
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    run_lint([posts], config, RunOptions(allow_private=True, jobs=2, no_cache=True))
+    assert warmed == []
+
+
+@pytest.mark.parametrize(("count", "jobs"), [(1000, 2), (60, 4), (50, 2), (48, 8)])
+def test_a_streamed_run_gives_each_worker_one_post_first(count: int, jobs: int) -> None:
+    """The first parts hold 1, 2, 4 and 8 posts per worker, so the first URLs come back
+    after one post each; every post is in one part, in order."""
+    files = [Path(f"{i}.md") for i in range(count)]
+    parts = runner.split_parts(files, jobs, ramp=True)
+    assert [f for part in parts for f in part] == files
+    assert [len(p) for p in parts[:jobs]] == [1] * jobs
+    plain = runner.split_parts(files, jobs)
+    assert [f for part in plain for f in part] == files and len(plain[0]) == max(8, count // (jobs * 4))
 
 
 def test_one_url_spelt_several_ways_is_fetched_once(tmp_path: Path, server: ScriptedServer) -> None:
@@ -130,3 +199,60 @@ def test_one_url_spelt_several_ways_is_fetched_once(tmp_path: Path, server: Scri
     result = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
     assert [f.message.split(": ")[0] for f in result.findings if f.code == "LK005"] == spellings
     assert server.hits["HEAD /status/404"] + server.hits["GET /status/404"] == 2 * 2  # two hosts, HEAD then GET each
+
+
+def test_the_workers_of_a_streamed_run_yield_the_cpu_to_the_process_driving_the_network(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a stream running, the workers start at a lower priority (niceness +5); a run
+    without one (offline, or the site index) leaves them as they were."""
+    import concurrent.futures as cf
+    import subprocess
+    import sys
+
+    pools: list[object] = []
+    real_pool = cf.ProcessPoolExecutor
+
+    def pool(*args: object, **kwargs: object) -> cf.ProcessPoolExecutor:
+        pools.append(kwargs.get("initializer"))
+        return real_pool(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", pool)
+    posts = _site(tmp_path, server, PARALLEL_MIN_FILES + 2)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    run_lint([posts], config, RunOptions(allow_private=True, jobs=2, no_cache=True))
+    run_lint([posts], config, RunOptions(offline=True, jobs=2, no_cache=True))
+    assert pools == [runner._lower_priority, None]
+    probe = "import os, sys; from pipeline import runner; before = os.nice(0); runner._lower_priority(5); print(os.nice(0) - before)"
+    env = {**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert int(done.stdout) in (5, 0)  # 0 only where the niceness is already at its ceiling
+
+
+def test_a_parallel_run_with_other_checkers_feeds_a_scouted_post_first(
+    tmp_path: Path, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker first reads one post for the links alone, so its URLs go out before the
+    other checkers' first (slow) use; the findings are those of a one-process run, and every
+    URL is fetched once however often its post is fed."""
+    count = PARALLEL_MIN_FILES + 12
+    posts = _site(tmp_path, server, count)
+    fed: list[frozenset[str]] = []
+    real_feeder = runner._feeder
+
+    def feeder(streams: object) -> object:
+        feed = real_feeder(streams)  # type: ignore[arg-type]
+        return lambda result: (fed.append(frozenset(result.facts)), feed(result))[1]
+
+    monkeypatch.setattr(runner, "_feeder", feeder)
+    config = build_config({"links": {"interval": 0.0}}, tmp_path, None)
+    parallel = run_lint([posts], config, RunOptions(allow_private=True, jobs=2, no_cache=True))
+    hits = dict(server.hits)
+    assert fed[0] == {"links"} and fed.count(frozenset({"links"})) == 2
+    assert len(fed) == count + 2 and all("spelling" in facts for facts in fed if facts != {"links"})
+    assert hits["GET /page.html"] == 1 and all(n == 1 for n in hits.values())
+    server.hits.clear()
+    alone = run_lint([posts], config, RunOptions(allow_private=True, jobs=1, no_cache=True))
+    assert parallel.findings == alone.findings
+    links_alone = runner._Job(config, RunOptions(), ("pipeline.checks.links",), False)
+    assert runner._scouts(sorted(posts.iterdir()), links_alone, 2) == []  # nothing to scout for
