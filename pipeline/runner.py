@@ -471,17 +471,6 @@ def split_parts(files: Sequence[Path], jobs: int, ramp: bool = False) -> list[Se
     return parts
 
 
-STREAM_WORKER_NICENESS = 5  # added to the workers' niceness while a link stream runs in this process
-
-
-def _lower_priority(increment: int) -> None:
-    """A worker's initializer: run at a lower priority (a larger niceness) than the parent."""
-    try:
-        os.nice(increment)
-    except OSError:  # not allowed here: the same priority, as before
-        pass
-
-
 def _parallel_map(files: Sequence[Path], job: _Job, jobs: int, on_result: Callable[[FileResult], None] | None = None,
                   known: Sequence[FileResult] = (), on_workers: Callable[[], None] | None = None) -> list[FileResult]:
     import concurrent.futures as cf
@@ -499,13 +488,7 @@ def _parallel_map(files: Sequence[Path], job: _Job, jobs: int, on_result: Callab
             prepare = getattr(load_checker(name), "prepare", None)  # (the spelling lexicon): load once
             if prepare is not None:
                 prepare()
-    # With a stream running, this process drives the network: its workers yield the CPU to
-    # it, so it imports requests while they read their first posts, not in turn with them
-    # (the first request 40 to 120 ms sooner on two cores), and a response is handled and
-    # the host's next request sent when due. On an idle machine they lose nothing by it.
-    lower = on_result is not None and hasattr(os, "nice")
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_lower_priority if lower else None,
-                                initargs=(STREAM_WORKER_NICENESS,) if lower else ()) as pool:
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         # Every worker is forked at the first submit; only then may on_result start threads.
         # Scouts first: each worker's first post read for the stream's checkers alone.
         scouts = [pool.submit(_map_files, part, scout) for scout, part in _scouts(files, worker_job, jobs)] if on_result else []
