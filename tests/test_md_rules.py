@@ -1,0 +1,67 @@
+"""The fused lheading/paragraph rule makes the very tokens markdown-it's own two rules make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from pipeline import md_rules
+from pipeline.post import _parser
+
+# Lines of every block kind that ends, continues, nests or underlines a paragraph.
+LINES = [
+    "Text", "more text", "Heading", "===", "---", "- - -", "  ==  ", "= =", "-", "--", "***", "___", "# H", "## ",
+    "#NotH", "> quote", ">", "> > deep", ">   - item", "- item", "* item", "+ item", "1. one", "2) two", "10. ten",
+    "-\tx", "   - three", "    indented", "\tindented", "  lazy", "```", "```py", "~~~", "<div>", "</div>",
+    "<!-- c -->", "<p>x", "| a | b |", "|---|---|", "a | b", "--- | ---", "[ref]: /url", "[ref]: /url 'title'",
+    "", "", " ", "  ", "Setext\n---", "- a\n  ---", "> a\n===", "1. a\n\n   b\n   ===",
+]
+markdown = st.lists(st.sampled_from(LINES), max_size=40).map("\n".join)
+
+
+def _build(fused: bool) -> Any:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md.disable(["inline", "text_join"])
+    if fused:
+        assert md_rules.install(md)
+    return md
+
+
+_PLAIN, _FUSED = _build(False), _build(True)
+
+
+def _stream(md: Any, text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    return [(t.type, t.tag, t.nesting, t.level, t.map, t.content, t.markup, t.info, t.meta, t.block, t.hidden,
+             t.attrs, t.children) for t in tokens], env
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=markdown)
+def test_fused_rule_tokens_match_markdown_its_own(text: str) -> None:
+    assert _stream(_FUSED, text) == _stream(_PLAIN, text)
+
+
+@pytest.mark.parametrize("text", [
+    "a\nb\n===\n", "a\n---\n", "a\n- b\n", "> a\nb\n---\n", "- a\n b\n ---\n", "a\n    ---\n",
+    "    code\na\n===\n", "| a |\n|---|\nb\n---\n", "> a\n> b\n>\n---\n", "1. a\n2. b\n   ===\n",
+])
+def test_fused_rule_on_setext_edges(text: str) -> None:
+    assert _stream(_FUSED, text) == _stream(_PLAIN, text)
+
+
+def test_posts_of_the_repo_parse_alike() -> None:
+    posts = sorted((Path(__file__).parent.parent / "posts").rglob("*.md"))
+    for post in posts:
+        text = post.read_text(encoding="utf-8", errors="replace")
+        assert _stream(_FUSED, text) == _stream(_PLAIN, text), post
+
+
+def test_the_shared_parser_has_it() -> None:
+    assert _parser().block.ruler.getRules("")[-2] is md_rules.lheading_or_paragraph
