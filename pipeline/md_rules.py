@@ -15,10 +15,22 @@ tests/test_md_rules.py compares token streams with and without it.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block import lheading, paragraph
+from markdown_it.rules_block import (
+    blockquote,
+    fence,
+    heading,
+    hr,
+    html_block,
+    lheading,
+    list_block,
+    paragraph,
+    reference,
+    table,
+)
 
 if TYPE_CHECKING:
     from markdown_it.rules_block.state_block import StateBlock
@@ -28,13 +40,77 @@ CHECKED_VERSIONS = ("4.0.", "4.1.", "4.2.", "4.3.")
 
 
 def install(md: Any) -> bool:
-    """Put `lheading_or_paragraph` in place of md's lheading rule (on a checked version)."""
+    """Put `lheading_or_paragraph` in place of md's lheading rule, and a first-character
+    gate before each rule that can only start at a given character (on a checked version)."""
     import markdown_it
 
     if not str(markdown_it.__version__).startswith(CHECKED_VERSIONS):
         return False
-    md.block.ruler.at("lheading", lheading_or_paragraph)
+    ruler = md.block.ruler
+    for rule in list(ruler.__rules__):
+        if rule.name == "lheading" and rule.fn is lheading:
+            ruler.at("lheading", lheading_or_paragraph, {"alt": list(rule.alt)})
+        elif rule.fn in _FIRST_CHARS:
+            ruler.at(rule.name, _gated(rule.fn, _FIRST_CHARS[rule.fn]), {"alt": list(rule.alt)})
+        elif rule.fn is table:
+            ruler.at(rule.name, _gated_table, {"alt": list(rule.alt)})
     return True
+
+
+# The characters each rule's block must start with (after indentation): its own code's first
+# test, `return False` on any other, with nothing changed before. A gate asks that first, so
+# the rule is not called (and logs nothing) on the nine lines in ten that start with a letter.
+_FIRST_CHARS: dict[Any, str] = {
+    fence: "~`",
+    blockquote: ">",
+    hr: "*-_",
+    list_block: "*-+0123456789",
+    html_block: "<",
+    heading: "#",
+    reference: "[",
+}
+
+
+def _gated(rule: Any, first: str) -> Any:
+    def gated(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+        pos = state.bMarks[startLine] + state.tShift[startLine]
+        if pos < len(state.src) and state.src[pos] not in first:
+            return False
+        return rule(state, startLine, endLine, silent)  # and past the end: the rule's own answer
+
+    gated.__name__ = gated.__qualname__ = f"gated_{rule.__name__}"
+    gated.first_chars = first  # type: ignore[attr-defined]
+    return gated
+
+
+def _gated_table(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
+    """table's own first tests: a second line, starting with '|', '-' or ':'."""
+    if startLine + 2 > endLine:
+        return False
+    nextLine = startLine + 1
+    pos = state.bMarks[nextLine] + state.tShift[nextLine]
+    if pos >= state.eMarks[nextLine] or state.src[pos] not in "|-:":
+        return False
+    return table(state, startLine, endLine, silent)
+
+
+_gated_table.__name__ = "gated_table"
+
+
+@functools.lru_cache(maxsize=8)
+def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
+    """(every character a paragraph terminator in `rules` can start with, whether one is the
+    gated table rule); (None, False) when one of them is not gated."""
+    chars = ""
+    table_ends = False
+    for rule in rules:
+        if rule is _gated_table:
+            table_ends = True
+        elif getattr(rule, "first_chars", None) is not None:
+            chars += rule.first_chars
+        else:
+            return None, False
+    return chars, table_ends
 
 
 def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
@@ -49,6 +125,8 @@ def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silen
     terminatorRules = state.md.block.ruler.getRules("paragraph")
     sCount = state.sCount
     blkIndent = state.blkIndent
+    bMarks, tShift, src = state.bMarks, state.tShift, state.src
+    starts, table_ends = _terminator_starts(tuple(terminatorRules))
     oldParentType = state.parentType
     state.parentType = "paragraph"  # use paragraph to match terminatorRules
 
@@ -82,7 +160,15 @@ def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silen
             nextLine += 1
             continue
 
-        # Some tags can terminate paragraph without empty line.
+        # Some tags can terminate paragraph without empty line: none of the gated rules
+        # when the line and the next start with none of their characters (most lines).
+        if starts is not None:
+            pos = bMarks[nextLine] + tShift[nextLine]
+            if src[pos] not in starts and (not table_ends or nextLine + 2 > endLine or (
+                    (pos := bMarks[nextLine + 1] + tShift[nextLine + 1]) >= state.eMarks[nextLine + 1])
+                    or src[pos] not in "|-:"):
+                nextLine += 1
+                continue
         terminate = False
         for terminatorRule in terminatorRules:
             if terminatorRule(state, nextLine, endLine, True):

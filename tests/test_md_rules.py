@@ -20,6 +20,8 @@ LINES = [
     "-\tx", "   - three", "    indented", "\tindented", "  lazy", "```", "```py", "~~~", "<div>", "</div>",
     "<!-- c -->", "<p>x", "| a | b |", "|---|---|", "a | b", "--- | ---", "[ref]: /url", "[ref]: /url 'title'",
     "", "", " ", "  ", "Setext\n---", "- a\n  ---", "> a\n===", "1. a\n\n   b\n   ===",
+    "[x]: /u", "[not a ref", "[", "<", "<!", "<?php", "#", "####### seven", "~~~~", "`` `", "1.", "1)", "0. zero",
+    "* * *", "\t- x", "> \tcode", ">\t> x", "   > x", "  * y", "|", ":-", "-:", "a|b", "- [ ] task",
 ]
 markdown = st.lists(st.sampled_from(LINES), max_size=40).map("\n".join)
 
@@ -65,3 +67,14 @@ def test_posts_of_the_repo_parse_alike() -> None:
 
 def test_the_shared_parser_has_it() -> None:
     assert _parser().block.ruler.getRules("")[-2] is md_rules.lheading_or_paragraph
+
+
+@pytest.mark.parametrize("chain", ["", "paragraph", "reference", "blockquote", "list"])
+def test_each_chain_keeps_its_rules(chain: str) -> None:
+    """The gated rules stand where the originals stood, in the same terminator chains."""
+    def names(md: Any) -> list[str]:
+        return [getattr(fn, "__name__", "").removeprefix("gated_") for fn in md.block.ruler.getRules(chain)]
+
+    plain, fused = names(_PLAIN), names(_FUSED)
+    assert len(plain) == len(fused)
+    assert [n for n in fused if n != "lheading_or_paragraph"] == [n for n in plain if n != "lheading"]
