@@ -31,6 +31,7 @@ from markdown_it.rules_block import (
     reference,
     table,
 )
+from markdown_it.rules_core import normalize
 
 if TYPE_CHECKING:
     from markdown_it.rules_block.state_block import StateBlock
@@ -46,6 +47,8 @@ def install(md: Any) -> bool:
 
     if not str(markdown_it.__version__).startswith(CHECKED_VERSIONS):
         return False
+    if any(rule.name == "normalize" and rule.fn is normalize for rule in md.core.ruler.__rules__):
+        md.core.ruler.at("normalize", normalize_if_needed)
     ruler = md.block.ruler
     for rule in list(ruler.__rules__):
         if rule.name == "lheading" and rule.fn is lheading:
@@ -95,6 +98,13 @@ def _gated_table(state: StateBlock, startLine: int, endLine: int, silent: bool) 
 
 
 _gated_table.__name__ = "gated_table"
+
+
+def normalize_if_needed(state: Any) -> None:
+    """markdown-it's normalize (CR and CRLF to LF, NUL to U+FFFD), run only on text that has
+    either: its regex otherwise replaces every line break with itself."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
 
 
 @functools.lru_cache(maxsize=8)

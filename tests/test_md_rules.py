@@ -22,6 +22,7 @@ LINES = [
     "", "", " ", "  ", "Setext\n---", "- a\n  ---", "> a\n===", "1. a\n\n   b\n   ===",
     "[x]: /u", "[not a ref", "[", "<", "<!", "<?php", "#", "####### seven", "~~~~", "`` `", "1.", "1)", "0. zero",
     "* * *", "\t- x", "> \tcode", ">\t> x", "   > x", "  * y", "|", ":-", "-:", "a|b", "- [ ] task",
+    "crlf\r", "cr\ronly", "nul\0byte", "\r\n===",
 ]
 markdown = st.lists(st.sampled_from(LINES), max_size=40).map("\n".join)
 
