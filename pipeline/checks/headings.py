@@ -149,6 +149,8 @@ def _math_lines(post: Post) -> frozenset[int]:
     does not. An unclosed block runs to the end, as in micromark. Blocks inside containers
     are not emulated.
     """
+    if "$$" not in post.body:
+        return frozenset()  # no line can open a block (most posts): no walk of every line
     offset = post.body_start_line - 1
     skip: set[int] = set()
     for tok in post.tokens:
