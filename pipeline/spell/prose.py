@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline import spans
@@ -198,7 +199,7 @@ class _Words:
 _new_tuple = tuple.__new__
 
 
-def extract_post(post: Post, plain: Container[str] | None = None) -> Prose:
+def extract_post(post: Post, plain: Container[str] | None = None, uncounted: Container[str] = ()) -> Prose:
     """Prose of a loaded Post: title/description plus the body's prose blocks."""
     return extract(
         post.lines,
@@ -208,6 +209,7 @@ def extract_post(post: Post, plain: Container[str] | None = None) -> Prose:
         post.key_lines,
         post.fm_end_line,
         plain,
+        uncounted,
     )
 
 
@@ -219,8 +221,11 @@ def extract(
     key_lines: Mapping[str, int] | None = None,
     fm_end_line: int = 0,
     plain: Container[str] | None = None,
+    uncounted: Container[str] = (),
 ) -> Prose:
-    """Words of the prose blocks with exact positions; everything else feeds `code_terms`."""
+    """Words of the prose blocks with exact positions; everything else feeds `code_terms`.
+
+    Words in `uncounted` are left out of `counts` (they still count in `total`)."""
     words = _Words(plain)
     code: list[str] = []  # the non-prose text seen, its terms found once at the end
     blocks: list[tuple[int, str]] = []
@@ -249,7 +254,9 @@ def extract(
     code.extend(str(value) for key, value in (front_matter or {}).items() if key not in PROSE_KEYS and key not in _TITLE_MADE)
     terms = _terms("\n".join(code))  # no term crosses a line break
     positions = tuple(words.positions) if plain is not None else ()
-    return Prose(tuple(words.words), terms, tuple(blocks), Counter(words.lowers), positions, words.total)
+    # filtered before counting: the counts of the commonest words are half the work and never read
+    lowers = filterfalse(uncounted.__contains__, words.lowers) if uncounted else words.lowers
+    return Prose(tuple(words.words), terms, tuple(blocks), Counter(lowers), positions, words.total)
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:

@@ -116,3 +116,14 @@ def test_mask_skips_only_blocks_without_any_trigger(text: str) -> None:
     """The one-scan test before the masks: a block it skips holds no trigger at all."""
     if prose._TRIGGER_CHAR.search(text) is None and "www." not in text:
         assert not any(t in text for _, triggers in prose._MASKS for t in triggers)
+
+
+def test_uncounted_words_are_left_out_of_counts_only() -> None:
+    """collect asks extract to leave the lexicon's uncounted words out of `counts`: the same
+    counts as filtering them afterwards, the same words, positions and total."""
+    post = load_post(Path("2020-01-01-x.md"), b"---\ntitle: The Keras way\n---\nThe cat and the Keras cat sat. The end.\n")
+    plain = {"the", "cat", "and", "sat", "end", "way"}
+    whole = extract_post(post, plain=plain)
+    part = extract_post(post, plain=plain, uncounted={"the", "and"})
+    assert dict(part.counts) == {w: n for w, n in whole.counts.items() if w not in {"the", "and"}}
+    assert (part.words, part.positions, part.total) == (whole.words, whole.positions, whole.total)
