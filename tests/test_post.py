@@ -169,3 +169,18 @@ def test_symlink_loops_are_a_finding_in_every_checker(tmp_path: Path, monkeypatc
         "_posts/2020-01-03-b.md:1:1: FM001 symbolic link loop\n"
         "Found 3 errors and 0 warnings in 3 of 3 files.\n"
     )
+
+
+def test_blank_text_is_spaces_with_newlines_kept() -> None:
+    import re
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pipeline.post import blank_text
+
+    @given(st.text(alphabet="ab \n\t\r😀é", max_size=20))
+    def same(text: str) -> None:
+        assert blank_text(text) == re.sub(r"[^\n]", " ", text)
+
+    same()
