@@ -196,7 +196,7 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     return SpellFacts(
         post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
         Packed.counts(prose.counts),
-        "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
+        "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.iter_indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
         _label_spans(post),
         _single_quoted_spans(post) if post.ok else (),

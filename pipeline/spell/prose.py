@@ -130,7 +130,11 @@ class Prose:
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
         """(index in the whole word sequence, word) for each kept word."""
-        return list(zip(self.positions, self.words)) if self.positions or not self.words else list(enumerate(self.words))
+        return list(self.iter_indexed())
+
+    def iter_indexed(self) -> Iterator[tuple[int, ProseWord]]:
+        """`indexed`, one pair at a time (packing a post's words needs no list of pairs)."""
+        return zip(self.positions, self.words) if self.positions or not self.words else enumerate(self.words)
 
 
 class _Words:
