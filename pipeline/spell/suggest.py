@@ -152,20 +152,32 @@ def _common_edits1(word: str, lexicon: Lexicon, min_zipf: float) -> Iterable[str
     letters = lexicon.initials
     own = {word[:i] + word[i + 1 :] for i in range(len(word))}
     found = {d for d in own if d in common}  # word less a letter
-    found.update(deletions.get(word, ()))  # word plus a letter
-    for d in own:  # a letter changed, or two swapped: both words less one letter agree
-        found.update(deletions.get(d, ()))
+    # word plus a letter; then a letter changed, or two swapped: both words less one letter agree
+    for d in (word, *own):
+        under = deletions.get(d)
+        if under is None:
+            continue
+        if type(under) is str:
+            found.add(under)
+        else:
+            found.update(under)
     return [c for c in found if _is_edit1(word, c, letters)]
 
 
 @lru_cache(maxsize=2)
-def _one_edit_index(lexicon: Lexicon) -> tuple[frozenset[str], dict[str, list[str]]]:
-    """The common words, and each common word under every one-letter deletion of it."""
+def _one_edit_index(lexicon: Lexicon) -> tuple[frozenset[str], dict[str, str | tuple[str, ...]]]:
+    """The common words, and each common word under every one-letter deletion of it (the
+    word itself where it is the only one, nine keys in ten: 5 MiB less than lists)."""
     common = frozenset(w for w, z in lexicon.freq.items() if z >= COMMON_FLOOR)
-    deletions: dict[str, list[str]] = {}
-    for w in common:
+    deletions: dict[str, str | tuple[str, ...]] = {}
+    for w in sorted(common):
         for i in range(len(w)):
-            deletions.setdefault(w[:i] + w[i + 1 :], []).append(w)
+            key = w[:i] + w[i + 1 :]
+            held = deletions.get(key)
+            if held is None:
+                deletions[key] = w
+            elif held != w:  # a doubled letter deletes to one key twice (a-l-l: al, al)
+                deletions[key] = (held, w) if type(held) is str else (*held, w)
     return common, deletions
 
 
