@@ -141,44 +141,41 @@ def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silen
     state.parentType = "paragraph"  # use paragraph to match terminatorRules
 
     # jump line-by-line until empty one or EOF
-    while nextLine < endLine and not state.isEmpty(nextLine):
+    eMarks = state.eMarks
+    while nextLine < endLine:
+        pos = bMarks[nextLine] + tShift[nextLine]
+        maximum = eMarks[nextLine]
+        if pos >= maximum:  # state.isEmpty(nextLine)
+            break
+        indent = sCount[nextLine]
         # this would be a code block normally, but after paragraph
         # it's considered a lazy continuation regardless of what's there
-        if sCount[nextLine] - blkIndent > 3:
+        if indent - blkIndent > 3:
             nextLine += 1
             continue
 
-        # Check for underline in setext header
-        if sCount[nextLine] >= blkIndent:
-            pos = state.bMarks[nextLine] + state.tShift[nextLine]
-            maximum = state.eMarks[nextLine]
-
-            if pos < maximum:
-                marker = state.src[pos]
-
-                if marker in ("-", "="):
-                    pos = state.skipCharsStr(pos, marker)
-                    pos = state.skipSpaces(pos)
-
-                    # /* = */
-                    if pos >= maximum:
-                        level = 1 if marker == "=" else 2
-                        break
+        # Check for underline in setext header (the line is not empty: pos < maximum)
+        first = src[pos]
+        if indent >= blkIndent and (first == "-" or first == "="):
+            end = state.skipSpaces(state.skipCharsStr(pos, first))
+            if end >= maximum:
+                marker = first
+                level = 1 if marker == "=" else 2
+                break
 
         # quirk for blockquotes, this line should already be checked by that rule
-        if sCount[nextLine] < 0:
+        if indent < 0:
             nextLine += 1
             continue
 
         # Some tags can terminate paragraph without empty line: none of the gated rules
         # when the line and the next start with none of their characters (most lines).
-        if starts is not None:
-            pos = bMarks[nextLine] + tShift[nextLine]
-            if src[pos] not in starts and (not table_ends or nextLine + 2 > endLine or (
-                    (pos := bMarks[nextLine + 1] + tShift[nextLine + 1]) >= state.eMarks[nextLine + 1])
-                    or src[pos] not in "|-:"):
-                nextLine += 1
-                continue
+        if starts is not None and first not in starts and (
+                not table_ends or nextLine + 2 > endLine
+                or (pos := bMarks[nextLine + 1] + tShift[nextLine + 1]) >= eMarks[nextLine + 1]
+                or src[pos] not in "|-:"):
+            nextLine += 1
+            continue
         terminate = False
         for terminatorRule in terminatorRules:
             if terminatorRule(state, nextLine, endLine, True):
