@@ -31,7 +31,7 @@ def _build(fused: bool) -> Any:
     md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
     md.disable(["inline", "text_join"])
     if fused:
-        assert md_rules.install(md)
+        md_rules.install(md)
     return md
 
 
@@ -67,6 +67,10 @@ def test_posts_of_the_repo_parse_alike() -> None:
 
 
 def test_the_shared_parser_has_it() -> None:
+    import markdown_it
+
+    if not markdown_it.__version__.startswith(md_rules.CHECKED_VERSIONS):
+        pytest.skip(f"markdown-it-py {markdown_it.__version__}: the parser keeps its own rules")
     assert _parser().block.ruler.getRules("")[-2] is md_rules.lheading_or_paragraph
 
 
