@@ -184,3 +184,18 @@ def test_a_utf16_post_is_named_as_such(data: bytes, line: int, message: str) -> 
     """Windows editors save "Unicode" as UTF-16; calling that binary left the user guessing."""
     (finding,) = load_post(NAME, data).load_findings
     assert (finding.code, finding.line) == ("FM002", line) and finding.message.startswith(message)
+
+
+def test_blank_text_is_spaces_with_newlines_kept() -> None:
+    import re
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from pipeline.post import blank_text
+
+    @given(st.text(alphabet="ab \n\t\r😀é", max_size=20))
+    def same(text: str) -> None:
+        assert blank_text(text) == re.sub(r"[^\n]", " ", text)
+
+    same()

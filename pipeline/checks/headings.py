@@ -150,6 +150,8 @@ def _math_lines(post: Post) -> frozenset[int]:
     does not. An unclosed block runs to the end, as in micromark. Blocks inside containers
     are not emulated.
     """
+    if "$$" not in post.body:
+        return frozenset()  # no line can open a block (most posts): no walk of every line
     offset = post.body_start_line - 1
     skip: set[int] = set()
     for tok in post.tokens:
@@ -363,8 +365,25 @@ def _repeated_paragraphs(post: Post, heads: Sequence[_Head]) -> Iterator[Finding
         close = _heading_close(tokens, head.index)
         for para in (_paragraph_ending_at(tokens, head.index - 1), _paragraph_starting_at(tokens, close + 1)):
             if (para is not None and _stands_alone(post, tokens[para], tokens[head.index])
+                    and _may_repeat(tokens[para + 1].content, head.norm)
                     and _prose_only(post, tokens[para + 1]) and _repeats(plain_text(post, tokens[para + 1]), head.norm)):
                 yield _paragraph_finding(post, head, tokens[para])
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _may_repeat(content: str, heading_norm: str) -> bool:
+    """Whether a paragraph whose source is `content` can be prose only and repeat the heading,
+    tested without parsing its inline markup (most paragraphs beside a heading are long).
+
+    In ASCII source without entities, the letters and digits of a prose-only paragraph's
+    text are its source's (markup, escapes and breaks are none), and `normalise` only lowers
+    them: text that repeats the heading, whole or after a speaker label, ends in the heading's.
+    """
+    if not content.isascii() or "&" in content:
+        return True  # NFKC, case folding and entities can make letters: parse and see
+    return _NOT_ALNUM.sub("", content.lower()).endswith(_NOT_ALNUM.sub("", heading_norm))
 
 
 def _in_list_to_kramdown(post: Post, head: _Head) -> bool:

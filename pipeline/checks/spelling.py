@@ -191,12 +191,12 @@ def collect(post: Post, ctx: Context) -> SpellFacts:
     from pipeline.spell.prose import Prose, extract_post
 
     lexicon = load_lexicon()
-    prose = extract_post(post, plain=lexicon.freq) if post.ok else Prose((), frozenset())
-    uncounted = lexicon.uncounted  # their counts never decide a verdict: half the entries, less to sum
+    # the counts of lexicon.uncounted never decide a verdict: half the entries, less to sum
+    prose = extract_post(post, plain=lexicon.freq, uncounted=lexicon.uncounted) if post.ok else Prose((), frozenset())
     return SpellFacts(
         post.display_path, post.ok, front_matter_words(post.front_matter, _opt(ctx, "front_matter_key")),
-        Packed.counts({w: n for w, n in prose.counts.items() if w not in uncounted}),
-        "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.indexed()),
+        Packed.counts(prose.counts),
+        "\n".join(sorted(prose.code_terms)), prose.total, Packed.words(prose.iter_indexed()),
         prose.blocks if _languagetool_wanted(ctx) else (),
         _label_spans(post),
         _single_quoted_spans(post) if post.ok else (),

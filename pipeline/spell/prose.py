@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pipeline import spans
@@ -71,10 +72,14 @@ _MASKS: tuple[tuple[spans.Lazy | re.Pattern[str] | _EntityMask, tuple[str, ...]]
         (r"\[\^[^\]]*\]", ("[^",)),  # footnote references
         (r"\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)[^\s<>()\[\]]*", ("://", "www.", "mailto:")),  # bare URLs
         (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ("@",)),  # e-mail addresses
-        (r"(?<!\w):[a-z0-9_+-]+:(?!\w)", (":",)),  # emoji short codes (jemoji)
+        # emoji short codes (jemoji): a colon not after a word character; the lookbehind
+        # follows the colon so that the search can jump from colon to colon
+        (r":(?<!\w:)[a-z0-9_+-]+:(?!\w)", (":",)),
         (_EntityMask(), ("&",)),  # HTML entities
     )
 )
+# A character of every trigger but "www.": a block with none of them and no "www." has nothing to mask.
+_TRIGGER_CHAR = re.compile(r"[{`<$\]\[:@&]")
 _STRIP = "'’‘\".,:;-–—_*`"
 _IDENT_CHARS = re.compile(r"[0-9_/\\@#$%&+^]|::|\.\w")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
@@ -125,7 +130,11 @@ class Prose:
 
     def indexed(self) -> list[tuple[int, ProseWord]]:
         """(index in the whole word sequence, word) for each kept word."""
-        return list(zip(self.positions, self.words)) if self.positions or not self.words else list(enumerate(self.words))
+        return list(self.iter_indexed())
+
+    def iter_indexed(self) -> Iterator[tuple[int, ProseWord]]:
+        """`indexed`, one pair at a time (packing a post's words needs no list of pairs)."""
+        return zip(self.positions, self.words) if self.positions or not self.words else enumerate(self.words)
 
 
 class _Words:
@@ -168,14 +177,16 @@ class _Words:
         while i >= 0 and (masked[i].isspace() or masked[i] in _OPENERS):
             i -= 1
         at_start = self.title_case or (masked[i] in _ENDERS if i >= 0 else self.start_is_sentence)
-        row = bisect_right(self.line_starts, pos) - 1 if len(self.line_starts) > 1 else 0
+        line_starts = self.line_starts
+        row = bisect_right(line_starts, pos) - 1 if len(line_starts) > 1 else 0
         line = self.first_line + row
-        index = len(self.lowers) + self.identifiers
+        lowers = self.lowers
+        index = len(lowers) + self.identifiers
         if identifier:
             self.identifiers += 1
         else:
             lower = text.lower()
-            self.lowers.append(lower)
+            lowers.append(lower)
             if at_start and not compound and self.plain is not None and lower in self.plain:
                 # A dictionary word opening a sentence (The, When) is never odd or reported;
                 # only the name-phrase test looks at it, through the next word's flag.
@@ -183,11 +194,16 @@ class _Words:
                 self.capital_line = line
                 return
         after_capital = self.capital_at == index - 1 and self.capital_line == line
-        self.words.append(ProseWord(text, line, pos - self.line_starts[row] + 1, at_start, identifier, compound, after_capital))
+        # tuple.__new__: the NamedTuple's own __new__ is a Python function, twice the cost
+        self.words.append(_new_tuple(ProseWord, (text, line, pos - line_starts[row] + 1, at_start, identifier,
+                                                 compound, after_capital)))
         self.positions.append(index)
 
 
-def extract_post(post: Post, plain: Container[str] | None = None) -> Prose:
+_new_tuple = tuple.__new__
+
+
+def extract_post(post: Post, plain: Container[str] | None = None, uncounted: Container[str] = ()) -> Prose:
     """Prose of a loaded Post: title/description plus the body's prose blocks."""
     return extract(
         post.lines,
@@ -197,6 +213,7 @@ def extract_post(post: Post, plain: Container[str] | None = None) -> Prose:
         post.key_lines,
         post.fm_end_line,
         plain,
+        uncounted,
     )
 
 
@@ -208,8 +225,11 @@ def extract(
     key_lines: Mapping[str, int] | None = None,
     fm_end_line: int = 0,
     plain: Container[str] | None = None,
+    uncounted: Container[str] = (),
 ) -> Prose:
-    """Words of the prose blocks with exact positions; everything else feeds `code_terms`."""
+    """Words of the prose blocks with exact positions; everything else feeds `code_terms`.
+
+    Words in `uncounted` are left out of `counts` (they still count in `total`)."""
     words = _Words(plain)
     code: list[str] = []  # the non-prose text seen, its terms found once at the end
     blocks: list[tuple[int, str]] = []
@@ -238,7 +258,9 @@ def extract(
     code.extend(str(value) for key, value in (front_matter or {}).items() if key not in PROSE_KEYS and key not in _TITLE_MADE)
     terms = _terms("\n".join(code))  # no term crosses a line break
     positions = tuple(words.positions) if plain is not None else ()
-    return Prose(tuple(words.words), terms, tuple(blocks), Counter(words.lowers), positions, words.total)
+    # filtered before counting: the counts of the commonest words are half the work and never read
+    lowers = filterfalse(uncounted.__contains__, words.lowers) if uncounted else words.lowers
+    return Prose(tuple(words.words), terms, tuple(blocks), Counter(lowers), positions, words.total)
 
 
 def _liquid_block_lines(body: Sequence[str]) -> set[int]:
@@ -343,6 +365,8 @@ def _mask(text: str, code: list[str]) -> str:
             code.append(found)
         return blank_text(found)
 
+    if _TRIGGER_CHAR.search(text) is None and "www." not in text:
+        return text  # no trigger at all (two blocks in five): one scan instead of one per trigger
     for pattern, triggers in _MASKS:
         for trigger in triggers:  # a loop, not any(): this runs for every pattern of every block
             if trigger in text:

@@ -99,3 +99,31 @@ def test_token_lookahead_only_skips_faster(text: str) -> None:
     bare = re.compile(f"(?!--?[A-Za-z])[{re.escape(_MARKS)}]*([A-Za-z]+)[{re.escape(_MARKS)}]*(?![^{prose._DELIMS}])"
                       f"|[^{prose._DELIMS}]+")
     assert [(m.span(), m.span(1)) for m in prose._TOKEN.finditer(text)] == [(m.span(), m.span(1)) for m in bare.finditer(text)]
+
+
+@given(st.text(alphabet="ab:_+-1 é\n:Z9", max_size=30))
+def test_emoji_mask_lookbehind_after_the_colon_is_the_same_match(text: str) -> None:
+    """The emoji short-code mask reads its colon first (a fast literal search), then checks
+    no word character precedes it: the matches of the lookbehind-first pattern."""
+    before = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)", re.DOTALL)
+    emoji = next(p for p, triggers in prose._MASKS if triggers == (":",))
+    assert isinstance(emoji, re.Pattern)
+    assert [m.span() for m in emoji.finditer(text)] == [m.span() for m in before.finditer(text)]
+
+
+@given(st.text(alphabet="ab {`<$][:@&w.%!Z\n", max_size=30))
+def test_mask_skips_only_blocks_without_any_trigger(text: str) -> None:
+    """The one-scan test before the masks: a block it skips holds no trigger at all."""
+    if prose._TRIGGER_CHAR.search(text) is None and "www." not in text:
+        assert not any(t in text for _, triggers in prose._MASKS for t in triggers)
+
+
+def test_uncounted_words_are_left_out_of_counts_only() -> None:
+    """collect asks extract to leave the lexicon's uncounted words out of `counts`: the same
+    counts as filtering them afterwards, the same words, positions and total."""
+    post = load_post(Path("2020-01-01-x.md"), b"---\ntitle: The Keras way\n---\nThe cat and the Keras cat sat. The end.\n")
+    plain = {"the", "cat", "and", "sat", "end", "way"}
+    whole = extract_post(post, plain=plain)
+    part = extract_post(post, plain=plain, uncounted={"the", "and"})
+    assert dict(part.counts) == {w: n for w, n in whole.counts.items() if w not in {"the", "and"}}
+    assert (part.words, part.positions, part.total) == (whole.words, whole.positions, whole.total)

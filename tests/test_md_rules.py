@@ -1,0 +1,85 @@
+"""The fused lheading/paragraph rule makes the very tokens markdown-it's own two rules make."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from pipeline import md_rules
+from pipeline.post import _parser
+
+# Lines of every block kind that ends, continues, nests or underlines a paragraph.
+LINES = [
+    "Text", "more text", "Heading", "===", "---", "- - -", "  ==  ", "= =", "-", "--", "***", "___", "# H", "## ",
+    "#NotH", "> quote", ">", "> > deep", ">   - item", "- item", "* item", "+ item", "1. one", "2) two", "10. ten",
+    "-\tx", "   - three", "    indented", "\tindented", "  lazy", "```", "```py", "~~~", "<div>", "</div>",
+    "<!-- c -->", "<p>x", "| a | b |", "|---|---|", "a | b", "--- | ---", "[ref]: /url", "[ref]: /url 'title'",
+    "", "", " ", "  ", "Setext\n---", "- a\n  ---", "> a\n===", "1. a\n\n   b\n   ===",
+    "[x]: /u", "[not a ref", "[", "<", "<!", "<?php", "#", "####### seven", "~~~~", "`` `", "1.", "1)", "0. zero",
+    "* * *", "\t- x", "> \tcode", ">\t> x", "   > x", "  * y", "|", ":-", "-:", "a|b", "- [ ] task",
+    "crlf\r", "cr\ronly", "nul\0byte", "\r\n===",
+]
+markdown = st.lists(st.sampled_from(LINES), max_size=40).map("\n".join)
+
+
+def _build(fused: bool) -> Any:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
+    md.disable(["inline", "text_join"])
+    if fused:
+        md_rules.install(md)
+    return md
+
+
+_PLAIN, _FUSED = _build(False), _build(True)
+
+
+def _stream(md: Any, text: str) -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    return [(t.type, t.tag, t.nesting, t.level, t.map, t.content, t.markup, t.info, t.meta, t.block, t.hidden,
+             t.attrs, t.children) for t in tokens], env
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=markdown)
+def test_fused_rule_tokens_match_markdown_its_own(text: str) -> None:
+    assert _stream(_FUSED, text) == _stream(_PLAIN, text)
+
+
+@pytest.mark.parametrize("text", [
+    "a\nb\n===\n", "a\n---\n", "a\n- b\n", "> a\nb\n---\n", "- a\n b\n ---\n", "a\n    ---\n",
+    "    code\na\n===\n", "| a |\n|---|\nb\n---\n", "> a\n> b\n>\n---\n", "1. a\n2. b\n   ===\n",
+])
+def test_fused_rule_on_setext_edges(text: str) -> None:
+    assert _stream(_FUSED, text) == _stream(_PLAIN, text)
+
+
+def test_posts_of_the_repo_parse_alike() -> None:
+    posts = sorted((Path(__file__).parent.parent / "posts").rglob("*.md"))
+    for post in posts:
+        text = post.read_text(encoding="utf-8", errors="replace")
+        assert _stream(_FUSED, text) == _stream(_PLAIN, text), post
+
+
+def test_the_shared_parser_has_it() -> None:
+    import markdown_it
+
+    if not markdown_it.__version__.startswith(md_rules.CHECKED_VERSIONS):
+        pytest.skip(f"markdown-it-py {markdown_it.__version__}: the parser keeps its own rules")
+    assert _parser().block.ruler.getRules("")[-2] is md_rules.lheading_or_paragraph
+
+
+@pytest.mark.parametrize("chain", ["", "paragraph", "reference", "blockquote", "list"])
+def test_each_chain_keeps_its_rules(chain: str) -> None:
+    """The gated rules stand where the originals stood, in the same terminator chains."""
+    def names(md: Any) -> list[str]:
+        return [getattr(fn, "__name__", "").removeprefix("gated_") for fn in md.block.ruler.getRules(chain)]
+
+    plain, fused = names(_PLAIN), names(_FUSED)
+    assert len(plain) == len(fused)
+    assert [n for n in fused if n != "lheading_or_paragraph"] == [n for n in plain if n != "lheading"]
