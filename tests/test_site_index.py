@@ -110,7 +110,13 @@ def test_one_file_of_a_jekyll_site_is_judged_against_the_whole_site(tmp_path: Pa
         return [line.split(": ", 1)[1] for line in out.getvalue().splitlines() if "2020-03-01-new.md:" in line]
 
     alone = lint("_posts/2020/2020-03-01-new.md")
-    assert alone == lint("_posts") == ["LK002 post_url names no post: '2020-04-01-idea'"]
+    assert alone == lint("_posts") == [
+        # a post in a year folder needs the folder in its name (Jekyll's docs); without it only
+        # the deprecated matching finds it, with a warning
+        "LK002 post_url '2019-05-05-old' names no post's file: Jekyll finds 2019/2019-05-05-old only by its "
+        "deprecated matching (slug and day) and warns; write {% post_url 2019/2019-05-05-old %}",
+        "LK002 post_url names no post: '2020-04-01-idea'",
+    ]
 
 
 @pytest.mark.parametrize("target", ["docs/guide.md", "."])
