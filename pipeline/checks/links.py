@@ -437,6 +437,7 @@ class _SiteIndex:
         self._pages: dict[Path, _Pages] = {}  # by site root: its pages, read once
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
         self._renamed_posts: list[str] | None = None
+        self._by_slug: dict[str, list[str]] | None = None  # file name slug -> posts, built when first asked
         self._other_posts: dict[Path, tuple[str, ...]] = {}  # by collections folder: posts not in Markdown
 
     def facts(self, resolved: str) -> LinkFacts | None:
@@ -481,14 +482,23 @@ class _SiteIndex:
             day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-        for paths in self.by_name.values():
-            for resolved in paths:
-                if parse_name(Path(resolved))[1] != m.group(4) or "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
-                    continue
-                facts = self.facts(resolved)
-                if facts is not None and facts.date == day:
-                    return facts
+        for resolved in self.with_slug(m.group(4)):
+            if "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
+                continue
+            facts = self.facts(resolved)
+            if facts is not None and facts.date == day:
+                return facts
         return None
+
+    def with_slug(self, slug: str) -> list[str]:
+        """The posts whose file name has this slug (indexed once: a lookup per link made the
+        site check quadratic, 45 s for 500 such links among 10,000 posts)."""
+        if self._by_slug is None:
+            self._by_slug = {}
+            for paths in self.by_name.values():
+                for resolved in paths:
+                    self._by_slug.setdefault(parse_name(Path(resolved))[1], []).append(resolved)
+        return self._by_slug.get(slug, [])
 
     def unlinted_post(self, linking: LinkFacts, name: str) -> bool:
         """Does a post_url name a post Jekyll builds that no lint reads, such as an `.html` or
@@ -593,14 +603,13 @@ class _SiteIndex:
         parts = rel.rstrip("/").rsplit("/", 2)
         last = parts[-2] if parts[-1] in ("index.html", "index.htm") and len(parts) > 1 else parts[-1]  # pretty: .../one/index.html
         slug = last[: -len(Path(last).suffix)] if Path(last).suffix.lower() in (".html", ".htm") else last
-        for paths in self.by_name.values():
-            for resolved in paths:
-                if parse_name(Path(resolved))[1] != slug or "_posts" not in Path(resolved).parts or not _read_as_post(resolved):
-                    continue  # a page linted with the posts (lint .) is no post, nor one in an excluded folder
-                facts = self.facts(resolved)
-                url = facts.url if facts is not None else None
-                if (url is None or _same_url(wanted, url)) and not (facts is not None and _left_out(facts)):
-                    return Path(resolved)  # a post Jekyll leaves out (unpublished, future) is at no URL
+        for resolved in self.with_slug(slug):
+            if "_posts" not in Path(resolved).parts or not _read_as_post(resolved):
+                continue  # a page linted with the posts (lint .) is no post, nor one in an excluded folder
+            facts = self.facts(resolved)
+            url = facts.url if facts is not None else None
+            if (url is None or _same_url(wanted, url)) and not (facts is not None and _left_out(facts)):
+                return Path(resolved)  # a post Jekyll leaves out (unpublished, future) is at no URL
         for resolved in self._renamed():
             facts = self.facts(resolved)
             if facts is not None and facts.url is not None and _same_url(wanted, facts.url) and not _left_out(facts):
