@@ -207,14 +207,21 @@ def test_a_bare_url_is_judged_by_the_page_whatever_the_order(server: ScriptedSer
     assert (verdicts[page].kind, verdicts[page + "#intro"].kind) == (Kind.OK, Kind.OK)
 
 
-def test_the_first_url_submitted_builds_the_session_in_the_submitting_thread(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Importing requests in the first fetch thread made the first request share the GIL
-    with the rest of the run; the thread that submits it builds the one session first."""
-    import pipeline.net.fetch as fetch
+@pytest.fixture
+def session_builds(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """The threads that built the client's one requests session, in order."""
+    from pipeline.net import fetch
 
     built: list[threading.Thread] = []
     real = fetch._manual_redirect_session
     monkeypatch.setattr(fetch, "_manual_redirect_session", lambda: built.append(threading.current_thread()) or real())
+    return built
+
+
+def test_the_first_url_submitted_builds_the_session_in_the_submitting_thread(server: ScriptedServer, session_builds: list[threading.Thread]) -> None:
+    """Importing requests in the first fetch thread made the first request share the GIL
+    with the rest of the run; the thread that submits it builds the one session first."""
+    built = session_builds
     stream = RequestsClient(FAST).start()
     try:
         stream.add([server.base + "/ok"])
@@ -226,17 +233,13 @@ def test_the_first_url_submitted_builds_the_session_in_the_submitting_thread(ser
     assert len(built) == 1
 
 
-def test_warming_a_stream_builds_the_session_and_starts_no_thread(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_warming_a_stream_builds_the_session_and_starts_no_thread(server: ScriptedServer, session_builds: list[threading.Thread]) -> None:
     """`warm` readies the client before any URL (a parallel run calls it once its workers
     are forked): requests imported, the one session built, no thread started, so a later
     fork stays safe and the first URL goes out without waiting for the import."""
     import sys
 
-    from pipeline.net import fetch
-
-    built: list[threading.Thread] = []
-    real = fetch._manual_redirect_session
-    monkeypatch.setattr(fetch, "_manual_redirect_session", lambda: built.append(threading.current_thread()) or real())
+    built = session_builds
     threads = set(threading.enumerate())
     stream = RequestsClient(FAST).start()
     try:

@@ -213,9 +213,11 @@ def _build(site: Path, dest: Path, *flags: str) -> dict[str, str]:
 
 
 def _source_and_published(tmp_path: Path, posts: dict[str, str], config: str, *flags: str,
-                          layout: str = PAGE_LAYOUT) -> tuple[dict[str, str], dict[str, str], str, int]:
+                          layout: str = PAGE_LAYOUT, source_build: tuple[str, ...] | None = None,
+                          publish_flags: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, str], str, int]:
     """Jekyll's pages of the sources, of the published tree (through `collections_dir`), the
-    publish report and its exit code."""
+    publish report and its exit code. `flags` go to both builds and to publish, unless
+    `source_build` names the source build's own."""
     src = tmp_path / "src"
     write_tree(src, posts)
     site = tmp_path / "site"
@@ -223,10 +225,10 @@ def _source_and_published(tmp_path: Path, posts: dict[str, str], config: str, *f
         (folder / "_layouts").mkdir(parents=True, exist_ok=True)
         (folder / "_layouts" / "page.html").write_text(layout, encoding="utf-8")
         (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
-    before = _build(src, tmp_path / "out-src", *flags)
+    before = _build(src, tmp_path / "out-src", *(flags if source_build is None else source_build))
     out = io.StringIO()
     code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline",
-                     "--select", "FM", "--ignore", "FM009", *flags], stdout=out, stderr=out)
+                     "--select", "FM", "--ignore", "FM009", *flags, *publish_flags], stdout=out, stderr=out)
     return before, _build(site, tmp_path / "out-site", *flags), out.getvalue(), code
 
 
@@ -284,17 +286,8 @@ def test_a_post_unpublished_by_defaults_is_published_with_drafts(tmp_path: Path)
     posts = {"notes/_posts/2020-01-02-n.md": "---\ntitle: N\n---\nn\n",
              "_posts/2020-01-03-own.md": "---\ntitle: O\npublished: false\n---\no\n",
              "_posts/2020-01-04-p.md": "---\ntitle: P\n---\np\n"}
-    src = tmp_path / "src"
-    write_tree(src, posts)
-    site = tmp_path / "site"
-    for folder, extra in ((src, ""), (site, "collections_dir: published\nexclude: [published/manifest.json]\n")):
-        (folder / "_layouts").mkdir(parents=True, exist_ok=True)
-        (folder / "_layouts" / "page.html").write_text(PAGE_LAYOUT, encoding="utf-8")
-        (folder / "_config.yml").write_text(config + extra, encoding="utf-8")
-    before = _build(src, tmp_path / "out-src", "--unpublished")
-    out = io.StringIO()
-    code = cli.main(["publish", str(src), "--out", str(site / "published"), "--no-cache", "--offline", "--drafts",
-                     "--select", "FM", "--ignore", "FM009"], stdout=out, stderr=out)
-    assert code == 0, out.getvalue()
+    before, after, report, code = _source_and_published(tmp_path, posts, config, source_build=("--unpublished",),
+                                                        publish_flags=("--drafts",))
+    assert code == 0, report
     assert sorted(before) == ["2020/01/03/own.html", "2020/01/04/p.html", "notes/2020/01/02/n.html"]
-    assert _build(site, tmp_path / "out-site") == before
+    assert after == before

@@ -460,6 +460,18 @@ def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -
     assert reasons["2020-01-03-c.md"].startswith("cannot be published: its {% link _posts/2020-01-01-a.md %} names ")
 
 
+def _titled_posts(root: Path, rest: dict[str, str]) -> list[Post]:
+    """Posts under `root` whose front matter opens with a title and layout; `rest` is the
+    text after those two lines, by path from `root`."""
+    posts = []
+    for rel, text in rest.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\ntitle: T\nlayout: post\n" + text, encoding="utf-8")
+        posts.append(load_post(path, path.read_bytes()))
+    return posts
+
+
 def test_a_post_whose_jekyll_tags_name_a_post_the_run_does_not_publish_is_held(tmp_path: Path) -> None:
     """Publishing some posts only (one file, one folder): a post_url or a link tag to a post
     outside the run stopped the published site's build ('Could not find post
@@ -480,12 +492,7 @@ def test_a_post_whose_jekyll_tags_name_a_post_the_run_does_not_publish_is_held(t
         "_posts/2020-02-01-dated.md": "date: 2020-02-02 10:00:00\n---\ndated\n",
         "_drafts/d.md": "date: 2020-02-02\n---\ndraft\n",
     }
-    posts = []
-    for rel, body in texts.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("---\ntitle: T\nlayout: post\n" + (body if "---" in body else "---\n" + body), encoding="utf-8")
-        posts.append(load_post(path, path.read_bytes()))
+    posts = _titled_posts(tmp_path, {rel: body if "---" in body else "---\n" + body for rel, body in texts.items()})
     result = plan(posts, [], PlanOptions(drafts=True))
     assert sorted(Path(o.source).name for o in result.outputs) == ["2020-01-05-ok.md", "2020-01-06-deep.md",
                                                                    "2020-02-01-dated.md", "d.md"]
@@ -557,12 +564,7 @@ def test_a_post_url_matched_by_slug_and_day_uses_the_posts_own_date(tmp_path: Pa
         "_posts/2020-08-01-y.md": "---\n[x]({% post_url 2020-07-27-x %})\n",
         "_posts/2020-08-02-w.md": "---\n[x]({% post_url 2020-02-03-x %}) [z]({% post_url 2020-07-28-zed %})\n",
     }
-    posts = []
-    for rel, text in texts.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("---\ntitle: T\nlayout: post\n" + (text if "---" in text else text + "---\nbody\n"), encoding="utf-8")
-        posts.append(load_post(path, path.read_bytes()))
+    posts = _titled_posts(tmp_path, {rel: text if "---" in text else text + "---\nbody\n" for rel, text in texts.items()})
     result = plan(posts, [], PlanOptions())
     assert sorted(Path(o.source).name for o in result.outputs) == ["2020-07-27-x.md", "2020-07-28-z.md", "2020-08-02-w.md"]
     assert [Path(h.source).name for h in result.held] == ["2020-08-01-y.md"]
