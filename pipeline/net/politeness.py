@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email.utils
-import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,8 +18,7 @@ class DeadlineExceeded(Exception):
 class _Host:
     slots: threading.BoundedSemaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
-    next_at: float = 0.0  # the next start planned
-    last_start: float = -math.inf  # the latest start made
+    next_at: float = 0.0
 
 
 class HostGate:
@@ -68,31 +66,16 @@ class HostGate:
                 if start > deadline or self.stopped.is_set():
                     raise DeadlineExceeded
                 host.next_at = start + self._interval
-            self._wait(start - self._clock())
-            # The plan spaces the starts, but a thread that wakes late would go right before
-            # the next one on time: the spacing holds between the starts made, as the server sees them.
-            while True:
-                with host.lock:
-                    now = self._clock()
-                    behind = host.last_start + self._interval - now
-                    if behind <= 0:
-                        host.last_start = now
-                        break
-                if now + behind > deadline:
-                    raise DeadlineExceeded
-                self._wait(behind)
+            delay = start - self._clock()
+            if delay > 0:
+                if self._sleep is time.sleep:
+                    if self.stopped.wait(delay):
+                        raise DeadlineExceeded
+                else:
+                    self._sleep(delay)
             yield
         finally:
             host.slots.release()
-
-    def _wait(self, delay: float) -> None:
-        if delay <= 0:
-            return
-        if self._sleep is time.sleep:
-            if self.stopped.wait(delay):
-                raise DeadlineExceeded
-        else:
-            self._sleep(delay)
 
     def defer(self, name: str, until: float) -> None:
         """Start nothing on this host before ``until`` (monotonic seconds)."""

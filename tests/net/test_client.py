@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import socket
 import threading
 import time
@@ -423,30 +422,3 @@ def test_a_body_sent_a_byte_at_a_time_ends_at_the_time_budget(server: ScriptedSe
         assert verdict.message == "anchor 'intro' not found in the part of the page read (it stopped when the time budget ran out)"
     else:
         assert verdict.kind is Kind.OK  # HEAD refused, GET answers 200: its slow body is not waited for
-
-
-def test_a_start_that_wakes_late_still_keeps_the_interval_to_the_next() -> None:
-    """Starts were planned 50 ms apart, but a thread that woke late went right before the
-    next one, on time: at the server, arrivals came 0 to 25 ms apart (lychee's: 43 ms and
-    more). The spacing now holds between the starts made."""
-    from pipeline.net.politeness import HostGate
-
-    def sleep(delay: float) -> None:  # thread "late" oversleeps by 45 ms, as a thread kept off the GIL
-        time.sleep(delay + (0.045 if threading.current_thread().name == "late" else 0.0))
-
-    gate = HostGate(per_host=10, interval=0.05, sleep=sleep)
-    starts: dict[str, float] = {}
-
-    def one(name: str) -> None:
-        with gate.slot("h", deadline=math.inf):
-            starts[name] = time.monotonic()
-
-    threads = []
-    for name in ("first", "late", "on-time"):  # planned at 0, 50 and 100 ms
-        threads.append(threading.Thread(target=one, args=(name,), name=name))
-        threads[-1].start()
-        time.sleep(0.005)
-    for t in threads:
-        t.join()
-    order = sorted(starts.values())
-    assert min(b - a for a, b in zip(order, order[1:], strict=False)) >= 0.04  # 5 ms before
