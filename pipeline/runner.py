@@ -32,6 +32,7 @@ from pipeline.suppress import Suppressions, parse_suppressions
 
 SKIP_DIRS = frozenset({".git", "node_modules", "_site", ".jekyll-cache", ".sass-cache", "vendor", ".pipeline_cache"})
 POST_EXTS = MARKDOWN_EXTS - {".txt"}
+STREAM_PART = 16  # the largest part when a stream is fed: a part's results are unpickled in one go
 PARALLEL_MIN_FILES = 48  # below this, starting processes costs more than it saves (see also spelling.PARALLEL_REVIEW)
 
 
@@ -460,6 +461,8 @@ def split_parts(files: Sequence[Path], jobs: int, ramp: bool = False) -> list[Se
     network after one post per worker (a few ms), not after a quarter of the site or eight
     posts (30 ms with every worker starting at once)."""
     chunk = max(8, len(files) // (jobs * 4))
+    if ramp:  # a stream's threads share this process: unpickling a big part holds the GIL they send with
+        chunk = min(chunk, STREAM_PART)
     sizes = [min(size, chunk) for size in (1, 2, 4, 8) for _ in range(jobs)] if ramp else []
     parts: list[Sequence[Path]] = []
     start = 0

@@ -180,6 +180,7 @@ def test_a_streamed_run_gives_each_worker_one_post_first(count: int, jobs: int) 
     parts = runner.split_parts(files, jobs, ramp=True)
     assert [f for part in parts for f in part] == files
     assert [len(p) for p in parts[:jobs]] == [1] * jobs
+    assert max(len(p) for p in parts) <= runner.STREAM_PART  # results unpickled in small bites beside the sending threads
     plain = runner.split_parts(files, jobs)
     assert [f for part in plain for f in part] == files and len(plain[0]) == max(8, count // (jobs * 4))
 
