@@ -130,6 +130,8 @@ def _exit(code: int) -> NoReturn:
     main = threading.main_thread()
     if any(t is not main and not t.daemon and t.is_alive() and not t.name.startswith("linkcheck") for t in threading.enumerate()):
         sys.exit(code)  # the interpreter waits for it, as it would have
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # `python -m cProfile -m pipeline`, a debugger: they write their output after the run returns
     import atexit
 
     atexit._run_exitfuncs()  # (clears them: a fallback to sys.exit below does not run them twice)

@@ -697,3 +697,16 @@ def test_the_process_exit_does_not_wait_for_a_link_check_thread(site: Path) -> N
     done = _exit_run(site, "--stuck-fetch", "lint", "--select", "FM", "--no-cache", ".")
     assert done.returncode == 1 and done.stderr == "atexit ran\n"
     assert time.monotonic() - began < 30
+
+
+def test_a_profiled_run_exits_through_the_interpreter(site: Path, tmp_path: Path) -> None:
+    """`python -m cProfile -o F -m pipeline ...` wrote no F: the fast exit ended the process
+    before the profiler could write. Under a profiler or tracer the run exits as usual."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = tmp_path / "run.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "pipeline", "lint", "--select", "FM",
+                           "--no-cache", "."], cwd=site, env=env, capture_output=True, text=True, check=False)
+    assert "Found 5 errors" in done.stdout and out.stat().st_size > 0  # (cProfile itself exits 0)
