@@ -201,8 +201,10 @@ def _defaults_to_write(source: Path) -> dict[str, Any]:
     if "_drafts" in parts or parts.count("_posts") != 1:
         return values  # not published at the same path
     scoped = [d for d in site.defaults if d.path.strip("/") and d.applies_to_post(rel, site.collections_dir)]
-    # the published site's collections folder is DIR: a scope is read as written there
-    return {} if all(d.applies_to_post(rel) for d in scoped) else values
+    # the published site's collections folder is DIR: a plain scope is read as written there;
+    # a glob is globbed on disk from the site folder (FrontmatterDefaults#glob_scope), where
+    # the copy is not: `blog/_posts/*` matches nothing under DIR/blog/_posts
+    return {} if all("*" not in d.path and d.applies_to_post(rel) for d in scoped) else values
 
 
 def normalize(post: Post, fixes: Sequence[Fix], options: NormalizeOptions = NormalizeOptions()) -> Normalized:

@@ -429,6 +429,28 @@ def test_path_defaults_are_deep_merged_and_unpublished_posts_held(tmp_path: Path
     assert is_draft(read_post(tmp_path / "notes/_posts/2020-01-02-n.md")) == "draft (published: false)"
 
 
+@pytest.mark.parametrize(("scope", "written"), [
+    ("blog", False),  # a plain path: read from the collections folder, it covers the copy under DIR too
+    ("blog/_posts", False),
+    ("blog/_posts/*", True),  # a glob: Jekyll globs it on disk from the site folder, where the copy is not
+    ("*/_posts", True),
+    ("blog/*", True),
+])
+def test_glob_scoped_defaults_are_written_into_the_copy(tmp_path: Path, scope: str, written: bool) -> None:
+    """FrontmatterDefaults#glob_scope globs `site.source + scope` on disk: in the published
+    site (collections_dir: DIR) `blog/_posts/*` matches nothing under DIR/blog/_posts, so a
+    value it gave the source is lost unless written into the copy (Jekyll 4.3: extra: gl in
+    the source's build, empty in the published one)."""
+    from pipeline.post import read_post
+
+    (tmp_path / "_config.yml").write_text(f"defaults:\n  - scope: {{path: '{scope}'}}\n    values: {{extra: gl}}\n",
+                                          encoding="utf-8")
+    post = tmp_path / "blog/_posts/2020-01-02-x.md"
+    post.parent.mkdir(parents=True)
+    post.write_text("---\ntitle: X\n---\nbody\n", encoding="utf-8")
+    assert ("extra" in normalize(read_post(post), ()).front_matter) is written
+
+
 def test_a_post_whose_jekyll_tags_name_a_held_post_is_held_too(tmp_path: Path) -> None:
     """Jekyll stops the whole build on a post_url or link tag whose post is missing: holding
     back B (a typo) must hold back A (post_url to B), then C (link to A), but not D."""
