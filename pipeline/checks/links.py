@@ -506,12 +506,30 @@ class _SiteIndex:
         named = jekyll.post_url_pattern(name.strip("/"))
         if named is None:
             return False
+        return any(named.match(rel) for rel in self._unlinted(linking))
+
+    def deprecated_unlinted_post(self, linking: LinkFacts, name: str) -> str | None:
+        """The post_url name of a post no lint reads that Jekyll's deprecated matching finds
+        for `name` (the same slug on the same day, here by its file name), or None."""
+        m = _POST_URL_NAME.match(name.strip().lstrip("/"))
+        if m is None:
+            return None
+        try:
+            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        for rel in self._unlinted(linking):
+            if parse_name(Path(rel))[:2] == (day, m.group(4)):
+                return _name_from_parts(Path(rel).parts, Path(rel).stem, from_collections=True)
+        return None
+
+    def _unlinted(self, linking: LinkFacts) -> tuple[str, ...]:
         site = self.site_of(linking)
         collections = site.collections if site is not None else self.root_for(linking)
         found = self._other_posts.get(collections)
         if found is None:
             found = self._other_posts[collections] = _other_posts(collections)
-        return any(named.match(rel) for rel in found)
+        return found
 
     def root_for(self, post: LinkFacts) -> Path:
         folder = os.path.dirname(post.resolved)
@@ -705,10 +723,13 @@ def _post_url_name(resolved: str) -> str:
     """The name a post_url gives a post: its folders on one side of `_posts` (from the
     collections folder: `blog/_posts/x.md` and `_posts/blog/x.md` are both 'blog/x')."""
     rel = _collection_path(resolved)
-    parts = Path(rel).parts if rel is not None else Path(resolved).parts
+    return _name_from_parts(Path(rel).parts if rel is not None else Path(resolved).parts, Path(resolved).stem, rel is not None)
+
+
+def _name_from_parts(parts: tuple[str, ...], stem: str, from_collections: bool) -> str:
     at = len(parts) - 1 - parts[::-1].index("_posts")
-    before = parts[:at] if rel is not None else ()
-    return "/".join((*(before or parts[at + 1 : -1]), Path(resolved).stem))
+    before = parts[:at] if from_collections else ()
+    return "/".join((*(before or parts[at + 1 : -1]), stem))
 
 
 def _collection_path(resolved: str) -> str | None:
@@ -901,17 +922,24 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
     return findings
 
 
+def _deprecated_match(post: LinkFacts, link: Link, value: str, name: str) -> Finding:
+    return _finding(post.path, link, "LK002", f"post_url '{value}' names no post's file: Jekyll finds {name} only by "
+                    f"its deprecated matching (slug and day) and warns; write {{% post_url {name} %}}", Severity.WARNING)
+
+
 def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx: Context) -> Iterator[Finding]:
     target: LinkFacts | None = None
     if res.target is Target.POST_URL:
         target = index.post_url(res.value)
         if target is None and (target := index.deprecated_post_url(res.value)) is not None:
-            name = _post_url_name(target.resolved)
-            yield _finding(post.path, link, "LK002", f"post_url '{res.value}' names no post's file: Jekyll finds "
-                           f"{name} only by its deprecated matching (slug and day) and warns; write "
-                           f"{{% post_url {name} %}}", Severity.WARNING)
+            yield _deprecated_match(post, link, res.value, _post_url_name(target.resolved))
         if target is None:
-            if not index.unlinted_post(post, res.value):
+            if index.unlinted_post(post, res.value):
+                return
+            name = index.deprecated_unlinted_post(post, res.value)  # an .html post in blog/_posts, say
+            if name is not None:
+                yield _deprecated_match(post, link, res.value, name)
+            else:
                 yield _finding(post.path, link, "LK002", f"post_url names no post: '{res.value}'")
             return
         left_out = _left_out(target)

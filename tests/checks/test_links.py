@@ -642,3 +642,23 @@ def test_post_url_names_the_path_from_the_collections_folder(
 def test_post_url_to_a_post_lint_does_not_read(tmp_path: Path, files: dict[str, str], tag: str, codes: list[str]) -> None:
     found = lint(tmp_path, {**files, "_posts/2020-03-03-a.md": FM + f"[the post]({{% post_url {tag} %}})\n"}, offline=True)
     assert [f[3] for f in found] == codes
+
+
+# ... and Jekyll's deprecated matching (slug and day, with a warning) finds them too: built
+# with Jekyll 4.3, {% post_url 2020-01-02-h %} for blog/_posts/2020-01-02-h.html and
+# {% post_url 2020-1-2-h %} for _posts/2020-01-02-h.textile are links with a Deprecation
+# warning, not 'names no post'.
+@pytest.mark.parametrize(("where", "tag", "found"), [
+    ("blog/_posts/2020-01-02-h.html", "2020-01-02-h", [(Severity.WARNING, "write {% post_url blog/2020-01-02-h %}")]),
+    ("_posts/2019/2020-01-02-h.html", "2020-01-02-h", [(Severity.WARNING, "write {% post_url 2019/2020-01-02-h %}")]),
+    ("_posts/2020-01-02-h.textile", "2020-1-2-h", [(Severity.WARNING, "write {% post_url 2020-01-02-h %}")]),
+    ("_posts/2020-01-02-h.textile", "2020-1-3-h", [(Severity.ERROR, "post_url names no post: '2020-1-3-h'")]),
+    ("_posts/2020-01-02-h.textile", "2020-1-2-hh", [(Severity.ERROR, "post_url names no post: '2020-1-2-hh'")]),
+])
+def test_post_url_to_an_unread_post_by_the_deprecated_matching(tmp_path: Path, where: str, tag: str,
+                                                                found: list[tuple[Severity, str]]) -> None:
+    posts = write_site(tmp_path, {where: FM + "<p>h</p>\n", "_posts/2020-03-03-a.md": FM + f"[the post]({{% post_url {tag} %}})\n"})
+    ctx = context(tmp_path, offline=True)
+    result = list(links.check_site({p.display_path: links.collect(p, ctx) for p in posts if p.path.suffix == ".md"}, ctx, FakeClient()))
+    assert [(f.code, f.severity) for f in result] == [("LK002", severity) for severity, _ in found]
+    assert all(text in f.message for f, (_, text) in zip(result, found))
