@@ -220,6 +220,8 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
             fh.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # as a file opened for writing would be, not mkstemp's 0600
         os.replace(tmp, real)
+    except BrokenPipeError:  # `-o /dev/stdout | head -1`, a fifo whose reader left: as on stdout, a quiet 141
+        raise
     except OSError as exc:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -570,8 +570,9 @@ def test_config_paths_are_relative_to_the_config_file(tmp_path: Path, monkeypatc
 
 @pytest.mark.parametrize(
     "argv",
-    [["rules"], ["lint", "--select", "FM", "--no-cache", "."], ["lint", "--select", "FM", "--no-cache", "--format", "json", "."]],
-    ids=["rules", "lint-text", "lint-json"],
+    [["rules"], ["lint", "--select", "FM", "--no-cache", "."], ["lint", "--select", "FM", "--no-cache", "--format", "json", "."],
+     ["lint", "--select", "FM", "--no-cache", "--output", "/dev/stdout", "."]],  # was 'cannot write report: Broken pipe', exit 2
+    ids=["rules", "lint-text", "lint-json", "lint-output-dev-stdout"],
 )
 def test_a_reader_that_goes_away_is_no_internal_error(site: Path, argv: list[str]) -> None:
     """`pipeline lint | grep -q FM009` (or `| head -1`): when the reader closed the pipe the
