@@ -9,6 +9,7 @@ main process on the small per-post facts the map step returns, never on whole Po
 from __future__ import annotations
 
 import fnmatch
+import functools
 import hashlib
 import os
 import stat
@@ -86,10 +87,17 @@ def _excluded(path: Path, patterns: Sequence[str], root: Path | None = None) -> 
     path from the config's folder, so `_posts/old/*` holds however the folder was named."""
     names = [path.as_posix(), path.name]
     if root is not None:
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-        if not rel.startswith(".."):
-            names.append(Path(rel).as_posix())
+        file, top = os.path.abspath(path), os.path.abspath(root)
+        # and the real path: a file named through a symlink to the site ($PWD in a linked folder)
+        for rel in {os.path.relpath(file, top), os.path.relpath(os.path.join(_real_folder(os.path.dirname(file)), path.name), _real_folder(top))}:
+            if not rel.startswith(".."):
+                names.append(Path(rel).as_posix())
     return any(fnmatch.fnmatch(name, p) for p in patterns for name in names)
+
+
+@functools.lru_cache(maxsize=256)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def discover(paths: Sequence[str | Path], exclude: Sequence[str] = (), root: Path | None = None) -> list[Path]:

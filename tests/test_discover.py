@@ -44,7 +44,9 @@ def test_every_jekyll_markdown_extension_is_found(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("cwd", "given"),
-    [(".", "_posts"), (".", "{tmp}/_posts"), ("_posts", "."), ("elsewhere", "../_posts"), ("elsewhere", "{tmp}/_posts")],
+    [(".", "_posts"), (".", "{tmp}/_posts"), ("_posts", "."), ("elsewhere", "../_posts"), ("elsewhere", "{tmp}/_posts"),
+     # through a symlink to the site ($PWD under a linked folder; /tmp is /private/tmp on macOS)
+     (".", "{tmp}/alias/_posts"), ("elsewhere", "../alias/_posts")],
 )
 def test_exclude_patterns_read_from_the_config_folder_however_the_paths_are_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, given: str
@@ -54,6 +56,7 @@ def test_exclude_patterns_read_from_the_config_folder_however_the_paths_are_give
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(FM, encoding="utf-8")
     (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path)
     monkeypatch.chdir(tmp_path / cwd)
     found = discover([given.format(tmp=tmp_path)], ["_posts/old/*"], root=tmp_path)
     assert [p.name for p in found] == ["2020-01-01-a.md"]
