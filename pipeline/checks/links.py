@@ -394,10 +394,19 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
     defaults = site.post_defaults(Path(resolved)) if site is not None else {}
     when = jekyll.post_date(post.front_matter, post.name_date, site)
     return LinkFacts(
-        post.display_path, resolved, post.ok, post.slug, anchors(post) if post.ok else frozenset(), links,
+        post.display_path, resolved, post.ok, _data_slug(post), anchors(post) if post.ok else frozenset(), links,
         _published_at(post, Path(resolved), site), when.isoformat() if when else "",
         post.front_matter.get("published", defaults.get("published")) is not False,
     )
+
+
+def _data_slug(post: Post) -> str | None:
+    """Jekyll's data["slug"]: the `slug:` key, else the file name's (`||=`: nil or false
+    gives way); one that is not text matches no post_url name."""
+    given = post.front_matter.get("slug")
+    if given is None or given is False:
+        return post.slug
+    return given if isinstance(given, str) else None
 
 
 def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) -> str | None:
@@ -438,6 +447,7 @@ class _SiteIndex:
         self._declared: dict[Path, dict[Path, str]] = {}  # by site root: each such page's permalink
         self._renamed_posts: list[str] | None = None
         self._by_slug: dict[str, list[str]] | None = None  # file name slug -> posts, built when first asked
+        self._by_day: dict[str, list[str]] | None = None  # file name date -> posts, likewise
         self._other_posts: dict[Path, tuple[str, ...]] = {}  # by collections folder: posts not in Markdown
 
     def facts(self, resolved: str) -> LinkFacts | None:
@@ -482,13 +492,26 @@ class _SiteIndex:
             day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-        for resolved in self.with_slug(m.group(4)):
+        slug = m.group(4)
+        # by the file name's slug, then (a `slug:` key) among the posts named for that day
+        for resolved in dict.fromkeys((*self.with_slug(slug), *self.named_on(day))):
             if "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
                 continue
             facts = self.facts(resolved)
-            if facts is not None and facts.date == day:
+            if facts is not None and facts.date == day and facts.slug == slug:  # data["slug"], `slug:` first
                 return facts
         return None
+
+    def named_on(self, day: str) -> list[str]:
+        """The posts whose file name has this date (ISO), indexed once as `with_slug`."""
+        if self._by_day is None:
+            self._by_day = {}
+            for paths in self.by_name.values():
+                for resolved in paths:
+                    named = parse_name(Path(resolved))[0]
+                    if named is not None:
+                        self._by_day.setdefault(named.isoformat(), []).append(resolved)
+        return self._by_day.get(day, [])
 
     def with_slug(self, slug: str) -> list[str]:
         """The posts whose file name has this slug (indexed once: a lookup per link made the

@@ -612,6 +612,12 @@ def test_post_url_by_jekylls_deprecated_matching(tmp_path: Path, tag: str, found
     ("_posts/2020/2020-07-27-x.md", "", "2020-07-27-x", [("LK002", Severity.WARNING)]),
     ("blog/_posts/2020-07-27-x.md", "date: 2020-02-03\n", "2020-07-27-x", [("LK002", Severity.ERROR)]),
     ("a/blog/_posts/2020-07-27-x.md", "", "blog/2020-07-27-x", [("LK002", Severity.WARNING)]),
+    # the deprecated matching compares the post's slug: its `slug:` key first (Jekyll 4.3: 'Could
+    # not find post "2020-7-27-x"' for blog/_posts/2020-07-27-x.md with slug: custom; 2020-07-27-custom
+    # is found, with the warning)
+    ("blog/_posts/2020-07-27-x.md", "slug: custom\n", "2020-7-27-x", [("LK002", Severity.ERROR)]),
+    ("blog/_posts/2020-07-27-x.md", "slug: custom\n", "2020-07-27-custom", [("LK002", Severity.WARNING)]),
+    ("blog/_posts/2020-07-27-x.md", "slug: custom\n", "blog/2020-07-27-x", []),
 ])
 def test_post_url_names_the_path_from_the_collections_folder(
     tmp_path: Path, where: str, front: str, tag: str, found: list[tuple[str, Severity]]
