@@ -132,11 +132,15 @@ def _not_a_post(post: Post) -> str | None:
     site = jekyll.nearest_site(path)
     if site is None or not path.is_relative_to(site.collections):
         return None
-    hidden = next((p for p in path.relative_to(site.collections).parts[:-1]
-                   if p.startswith("_") and p not in ("_posts", "_drafts")), None)
-    if hidden is None:
-        return None
-    return f"it is under {hidden}/, which Jekyll reads as a collection or skips, never as posts; posts go in _posts/"
+    folders = path.relative_to(site.collections).parts[:-1]
+    hidden = next((p for p in folders if p.startswith("_") and p not in ("_posts", "_drafts")), None)
+    if hidden is not None:
+        return f"it is under {hidden}/, which Jekyll reads as a collection or skips, never as posts; posts go in _posts/"
+    magic = next((i for i, p in enumerate(folders) if p in ("_posts", "_drafts")), None)
+    above = "/".join(folders[:magic])
+    if above and not site.published(above):  # `exclude: [archive]`: EntryFilter skips archive/_posts too
+        return f"it is under {above}/, which the site's exclude leaves out: Jekyll never builds it"
+    return None
 
 
 def check_slug(slug: str | None) -> str | None:

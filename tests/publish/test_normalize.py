@@ -384,6 +384,26 @@ def test_a_file_jekyll_never_reads_as_a_post_is_not_published_as_one(tmp_path: P
         "posts go in _posts/")
 
 
+@pytest.mark.parametrize(("rel", "folder"), [
+    ("archive/_posts/2020-01-05-apple.md", "archive"),
+    ("old/news/_posts/2020-01-05-apple.md", "old/news"),
+    ("blog/_posts/2020-01-05-apple.md", None),
+])
+def test_a_post_under_a_folder_the_site_excludes_is_not_published(tmp_path: Path, rel: str, folder: str | None) -> None:
+    """`exclude: [archive]`: Jekyll 4.3 never built archive/_posts/x.md, and published as
+    DIR/archive/_posts/x.md the published site gained /archive/2020/01/05/apple.html."""
+    (tmp_path / "_config.yml").write_text("exclude: [archive, 'old/*']\n", encoding="utf-8")
+    source = tmp_path / rel
+    source.parent.mkdir(parents=True)
+    source.write_text("---\ntitle: R\nlayout: post\n---\nr\n", encoding="utf-8")
+    planned = plan_post(load_post(source, source.read_bytes()), [], PlanOptions())
+    if folder is None:
+        assert getattr(planned, "relpath", None) == rel
+    else:
+        assert getattr(planned, "reason", None) == (
+            f"cannot be published: it is under {folder}/, which the site's exclude leaves out: Jekyll never builds it")
+
+
 def test_a_dated_file_outside_a_site_is_a_post_to_publish(tmp_path: Path) -> None:
     source = tmp_path / "posts" / "2020-01-05-apple.md"
     source.parent.mkdir(parents=True)
