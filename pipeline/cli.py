@@ -110,6 +110,11 @@ def run() -> NoReturn:
     except BrokenPipeError:
         _silence_stdout()
         code = ExitCode.BROKEN_PIPE
+    except OSError as exc:  # a full disk: the command said so when it wrote; what is left buffered is dropped
+        _silence_stdout()
+        if code == ExitCode.OK or code == ExitCode.FINDINGS:
+            sys.stderr.write(f"pipeline: error: cannot write to standard output: {exc.strerror or exc}\n")
+            code = ExitCode.ERROR
     # The interpreter's final collections walk every object the run made (a links run: 30
     # to 70 ms) and nothing left needs them: files and caches are closed, and atexit
     # handlers (a LanguageTool server's shutdown) still run. Frozen objects are not walked.

@@ -203,7 +203,13 @@ def _emit(args: argparse.Namespace, text: str, out: TextIO) -> None:
     """
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if not args.output:
-        out.write(_encodable(text, getattr(out, "encoding", None), json_text=args.format in ("json", "sarif")))
+        try:
+            out.write(_encodable(text, getattr(out, "encoding", None), json_text=args.format in ("json", "sarif")))
+            out.flush()  # a full disk or a device that refuses says so here, with its reason
+        except BrokenPipeError:
+            raise
+        except OSError as exc:  # `> /dev/full`: a usage problem, not a bug in pipeline
+            raise PathError(f"cannot write the report to standard output: {exc.strerror or exc}") from None
         return
     target: Path = args.output
     tmp: str | None = None
