@@ -25,6 +25,7 @@ from pipeline.findings import Finding, Severity
 from pipeline.links_extract import (
     Extracted,
     Link,
+    LinkKind,
     Resolved,
     Target,
     extract,
@@ -881,7 +882,8 @@ def summarize(facts: LinkFacts) -> LinkFacts:
 def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:
     """Links that need other posts, the disk or the network; ``client`` is for tests and embedding."""
     linted = [f for f in facts.values() if f is not None and f.ok]
-    needs_site = any(resolve(link).target is not Target.EXTERNAL for post in linted for link in post.links)
+    needs_site = any(not _plainly_external(link) and resolve(link).target is not Target.EXTERNAL
+                     for post in linted for link in post.links)
     # Listing the site's posts costs a directory walk; only when a link needs it.
     index = _SiteIndex(linted, ctx, ctx.site if ctx.site is not None and needs_site else None)
     external: dict[str, list[tuple[LinkFacts, Link]]] = {}
@@ -890,8 +892,8 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
     online = bool(_option(ctx, "check_external")) and not ctx.offline  # else external links are not gathered
     for post in linted:
         for link in post.links:
-            if excluded(link.url):
-                continue
+            if excluded(link.url) or not online and _plainly_external(link):
+                continue  # offline, such a link has no finding here: skip resolving it (a fresh Link, unpickled)
             res = resolve(link)
             if res.target is Target.EXTERNAL:
                 if online:  # offline, their keys went unused (a fifth of an offline site check)
@@ -901,6 +903,15 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
     if external and online:
         findings.extend(_external(external, ctx, client))
     return findings
+
+
+def _plainly_external(link: Link) -> bool:
+    """Does `link` resolve to an external URL, or else to a malformed or skipped one (never a
+    post, a file or an anchor here)? A cheap test on its text: an http(s) scheme and no Liquid.
+    (tests/checks/test_links_plainly_external.py holds it to `resolve`.)"""
+    url = link.url
+    return (link.kind is not LinkKind.POST_URL and link.kind is not LinkKind.LIQUID_LINK
+            and url[:8].lower().startswith(("http://", "https://")) and "{{" not in url and "{%" not in url)
 
 
 def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx: Context) -> Iterator[Finding]:
