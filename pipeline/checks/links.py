@@ -34,7 +34,15 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import MARKDOWN_EXTS, POST_MEMO, Post, inline_children, parse_name, post_site, real_path
+from pipeline.post import (
+    MARKDOWN_EXTS,
+    POST_MEMO,
+    Post,
+    inline_children,
+    parse_name,
+    post_site,
+    real_path,
+)
 from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
