@@ -32,14 +32,23 @@ def code_fingerprint() -> str:
     return stamp.hexdigest()
 
 
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a readable, normal-size regular file (not a link), else None (the caller
+    then reads it through post.read_post, which says why)."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # a FIFO would block the read
+            return None
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
 def content_key(path: Path, salt: str) -> tuple[str | None, bytes | None]:
     """(cache key, file bytes); (None, None) when the file is not a readable, normal-size file."""
-    try:
-        st = path.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:  # a FIFO would block the read
-            return None, None
-        data = path.read_bytes()
-    except OSError:
+    data = read_regular(path)
+    if data is None:
         return None, None
     digest = hashlib.blake2b(data, digest_size=20)
     # The path as typed (the findings carry it) and where the file really is (relative links,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import re
 import stat
@@ -23,6 +24,8 @@ from pipeline.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from pipeline.jekyll import SiteConfig
 
 # Jekyll's post file name: YYYY-MM-DD-slug.ext (jekyll/lib/jekyll/document.rb DATE_FILENAME_MATCHER).
 NAME_RE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
@@ -71,6 +74,22 @@ class Post:
     def token_line(self, token: Token) -> int:
         """File line (1-based) where a block token starts; the body start if it has no map."""
         return (token.map[0] if token.map else 0) + self.body_start_line
+
+
+@functools.lru_cache(maxsize=POST_MEMO)
+def real_path(post: Post) -> str:
+    """Where the post's file really is (os.path.realpath: a symlink loop does not raise),
+    worked out once per post: three checkers asked, at a stat of every folder each time."""
+    return os.path.realpath(post.path)
+
+
+@functools.lru_cache(maxsize=POST_MEMO)
+def post_site(post: Post) -> SiteConfig | None:
+    """The Jekyll site of the post's real file (jekyll.nearest_site), looked up once per post:
+    its defaults, date and URL are each asked for by another checker."""
+    from pipeline.jekyll import nearest_site
+
+    return nearest_site(Path(real_path(post)))
 
 
 def _finding(path: Path, line: int, code: str, message: str, col: int = 1) -> Finding:

@@ -25,7 +25,7 @@ from pipeline.config import Config
 from pipeline.errors import PathError, PipelineError
 from pipeline.findings import Finding, Severity
 from pipeline.jekyll import CONFIG_NAMES, nearest_site
-from pipeline.lintcache import LintCache, content_key
+from pipeline.lintcache import LintCache, content_key, read_regular
 from pipeline.post import MARKDOWN_EXTS, Post, read_post
 from pipeline.records import fast_pickle
 from pipeline.registry import Context, Decision, Site, available_checkers, load_checker
@@ -290,9 +290,13 @@ def _salt(job: _Job, checkers: Sequence[ModuleType]) -> str:
 
 
 def _lookup(file: Path, salt: str, cache: LintCache | None, summary: bool) -> tuple[str | None, bytes | None, FileResult | None, bool]:
-    """(cache key, file bytes, cached result or None, whether that is already a summary)."""
+    """(cache key, file bytes, cached result or None, whether that is already a summary).
+    Without a cache no key: nothing reads one then (the site's keys serve the cache alone),
+    and hashing each file with its real path cost a fortieth of a cold run."""
+    if cache is None:
+        return None, read_regular(file), None, False
     key, data = content_key(file, salt)
-    if cache is None or not key:
+    if not key:
         return key, data, None, False
     if summary:
         small = cache.get(f"{key}:summary")

@@ -13,8 +13,8 @@ from typing import Any
 from pipeline import frontmatter_parse as fmp
 from pipeline.errors import ConfigError
 from pipeline.findings import Finding, Severity
-from pipeline.jekyll import default_keys, nearest_site, parse_datetime, site_day
-from pipeline.post import Post, parse_name
+from pipeline.jekyll import parse_datetime, site_day
+from pipeline.post import Post, parse_name, post_site, real_path
 from pipeline.registry import Context, Option, Rule
 
 NAME = "frontmatter"
@@ -125,7 +125,11 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         return
     fm, lines = post.front_matter, post.key_lines
     where = max(post.fm_end_line, 1)
-    defaults = default_keys(post.path.resolve()) if ctx.options.get("jekyll_defaults", True) else frozenset()
+    if ctx.options.get("jekyll_defaults", True):  # jekyll.default_keys, from the post's memoised site
+        site = post_site(post)
+        defaults = frozenset(site.post_defaults(Path(real_path(post))) if site is not None else ())
+    else:
+        defaults = frozenset()
     for key in ctx.options.get("required", ["title", "layout"]):
         value = fm.get(key)
         if key in defaults and (key not in fm or value is None):
@@ -144,7 +148,7 @@ def check(post: Post, ctx: Context) -> Iterable[Finding]:
         when = parse_datetime(fm["date"])
         if when is None:
             yield _err(post, line, "FM011", f"date {str(fm['date'])!r} is not a valid date (use YYYY-MM-DD HH:MM:SS +ZZZZ)")
-        elif post.name_date and (day := site_day(when, site := nearest_site(post.path.resolve()))) != post.name_date:
+        elif post.name_date and (day := site_day(when, site := post_site(post))) != post.name_date:
             if day == when.date():
                 yield _err(post, line, "FM012", f"date {day.isoformat()} differs from the file name date {post.name_date.isoformat()}")
             else:  # the day as written may even match: Jekyll files the post by the day in the site's zone

@@ -25,6 +25,7 @@ from pipeline.findings import Finding, Severity
 from pipeline.links_extract import (
     Extracted,
     Link,
+    LinkKind,
     Resolved,
     Target,
     extract,
@@ -33,7 +34,15 @@ from pipeline.links_extract import (
     resolve,
 )
 from pipeline.markdown import anchors
-from pipeline.post import MARKDOWN_EXTS, POST_MEMO, Post, inline_children, parse_name
+from pipeline.post import (
+    MARKDOWN_EXTS,
+    POST_MEMO,
+    Post,
+    inline_children,
+    parse_name,
+    post_site,
+    real_path,
+)
 from pipeline.records import fast_pickle
 from pipeline.registry import Context, Option, Rule
 
@@ -279,7 +288,7 @@ def _baseurl_twice(post: Post, link: Link, res: Resolved) -> Iterator[Finding]:
     if link.line > len(post.lines):
         return
     m = _BASEURL_BEFORE_TAG.search(post.lines[link.line - 1][: link.col - 1])
-    site = jekyll.nearest_site(post.path.resolve()) if m else None
+    site = post_site(post) if m else None
     if m is None or site is None or not site.baseurl:
         return
     tag = "post_url" if res.target is Target.POST_URL else "link"
@@ -389,8 +398,8 @@ def collect(post: Post, ctx: Context) -> LinkFacts:
     """The links that need other posts, the disk or the network, plus this post's anchors,
     and what Jekyll makes of the post: its URL, its date, whether it is published."""
     links = tuple(link for link in extracted(post).links if resolve(link).target in _SITE_TARGETS) if post.ok else ()
-    resolved = os.path.realpath(post.path)  # realpath: a symlink loop does not raise
-    site = jekyll.nearest_site(Path(resolved))  # looked up once: the URL, the defaults and the date need it
+    resolved = real_path(post)  # realpath: a symlink loop does not raise
+    site = post_site(post)  # looked up once: the URL, the defaults and the date need it
     defaults = site.post_defaults(Path(resolved)) if site is not None else {}
     when = jekyll.post_date(post.front_matter, post.name_date, site)
     return LinkFacts(
@@ -925,22 +934,25 @@ def summarize(facts: LinkFacts) -> LinkFacts:
 def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: LinkClient | None = None) -> Iterable[Finding]:
     """Links that need other posts, the disk or the network; ``client`` is for tests and embedding."""
     linted = [f for f in facts.values() if f is not None and f.ok]
-    needs_site = any(resolve(link).target is not Target.EXTERNAL for post in linted for link in post.links)
+    needs_site = any(not _plainly_external(link) and resolve(link).target is not Target.EXTERNAL
+                     for post in linted for link in post.links)
     # Listing the site's posts costs a directory walk; only when a link needs it.
     index = _SiteIndex(linted, ctx, ctx.site if ctx.site is not None and needs_site else None)
     external: dict[str, list[tuple[LinkFacts, Link]]] = {}
     findings: list[Finding] = []
     excluded = _exclusion(ctx)
+    online = bool(_option(ctx, "check_external")) and not ctx.offline  # else external links are not gathered
     for post in linted:
         for link in post.links:
-            if excluded(link.url):
-                continue
+            if excluded(link.url) or not online and _plainly_external(link):
+                continue  # offline, such a link has no finding here: skip resolving it (a fresh Link, unpickled)
             res = resolve(link)
             if res.target is Target.EXTERNAL:
-                external.setdefault(_url_key(res, ctx), []).append((post, link))
+                if online:  # offline, their keys went unused (a fifth of an offline site check)
+                    external.setdefault(_url_key(res, ctx), []).append((post, link))
             else:
                 findings.extend(_internal(post, link, res, index, ctx))
-    if external and _option(ctx, "check_external") and not ctx.offline:
+    if external and online:
         findings.extend(_external(external, ctx, client))
     return findings
 
@@ -948,6 +960,15 @@ def check_site(facts: Mapping[str, LinkFacts | None], ctx: Context, client: Link
 def _deprecated_match(post: LinkFacts, link: Link, value: str, name: str) -> Finding:
     return _finding(post.path, link, "LK002", f"post_url '{value}' names no post's file: Jekyll finds {name} only by "
                     f"its deprecated matching (slug and day) and warns; write {{% post_url {name} %}}", Severity.WARNING)
+
+
+def _plainly_external(link: Link) -> bool:
+    """Does `link` resolve to an external URL, or else to a malformed or skipped one (never a
+    post, a file or an anchor here)? A cheap test on its text: an http(s) scheme and no Liquid.
+    (tests/checks/test_links_plainly_external.py holds it to `resolve`.)"""
+    url = link.url
+    return (link.kind is not LinkKind.POST_URL and link.kind is not LinkKind.LIQUID_LINK
+            and url[:8].lower().startswith(("http://", "https://")) and "{{" not in url and "{%" not in url)
 
 
 def _internal(post: LinkFacts, link: Link, res: Resolved, index: _SiteIndex, ctx: Context) -> Iterator[Finding]:
