@@ -11,8 +11,9 @@
   "paragraph", so the paragraph restores that).
 - First-character gates: fence, blockquote, hr, list, html_block, heading and reference
   return False unless their line starts with one of a few characters (table: unless the
-  next line does); each is called behind a gate that asks that first, and the fused walk
-  skips the terminators on a line none of them can start.
+  next line does); each but blockquote and list (they nest: see `_NESTING`) is called
+  behind a gate that asks that first, and the fused walk skips the terminators on a line
+  none of them can start.
 - `normalize_if_needed`: the core normalize rule only on text with a CR or a NUL.
 
 All are installed through the parser's own rule API (`ruler.at`), and only on the
@@ -60,7 +61,7 @@ def install(md: Any) -> bool:
     for rule in list(ruler.__rules__):
         if rule.name == "lheading" and rule.fn is lheading:
             ruler.at("lheading", lheading_or_paragraph, {"alt": list(rule.alt)})
-        elif rule.fn in _FIRST_CHARS:
+        elif rule.fn in _FIRST_CHARS and rule.fn not in _NESTING:
             ruler.at(rule.name, _gated(rule.fn, _FIRST_CHARS[rule.fn]), {"alt": list(rule.alt)})
         elif rule.fn is table:
             ruler.at(rule.name, _gated_table, {"alt": list(rule.alt)})
@@ -79,6 +80,14 @@ _FIRST_CHARS: dict[Any, str] = {
     heading: "#",
     reference: "[",
 }
+
+
+# blockquote and list nest: they run the block tokenizer on their content, so a gate in front of
+# them would be one Python frame more a nesting level (68 frames for markdown-it's 48 at the
+# preset's maxNesting of 20; 610 for 410 at 1000), and RecursionError where markdown-it parses.
+# They stay in the ruler as they are (their own first test is cheap); the fused walk still skips
+# them on a line that starts with none of their characters.
+_NESTING = (blockquote, list_block)
 
 
 def _gated(rule: Any, first: str) -> Any:
@@ -117,7 +126,7 @@ def normalize_if_needed(state: Any) -> None:
 @functools.lru_cache(maxsize=8)
 def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
     """(every character a paragraph terminator in `rules` can start with, whether one is the
-    gated table rule); (None, False) when one of them is not gated."""
+    gated table rule); (None, False) when one of them is neither gated nor in `_NESTING`."""
     chars = ""
     table_ends = False
     for rule in rules:
@@ -125,6 +134,8 @@ def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
             table_ends = True
         elif getattr(rule, "first_chars", None) is not None:
             chars += rule.first_chars
+        elif rule in _NESTING:
+            chars += _FIRST_CHARS[rule]
         else:
             return None, False
     return chars, table_ends

@@ -83,3 +83,36 @@ def test_each_chain_keeps_its_rules(chain: str) -> None:
     plain, fused = names(_PLAIN), names(_FUSED)
     assert len(plain) == len(fused)
     assert [n for n in fused if n != "lheading_or_paragraph"] == [n for n in plain if n != "lheading"]
+
+
+def _stack_depth(md: Any, text: str) -> int:
+    """The deepest Python call stack (frames below the parse) that parsing `text` reaches."""
+    import sys
+
+    depth = [0, 0]
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        if event == "call":
+            depth[0] += 1
+            depth[1] = max(depth[1], depth[0])
+        elif event == "return":
+            depth[0] -= 1
+
+    sys.setprofile(profile)
+    try:
+        md.parse(text, {})
+    finally:
+        sys.setprofile(None)
+    return depth[1]
+
+
+@pytest.mark.parametrize("text", ["> " * 200 + "a\nb\n", "- " * 200 + "a\n---\n", "1. " * 100 + "```\nx\n```\n",
+                                  "> - " * 60 + "a\n> b\n"], ids=["quotes", "bullets", "ordered", "mixed"])
+def test_nesting_costs_no_frame_more(text: str) -> None:
+    """Blockquotes and lists nest through the block tokenizer: a gate in front of them would add
+    a frame a level, and raise RecursionError where markdown-it parses (a raised maxNesting, a
+    parse from deep in the stack). At most the one frame of a gate at the innermost level."""
+    plain, fused = _build(False), _build(True)
+    plain.options["maxNesting"] = fused.options["maxNesting"] = 1000
+    assert _stream(fused, text) == _stream(plain, text)
+    assert _stack_depth(fused, text) <= _stack_depth(plain, text) + 1
