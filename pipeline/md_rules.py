@@ -8,7 +8,8 @@
   (markdown_it/rules_block/lheading.py, MIT) that, finding no underline, builds the
   paragraph from its own walk: the tokens and the state left behind are the ones the two
   rules make in turn, quirks included (a failed lheading leaves `parentType` as
-  "paragraph", so the paragraph restores that).
+  "paragraph", so the paragraph restores that). Only where paragraph is the rule asked next
+  (`_paragraph_next`); elsewhere it is lheading alone.
 - First-character gates: fence, blockquote, hr, list, html_block, heading and reference
   return False unless their line starts with one of a few characters (table: unless the
   next line does); each but blockquote and list (they nest: see `_NESTING`) is called
@@ -141,8 +142,20 @@ def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
     return chars, table_ends
 
 
+@functools.lru_cache(maxsize=8)
+def _paragraph_next(rules: tuple[Any, ...]) -> bool:
+    """Whether paragraph is the rule the block parser asks right after the fused one (not when
+    a plugin's rule stands between them, as deflist's does, nor with paragraph disabled)."""
+    for rule, after in zip(rules, rules[1:]):
+        if rule is lheading_or_paragraph:
+            return after is paragraph
+    return False
+
+
 def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     """lheading; where it finds no underline, the paragraph the next rule would make."""
+    if not _paragraph_next(tuple(state.md.block.ruler.getRules(""))):
+        return lheading(state, startLine, endLine, silent)
     if silent or endLine != state.lineMax or state.is_code_block(startLine):
         # paragraph walks to lineMax, lheading to endLine: one walk serves both only when
         # they agree (always, as the block parser calls them)

@@ -116,3 +116,37 @@ def test_nesting_costs_no_frame_more(text: str) -> None:
     plain.options["maxNesting"] = fused.options["maxNesting"] = 1000
     assert _stream(fused, text) == _stream(plain, text)
     assert _stack_depth(fused, text) <= _stack_depth(plain, text) + 1
+
+
+def _term(state: Any, startLine: int, endLine: int, silent: bool) -> bool:
+    """A plugin's block rule (as deflist's) that markdown-it asks after lheading, before paragraph."""
+    if not state.src.startswith("Term", state.bMarks[startLine] + state.tShift[startLine]):
+        return False
+    if not silent:
+        state.line = startLine + 1
+        state.push("term", "", 0).map = [startLine, state.line]
+    return True
+
+
+@pytest.mark.parametrize("change", ["rule_before_paragraph", "paragraph_disabled"])
+@pytest.mark.parametrize("installed", ["before", "after"])
+def test_a_paragraph_only_where_paragraph_is_next(change: str, installed: str) -> None:
+    """The fused rule makes the paragraph only when paragraph is the rule markdown-it asks next."""
+    def build(fused: bool) -> Any:
+        md = _build(fused and installed == "before")
+        if change == "rule_before_paragraph":
+            md.block.ruler.before("paragraph", "term", _term)
+        else:
+            md.disable("paragraph")
+        if fused and installed == "after":
+            md_rules.install(md)
+        return md
+
+    def stream(md: Any, text: str) -> Any:
+        try:
+            return _stream(md, text)
+        except RuntimeError as e:
+            return str(e)
+
+    for text in ["Term\n", "a\nb\n", "a\n===\n", "    a\nb\n"]:
+        assert stream(build(True), text) == stream(build(False), text), text
