@@ -51,6 +51,20 @@ def test_fused_rule_tokens_match_markdown_its_own(text: str) -> None:
     assert _stream(_FUSED, text) == _stream(_PLAIN, text)
 
 
+# Characters by the one: markdown punctuation, indentation, line ends of every kind, NUL, and
+# Unicode spaces that are no Markdown whitespace.
+characters = st.text(alphabet="#>-*_+=~`|[]():<!/.\n\t 0123456789abZ\r\0\u00a0\u2028", max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=characters, html=st.booleans(), max_nesting=st.sampled_from([20, 3, 1]))
+def test_any_characters_parse_alike(text: str, html: bool, max_nesting: int) -> None:
+    plain, fused = _build(False), _build(True)
+    for md in (plain, fused):
+        md.options["html"], md.options["maxNesting"] = html, max_nesting
+    assert _stream(fused, text) == _stream(plain, text)
+
+
 @pytest.mark.parametrize("text", [
     "a\nb\n===\n", "a\n---\n", "a\n- b\n", "> a\nb\n---\n", "- a\n b\n ---\n", "a\n    ---\n",
     "    code\na\n===\n", "| a |\n|---|\nb\n---\n", "> a\n> b\n>\n---\n", "1. a\n2. b\n   ===\n",
