@@ -142,19 +142,25 @@ def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
     return chars, table_ends
 
 
-@functools.lru_cache(maxsize=8)
-def _paragraph_next(rules: tuple[Any, ...]) -> bool:
+_LAST_CHAIN: tuple[Any, bool] = (None, False)  # the block rule list last asked about, its answer
+
+
+def _paragraph_next(rules: list[Any]) -> bool:
     """Whether paragraph is the rule the block parser asks right after the fused one (not when
-    a plugin's rule stands between them, as deflist's does, nor with paragraph disabled)."""
-    for rule, after in zip(rules, rules[1:]):
-        if rule is lheading_or_paragraph:
-            return after is paragraph
-    return False
+    a plugin's rule stands between them, as deflist's does, nor with paragraph disabled).
+    `rules` is the ruler's cached list, the same object until the rules change."""
+    global _LAST_CHAIN
+    last = _LAST_CHAIN
+    if last[0] is rules:
+        return last[1]
+    answer = any(rule is lheading_or_paragraph and after is paragraph for rule, after in zip(rules, rules[1:]))
+    _LAST_CHAIN = (rules, answer)
+    return answer
 
 
 def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     """lheading; where it finds no underline, the paragraph the next rule would make."""
-    if not _paragraph_next(tuple(state.md.block.ruler.getRules(""))):
+    if not _paragraph_next(state.md.block.ruler.getRules("")):
         return lheading(state, startLine, endLine, silent)
     if silent or endLine != state.lineMax or state.is_code_block(startLine):
         # paragraph walks to lineMax, lheading to endLine: one walk serves both only when
