@@ -8,11 +8,13 @@
   (markdown_it/rules_block/lheading.py, MIT) that, finding no underline, builds the
   paragraph from its own walk: the tokens and the state left behind are the ones the two
   rules make in turn, quirks included (a failed lheading leaves `parentType` as
-  "paragraph", so the paragraph restores that).
+  "paragraph", so the paragraph restores that). Only where paragraph is the rule asked next
+  (`_paragraph_next`); elsewhere it is lheading alone.
 - First-character gates: fence, blockquote, hr, list, html_block, heading and reference
   return False unless their line starts with one of a few characters (table: unless the
-  next line does); each is called behind a gate that asks that first, and the fused walk
-  skips the terminators on a line none of them can start.
+  next line does); each but blockquote and list (they nest: see `_NESTING`) is called
+  behind a gate that asks that first, and the fused walk skips the terminators on a line
+  none of them can start.
 - `normalize_if_needed`: the core normalize rule only on text with a CR or a NUL.
 
 All are installed through the parser's own rule API (`ruler.at`), and only on the
@@ -60,7 +62,7 @@ def install(md: Any) -> bool:
     for rule in list(ruler.__rules__):
         if rule.name == "lheading" and rule.fn is lheading:
             ruler.at("lheading", lheading_or_paragraph, {"alt": list(rule.alt)})
-        elif rule.fn in _FIRST_CHARS:
+        elif rule.fn in _FIRST_CHARS and rule.fn not in _NESTING:
             ruler.at(rule.name, _gated(rule.fn, _FIRST_CHARS[rule.fn]), {"alt": list(rule.alt)})
         elif rule.fn is table:
             ruler.at(rule.name, _gated_table, {"alt": list(rule.alt)})
@@ -79,6 +81,14 @@ _FIRST_CHARS: dict[Any, str] = {
     heading: "#",
     reference: "[",
 }
+
+
+# blockquote and list nest: they run the block tokenizer on their content, so a gate in front of
+# them would be one Python frame more a nesting level (68 frames for markdown-it's 48 at the
+# preset's maxNesting of 20; 610 for 410 at 1000), and RecursionError where markdown-it parses.
+# They stay in the ruler as they are (their own first test is cheap); the fused walk still skips
+# them on a line that starts with none of their characters.
+_NESTING = (blockquote, list_block)
 
 
 def _gated(rule: Any, first: str) -> Any:
@@ -117,7 +127,7 @@ def normalize_if_needed(state: Any) -> None:
 @functools.lru_cache(maxsize=8)
 def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
     """(every character a paragraph terminator in `rules` can start with, whether one is the
-    gated table rule); (None, False) when one of them is not gated."""
+    gated table rule); (None, False) when one of them is neither gated nor in `_NESTING`."""
     chars = ""
     table_ends = False
     for rule in rules:
@@ -125,13 +135,33 @@ def _terminator_starts(rules: tuple[Any, ...]) -> tuple[str | None, bool]:
             table_ends = True
         elif getattr(rule, "first_chars", None) is not None:
             chars += rule.first_chars
+        elif rule in _NESTING:
+            chars += _FIRST_CHARS[rule]
         else:
             return None, False
     return chars, table_ends
 
 
+_LAST_CHAIN: tuple[Any, bool] = (None, False)  # the block rule list last asked about, its answer
+
+
+def _paragraph_next(rules: list[Any]) -> bool:
+    """Whether paragraph is the rule the block parser asks right after the fused one (not when
+    a plugin's rule stands between them, as deflist's does, nor with paragraph disabled).
+    `rules` is the ruler's cached list, the same object until the rules change."""
+    global _LAST_CHAIN
+    last = _LAST_CHAIN
+    if last[0] is rules:
+        return last[1]
+    answer = any(rule is lheading_or_paragraph and after is paragraph for rule, after in zip(rules, rules[1:]))
+    _LAST_CHAIN = (rules, answer)
+    return answer
+
+
 def lheading_or_paragraph(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:
     """lheading; where it finds no underline, the paragraph the next rule would make."""
+    if not _paragraph_next(state.md.block.ruler.getRules("")):
+        return lheading(state, startLine, endLine, silent)
     if silent or endLine != state.lineMax or state.is_code_block(startLine):
         # paragraph walks to lineMax, lheading to endLine: one walk serves both only when
         # they agree (always, as the block parser calls them)
