@@ -9,11 +9,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_links import (  # tests/checks is on sys.path (pytest's rootdir insertion)
+    FM,
+    context,
+    write_site,
+)
 
 from pipeline.checks import links
 from pipeline.links_extract import Link, LinkKind, Target, resolve
-from pipeline.post import load_post
-from pipeline.registry import Context
 
 _PIECES = ["http://", "https://", "HTTP://", "hTtPs://", "//", "/", "#", "{{", "}}", "{%", "%}", "&#123;", "&#x7b;",
            "&amp;", "site.baseurl", "post_url", "[", "]", ":", "@", "?", "x.test", "a", " ", "\t", "%20", "..", "mailto:"]
@@ -28,7 +31,6 @@ def test_a_plainly_external_link_resolves_to_nothing_local(kind: LinkKind, schem
         assert resolve(link).target in (Target.EXTERNAL, Target.MALFORMED, Target.SKIP)
 
 
-FM = "---\ntitle: T\nlayout: post\n---\n"
 BODY = """[a](https://example.com/x) <http://Example.com:80/> [b](/about/) [c](../x.md#top)
 [d]({% post_url 2020-01-02-b %}) [e]({{ site.baseurl }}/about/) [f](https://{{ site.url }}/x)
 <a href="https://example.com/&#123;&#123;x">g</a> [h](https://[::1/x) [i](https://x.test:99999/)
@@ -39,17 +41,13 @@ BODY = """[a](https://example.com/x) <http://Example.com:80/> [b](/about/) [c](.
 @pytest.mark.parametrize("config", ["title: s\n", "title: s\nbaseurl: /blog\n", None])
 def test_offline_site_check_is_the_same_with_and_without_the_shortcut(tmp_path: Path, config: str | None,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    if config is not None:
+    posts = write_site(tmp_path, {"about.md": FM + "# About\n", "_posts/2020-01-01-a.md": FM + BODY,
+                                  "_posts/2020-01-02-b.md": FM + "# B\n" + BODY})
+    if config is None:
+        (tmp_path / "_config.yml").unlink()
+    else:
         (tmp_path / "_config.yml").write_text(config)
-    (tmp_path / "about.md").write_text(FM + "# About\n")
-    posts = []
-    for name, body in (("2020-01-01-a.md", BODY), ("2020-01-02-b.md", "# B\n" + BODY)):
-        path = tmp_path / "_posts" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(FM + body, encoding="utf-8")
-        posts.append(load_post(path, (FM + body).encode()))
-    options = {name: opt.default for name, opt in links.OPTIONS.items()}
-    ctx = Context(options=options, root=tmp_path, offline=True, no_cache=True, allow_private=False, cache_dir=tmp_path / ".c")
+    ctx = context(tmp_path, offline=True)
     facts = {p.display_path: links.collect(p, ctx) for p in posts}
     fast = [(f.path, f.line, f.col, f.code, f.message) for f in links.check_site(facts, ctx)]
     monkeypatch.setattr(links, "_plainly_external", lambda _link: False)
