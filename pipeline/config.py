@@ -347,9 +347,12 @@ def build_config(data: Mapping[str, Any], root: Path, source: Path | None) -> Co
                 options = prepare(options, root, section_where)
             if name in _SECTION_CHECKS:
                 _SECTION_CHECKS[name](options, root, section_where)
-        except ConfigError as exc:  # the key its message starts with, else the section
-            key = re.match(r"'([^']+)'", str(exc).partition(f"{section_where}: ")[2])
-            raise _at(exc, name, *([key.group(1)] if key and key.group(1) in raw else [])) from None
+        except ConfigError as exc:  # the key its message starts with, else one it names, else the section
+            said = str(exc).partition(f"{section_where}: ")[2]
+            key = re.match(r"'([^']+)'", said)
+            named = key.group(1) if key and key.group(1) in raw else next(
+                (k for k in raw if re.search(rf"\b{re.escape(k)}\b", said)), None)  # 'cannot read schema x.json'
+            raise _at(exc, name, *([named] if named else [])) from None
         validated[name] = options
     if values["posts_root"] and not (root / values["posts_root"]).is_dir():
         # a typo here empties the site index: every post_url and cross-post link would be reported

@@ -146,7 +146,7 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         ("pipeline.toml", "select = ['FM']\nfrontmatter = 1\n", "pipeline.toml:2: 'frontmatter' must be a table"),
         ("pipeline.toml", "[links]\ntimeout = 5\nheaders = { 'github.com' = 1 }\n",
          "pipeline.toml:3 [links]: 'headers' for 'github.com' must be a table"),
-        ("pipeline.toml", "paths = []\n[frontmatter]\nschema = 'nope.json'\n", "pipeline.toml:2 [frontmatter]: cannot read schema"),
+        ("pipeline.toml", "paths = []\n[frontmatter]\nschema = 'nope.json'\n", "pipeline.toml:3 [frontmatter]: cannot read schema"),
         ("pipeline.toml", "paths = []\nignore = ['']\n", "pipeline.toml:2: 'ignore' has an empty rule code"),
         ("pipeline.toml", "select = [\n  'FM',  # a = b\n]\nignore = 1\n", "pipeline.toml:4: 'ignore' must be a list, got int 1"),
         ("pipeline.toml", "paths = ['a']\n'extend-select' = 5\n", "pipeline.toml:2: 'extend-select' must be a list, got int 5"),
@@ -161,7 +161,7 @@ def test_bad_config_is_a_config_error_naming_file_and_key(tmp_path: Path, name: 
         ("pipeline.toml", "per-file-ignores = {'x.md' = []}\n", "pipeline.toml:1: 'per-file-ignores' of 'x.md' needs rule codes"),
     ],
     ids=["unknown-key", "pyproject-wrong-type", "section-item-type", "inline-severity", "severity-table", "dotted-key",
-         "pyproject-section", "section-not-table", "section-prepare-error", "section-error-without-key",
+         "pyproject-section", "section-not-table", "section-prepare-error", "section-error-naming-its-key",
          "empty-code", "after-a-multi-line-array", "quoted-key", "pipeline-toml-in-pyproject-layout", "bounds",
          "posts-root-missing", "posts-root-a-file", "per-file-not-a-list", "per-file-empty-code", "per-file-no-codes"],
 )
