@@ -66,6 +66,8 @@ def _paths(args: argparse.Namespace, config: Config) -> list[str]:
     if args.paths:
         return list(args.paths)
     paths = config.paths
+    if not paths:  # `paths = []`: a run that checks nothing would pass a CI job unseen
+        raise PathError(f"{config.where('paths')}: 'paths' is empty; name the folders or posts to lint")
     if paths == ("posts",) and not (config.root / "posts").exists() and (config.root / "_posts").is_dir():
         paths = ("_posts",)  # the default in a Jekyll site, which keeps its posts in _posts
     found = [p if Path(p).is_absolute() or _same(Path(p), config.root / p) else str(config.root / p) for p in paths]

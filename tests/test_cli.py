@@ -227,10 +227,11 @@ def test_folder_is_searched_and_default_path_is_posts(site: Path) -> None:
         (["lint", "--fix", "--diff", "."], {}, "--diff shows the fixes and changes nothing; --fix applies them"),
         (["rules", "QQ"], {}, "unknown rule 'QQ'"),
         (["lint", "--select", ",", "."], {}, "argument --select: expected comma-separated rule codes or prefixes, got none"),
+        (["lint"], {"pipeline.toml": "select = ['FM']\npaths = []\n"}, "pipeline.toml:2: 'paths' is empty; name the folders or posts to lint"),
     ],
     ids=["bad-option", "bad-format", "unknown-rule", "malformed-code", "bad-jobs", "missing-path", "missing-default-posts", "missing-config-paths",
          "unknown-rule-doc", "no-command", "unknown-config-key", "invalid-toml", "unknown-rule-in-config", "missing-config",
-         "publish-shard", "fix-and-diff", "unknown-rule-prefix", "empty-select"],
+         "publish-shard", "fix-and-diff", "unknown-rule-prefix", "empty-select", "empty-config-paths"],
 )
 def test_usage_config_and_path_errors_exit_2_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           argv: list[str], files: dict[str, str], message: str) -> None:
