@@ -494,3 +494,15 @@ def post_url_pattern(name: str) -> re.Pattern[str] | None:
     path, stem = re.escape(m.group(1) or ""), re.escape(f"{m.group(2)}-{m.group(3)}")
     return re.compile(rf"_posts/{path}{stem}\.[^.]|{path}_posts/?{stem}\.[^.]")
 
+
+def post_url_day_slug(name: str) -> tuple[dt.date, str] | None:
+    """The day and slug Jekyll's deprecated post_url matching compares ('2020-1-2-b': 2 January
+    2020, 'b'), or None for a name with no real date."""
+    m = POST_URL_NAME.match(name.strip().lstrip("/"))
+    if m is None:
+        return None
+    try:
+        return dt.date(*map(int, m.group(2).split("-"))), m.group(3)
+    except ValueError:
+        return None
+

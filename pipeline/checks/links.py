@@ -431,9 +431,6 @@ def _published_at(post: Post, resolved: Path, site: jekyll.SiteConfig | None) ->
     return jekyll.page_url(resolved, post.front_matter, site)
 
 
-_POST_URL_NAME = re.compile(r"^(?:.+/)*(\d+)-(\d+)-(\d+)-(.*)$")  # Jekyll's PostComparer::MATCHER
-
-
 class _SiteIndex:
     """Posts by Jekyll name and by path, and the site root, for post_url/link/path lookups.
 
@@ -494,14 +491,10 @@ class _SiteIndex:
         """The post Jekyll still finds for a post_url name that matches no post's file name,
         by its deprecated matching (PostComparer#deprecated_equality, with a warning): the same
         slug on the same day, however the date is written ('2020-1-2-b' for 2020-01-02-b.md)."""
-        m = _POST_URL_NAME.match(name.strip().lstrip("/"))
-        if m is None:
+        wanted = jekyll.post_url_day_slug(name)
+        if wanted is None:
             return None
-        try:
-            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
-        except ValueError:
-            return None
-        slug = m.group(4)
+        day, slug = wanted[0].isoformat(), wanted[1]
         # by the file name's slug, then (a `slug:` key) among the posts named for that day
         for resolved in dict.fromkeys((*self.with_slug(slug), *self.named_on(day))):
             if "_drafts" in Path(resolved).parts or not _read_as_post(resolved):
@@ -543,15 +536,11 @@ class _SiteIndex:
     def deprecated_unlinted_post(self, linking: LinkFacts, name: str) -> str | None:
         """The post_url name of a post no lint reads that Jekyll's deprecated matching finds
         for `name` (the same slug on the same day, here by its file name), or None."""
-        m = _POST_URL_NAME.match(name.strip().lstrip("/"))
-        if m is None:
-            return None
-        try:
-            day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
+        wanted = jekyll.post_url_day_slug(name)
+        if wanted is None:
             return None
         for rel in self._unlinted(linking):
-            if parse_name(Path(rel))[:2] == (day, m.group(4)):
+            if parse_name(Path(rel))[:2] == wanted:
                 return _name_from_parts(Path(rel).parts, Path(rel).stem, from_collections=True)
         return None
 

@@ -326,11 +326,8 @@ def _published(outputs: Iterable[Output]) -> Callable[[str, str], bool]:
             return True  # Jekyll refuses the name itself, in the sources too (lint reports it)
         if any(named.match(r) for r in by_stem.get(f"{m.group(2)}-{m.group(3)}", ())):
             return True
-        try:
-            day = dt.date(*map(int, m.group(2).split("-"))).isoformat()
-        except ValueError:
-            return True
-        return (day, m.group(3)) in days_slugs
+        wanted = jekyll.post_url_day_slug(name)
+        return wanted is None or (wanted[0].isoformat(), wanted[1]) in days_slugs
     return found
 
 
